@@ -1,0 +1,1 @@
+"""ULP distances and closeness checks (placeholder: being written)."""
