@@ -1,0 +1,128 @@
+// Run Python code against the checkout's nnref on MicroPython (WebAssembly) in Node.
+//
+//   node tools/js/run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | FILE) [ARG ...]
+//
+// Every nnref/*.py of the checkout (--root, default: two folders up from this
+// file) is copied into MicroPython's in-memory file system under /lib/nnref,
+// and /lib goes first on sys.path.  sys.argv is [FILE or "-c", ARG ...].
+// Standard output and error go straight through.  The exit code is the one a
+// CPython would give: 0 when the code ends normally, n for SystemExit(n) (1 for
+// a non-integer message, which is printed), and 1 for any other exception
+// (its traceback is printed to standard error).
+//
+// The package's own micropython.mjs command line always exits 0 and leaves
+// sys.argv empty, which is why this runner exists.
+//
+// Memory: this build's garbage collector only reclaims memory once control
+// returns to JavaScript, so one long synchronous run only ever grows.  What is
+// run here must be small (the self-check is).
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function usage(message) {
+  if (message) process.stderr.write(`run_micropython: ${message}\n`);
+  process.stderr.write(
+    "usage: node run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | FILE) [ARG ...]\n");
+  process.exit(2);
+}
+
+function parseSize(text) {
+  const match = /^(\d+)([kKmM]?)$/.exec(text);
+  if (!match) usage(`bad --heapsize ${JSON.stringify(text)} (use e.g. 262144, 512k or 64m)`);
+  const scale = { "": 1, k: 1024, m: 1024 * 1024 }[match[2].toLowerCase()];
+  return parseInt(match[1], 10) * scale;
+}
+
+function parseArgs(argv) {
+  const options = { root: path.resolve(HERE, "..", ".."), heapsize: 64 * 1024 * 1024 };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--root" && i + 1 < argv.length) options.root = path.resolve(argv[++i]);
+    else if (arg === "--heapsize" && i + 1 < argv.length) options.heapsize = parseSize(argv[++i]);
+    else if (arg === "-h" || arg === "--help") usage();
+    else break;
+  }
+  if (i >= argv.length) usage("nothing to run");
+  if (argv[i] === "-c") {
+    if (i + 1 >= argv.length) usage("-c needs a source");
+    options.source = argv[i + 1];
+    options.filename = "<string>";
+    options.argv = ["-c", ...argv.slice(i + 2)];
+  } else {
+    options.filename = argv[i];
+    options.source = fs.readFileSync(argv[i], "utf8");
+    options.argv = argv.slice(i);
+  }
+  return options;
+}
+
+// Copy the package's modules into the Emscripten file system.
+function copyPackage(mp, root) {
+  const packageDir = path.join(root, "nnref");
+  const names = fs.readdirSync(packageDir).filter((name) => name.endsWith(".py")).sort();
+  if (!names.includes("__init__.py")) usage(`no nnref package in ${root}`);
+  mp.FS.mkdir("/lib");
+  mp.FS.mkdir("/lib/nnref");
+  for (const name of names) {
+    mp.FS.writeFile(`/lib/nnref/${name}`, fs.readFileSync(path.join(packageDir, name)));
+  }
+}
+
+// Runs the user's code inside MicroPython and leaves the exit code in
+// _runner_rc, so that exceptions never have to cross into JavaScript.
+const WRAPPER = `
+import sys
+sys.path.insert(0, "/lib")
+_runner_rc = 0
+try:
+    exec(compile(_runner_source, _runner_filename, "exec"), {"__name__": "__main__"})
+except SystemExit as exc:
+    code = exc.args[0] if exc.args else None
+    if code is None:
+        _runner_rc = 0
+    elif type(code) is int:
+        _runner_rc = code
+    else:
+        print(code, file=sys.stderr)
+        _runner_rc = 1
+except BaseException as exc:
+    sys.print_exception(exc, sys.stderr)
+    _runner_rc = 1
+`;
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const mp = await loadMicroPython({
+    heapsize: options.heapsize,
+    stdout: (line) => process.stdout.write(line + "\n"),
+    stderr: (line) => process.stderr.write(line + "\n"),
+  });
+  copyPackage(mp, options.root);
+  mp.runPython("import sys");
+  const sys = mp.pyimport("sys");
+  sys.argv.clear();
+  for (const arg of options.argv) sys.argv.append(arg);
+  mp.globals.set("_runner_source", options.source);
+  mp.globals.set("_runner_filename", options.filename);
+  let rc;
+  try {
+    mp.runPython(WRAPPER);
+    rc = mp.globals.get("_runner_rc");
+  } catch (error) {
+    // Only reached if the wrapper itself failed (for example a crash of the VM).
+    process.stderr.write(`run_micropython: ${error.type || error.name}: ${error.message}\n`);
+    rc = 1;
+  }
+  process.exitCode = typeof rc === "number" ? rc & 0xff : 1;
+}
+
+main().catch((error) => {
+  process.stderr.write(`run_micropython: ${error.stack || error}\n`);
+  process.exit(1);
+});
