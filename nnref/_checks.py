@@ -1,0 +1,150 @@
+"""Input checking: turn numbers, vectors and batches into new lists of floats.
+
+Every public function passes its arguments through ``to_floats`` (or one of
+the narrower helpers), so every function accepts the same things and rejects
+the rest with the same messages:
+
+* a number is an ``int`` or a ``float`` (subclasses too, such as
+  ``numpy.float64``); ``bool`` is not a number here, nor are ``str``,
+  ``None`` or ``complex``: ``TypeError`` naming the argument and position;
+* a vector is a ``list`` or ``tuple`` of numbers;
+* a batch is a ``list`` or ``tuple`` of equal-length vectors; a ragged batch
+  is a ``ValueError`` naming the row and both lengths.
+
+The result is always new lists, so callers can never see their own lists
+come back or be changed.  Ints become floats (correctly rounded, also on
+MicroPython, whose ``float(int)`` truncates past 2**53).
+"""
+
+from ._rounding import round_scaled
+
+_INF = float("inf")
+_FLOAT_ONLY = {float}
+_INT_OR_FLOAT = {int, float}
+_SEQUENCES = (list, tuple)
+_EXACT_INT_LIMIT = 2 ** 53
+
+
+def _describe(value):
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return "%s (%s)" % (text, type(value).__name__)
+
+
+def int_to_float(value, func, where):
+    """The float nearest to the int ``value``; ValueError if it is out of range."""
+    if -_EXACT_INT_LIMIT <= value <= _EXACT_INT_LIMIT:
+        return float(value)
+    result = round_scaled(value, 0)
+    if result in (_INF, -_INF):
+        raise ValueError("%s: %s is an int too large to convert to float" % (func, where))
+    return result
+
+
+def as_float(value, func, where):
+    """``value`` as a float, or TypeError naming ``where`` (e.g. ``'x[2][1]'``)."""
+    kind = type(value)
+    if kind is float:
+        return value
+    if kind is int:
+        return int_to_float(value, func, where)
+    # bool is an int subclass on CPython, but never a number here.
+    if kind is bool or not isinstance(value, (int, float)):
+        raise TypeError("%s: %s is %s; expected an int or float" % (func, where, _describe(value)))
+    if isinstance(value, float):
+        return float(value)
+    return int_to_float(int(value), func, where)
+
+
+def row_to_floats(row, func, where):
+    """A new list of floats from the vector ``row``; ``where`` names it in errors."""
+    kinds = set(map(type, row))             # one C-speed pass over the types
+    if kinds <= _FLOAT_ONLY:
+        return list(row)
+    if kinds <= _INT_OR_FLOAT:
+        return [v if type(v) is float else int_to_float(v, func, "%s[%d]" % (where, i))
+                for i, v in enumerate(row)]
+    return [as_float(v, func, "%s[%d]" % (where, i)) for i, v in enumerate(row)]
+
+
+def _not_array(x, func, name):
+    hint = ""
+    if hasattr(x, "tolist"):
+        hint = "; convert it with .tolist() first"
+    return TypeError("%s: %s is %s; expected a number, a list or tuple of numbers, "
+                     "or a list of rows%s" % (func, name, _describe(x), hint))
+
+
+def batch_to_floats(x, func, name):
+    """A new list of rows of floats from the batch ``x`` (a list of equal-length vectors)."""
+    rows = []
+    width = None
+    for i, row in enumerate(x):
+        where = "%s[%d]" % (name, i)
+        if not isinstance(row, _SEQUENCES):
+            raise TypeError("%s: %s is %s; expected a row (list or tuple), like %s[0]"
+                            % (func, where, _describe(row), name))
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise ValueError("%s: %s has length %d, but %s[0] has length %d "
+                             "(rows of a batch must have equal lengths)"
+                             % (func, where, len(row), name, width))
+        rows.append(row_to_floats(row, func, where))
+    return rows
+
+
+def to_floats(x, func, name):
+    """Classify ``x`` and copy it into floats.
+
+    Returns ``(kind, data)``: ``("scalar", float)``, ``("vector", [float, ...])``
+    or ``("batch", [[float, ...], ...])``.  An empty list is an empty vector.
+    """
+    if isinstance(x, _SEQUENCES):
+        if x and isinstance(x[0], _SEQUENCES):
+            return "batch", batch_to_floats(x, func, name)
+        return "vector", row_to_floats(x, func, name)
+    if type(x) is bool or not isinstance(x, (int, float)):
+        raise _not_array(x, func, name)
+    return "scalar", as_float(x, func, name)
+
+
+def to_batch(x, func, name):
+    """A batch (list of rows) of floats; a vector or number is a ValueError/TypeError."""
+    kind, data = to_floats(x, func, name)
+    if kind == "scalar":
+        raise TypeError("%s: %s is %s; expected a batch (a list of rows)"
+                        % (func, name, _describe(x)))
+    if kind == "vector":
+        if not data:
+            return []
+        raise ValueError("%s: %s has shape (%d,); expected a batch (a list of rows), "
+                         "e.g. [%s] for one sample" % (func, name, len(data), name))
+    return data
+
+
+def shape(kind, data):
+    """The NumPy-style shape tuple of converted data."""
+    if kind == "scalar":
+        return ()
+    if kind == "vector":
+        return (len(data),)
+    return (len(data), len(data[0]) if data else 0)
+
+
+def shape_text(kind, data):
+    """The shape as NumPy prints it: ``()``, ``(3,)``, ``(2, 3)``."""
+    dims = shape(kind, data)
+    if len(dims) == 1:
+        return "(%d,)" % dims
+    return "(%s)" % ", ".join(str(d) for d in dims)
+
+
+def apply_elementwise(function, kind, data):
+    """Apply ``function`` (float -> float) to every element, keeping the shape."""
+    if kind == "scalar":
+        return function(data)
+    if kind == "vector":
+        return [function(v) for v in data]
+    return [[function(v) for v in row] for row in data]

@@ -1,0 +1,168 @@
+"""The chapter's activation functions: step, linear, sigmoid, ReLU and softmax.
+
+Each takes a number, a vector (list or tuple of numbers) or a batch (list of
+equal-length rows) and returns the same shape as new floats; softmax works on
+rows and so needs a vector or a batch.  Input checking is shared by all of
+them (see ``nnref._checks``).
+"""
+
+import math
+
+from ._checks import apply_elementwise, to_floats
+from ._rounding import fsum
+
+_NAN = float("nan")
+
+
+def _step1(v):
+    if v > 0.0:
+        return 1.0
+    return v if v != v else 0.0             # NaN stays NaN
+
+
+def _relu1(v):
+    # `0.0 if v < 0.0 else v` keeps NaN and -0.0 as they are; Python's
+    # max(0, v) would return the int 0 for negatives and NaN.
+    return 0.0 if v < 0.0 else v
+
+
+def _sigmoid1(v):
+    # Two branches so that exp only ever sees a non-positive argument: no
+    # overflow, and tiny results keep their subnormal values.
+    if v >= 0.0:
+        return 1.0 / (1.0 + math.exp(-v))
+    e = math.exp(v)                          # NaN falls through to here
+    return e / (1.0 + e)
+
+
+def step(x):
+    """Heaviside step: 1.0 where x > 0, else 0.0.
+
+    Formula: step(x) = 1 if x > 0 else 0, elementwise.  Exact.
+
+    Special cases:
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is +0.0, the result is +0.0.
+    - If `x` is -0.0, the result is +0.0.
+    - If `x` is +inf, the result is 1.0.
+    - If `x` is -inf, the result is +0.0.
+
+    ``x`` is a number, a vector or a batch; the result has the same shape, as
+    new floats.  An empty vector gives ``[]``.
+
+    >>> step([-1, 0, 0.5, 2])
+    [0.0, 0.0, 1.0, 1.0]
+    >>> step(3)
+    1.0
+    """
+    return apply_elementwise(_step1, *to_floats(x, "step", "x"))
+
+
+def linear(x):
+    """Identity activation: the input, as new floats.
+
+    Formula: linear(x) = x, elementwise.  Exact (ints become the nearest float).
+
+    Special cases:
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is -0.0, the result is -0.0.
+    - If `x` is +inf, the result is +inf.
+    - If `x` is -inf, the result is -inf.
+
+    >>> linear([[1, -2.5]])
+    [[1.0, -2.5]]
+    """
+    return apply_elementwise(float, *to_floats(x, "linear", "x"))
+
+
+def sigmoid(x):
+    """Logistic sigmoid, 1 / (1 + e^-x), computed so that it never overflows.
+
+    For x >= 0 it evaluates 1 / (1 + e^-x); for x < 0, e^x / (1 + e^x).  Both
+    only take ``exp`` of a non-positive number, so nothing overflows and
+    results below the normal range keep their subnormal values
+    (``sigmoid(-745.0) == 5e-324``).  Accuracy: within 2 ULP of the true
+    value for every float input (``math.exp`` from the platform's libm, so the
+    last bit may differ between platforms).
+
+    Special cases:
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is +0.0, the result is 0.5.
+    - If `x` is -0.0, the result is 0.5.
+    - If `x` is +inf, the result is 1.0.
+    - If `x` is -inf, the result is +0.0.
+
+    >>> sigmoid([0.0, 1000.0, -1000.0])
+    [0.5, 1.0, 0.0]
+    >>> sigmoid(-745.0)
+    5e-324
+    """
+    return apply_elementwise(_sigmoid1, *to_floats(x, "sigmoid", "x"))
+
+
+def relu(x):
+    """Rectified linear unit: max(0, x), as floats.
+
+    Formula: relu(x) = x if x > 0 else 0, elementwise.  Exact.
+
+    Special cases:
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is -0.0, the result is -0.0.
+    - If `x` is +inf, the result is +inf.
+    - If `x` is -inf, the result is +0.0.
+
+    ``relu(-0.0)`` is ``-0.0``, as ``np.maximum(0, x)`` and PyTorch give.
+
+    >>> relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100])
+    [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0]
+    """
+    return apply_elementwise(_relu1, *to_floats(x, "relu", "x"))
+
+
+def _softmax_row(row):
+    if not row:
+        return []
+    # Subtract the row's max so exp never overflows (the chapter's fix).  A NaN
+    # or +inf in the row, or a row of only -inf, makes some exp argument NaN,
+    # and the NaN reaches every result through the sum.
+    top = max(row)
+    exps = [math.exp(v - top) for v in row]
+    total = fsum(exps)
+    return [e / total for e in exps]
+
+
+def softmax(x):
+    """Softmax of a vector, or of each row of a batch: e^x_i / sum_j e^x_j.
+
+    Each row is one sample (the book's ``axis=1, keepdims=True``).  The row's
+    maximum is subtracted before ``math.exp`` (so nothing overflows), the
+    exponentials are summed exactly (``fsum``), and each is divided by the sum.
+    Accuracy: each result is within (|x_i - max| + n) * 2**-52 relative error,
+    and each row sums to 1 within 2**-52.
+
+    Special cases:
+
+    - If a row contains NaN, every result in that row is NaN.
+    - If a row contains +inf, every result in that row is NaN.
+    - If every element of a row is -inf, every result in that row is NaN.
+    - If an element is -inf and the row has a finite element, the result for that element is +0.0.
+    - If the row is empty, the result is an empty row.
+
+    A plain number is a ``TypeError``; ``softmax([]) == []``.
+
+    >>> softmax([1.0, 1.0])
+    [0.5, 0.5]
+    >>> softmax([[1, 2, 3]]) == softmax([[-2, -1, 0]])
+    True
+    """
+    kind, data = to_floats(x, "softmax", "x")
+    if kind == "scalar":
+        raise TypeError("softmax: x is %r (%s); expected a vector or a batch of rows"
+                        % (x, type(x).__name__))
+    if kind == "vector":
+        return _softmax_row(data)
+    return [_softmax_row(row) for row in data]
