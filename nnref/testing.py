@@ -1,1 +1,553 @@
-"""ULP distances and closeness checks (placeholder: being written)."""
+"""ULP distances and closeness checks: the tools nnref's accuracy claims are measured with.
+
+A claim such as "within 2 ULP of the true value" needs a way to count ULPs
+(units in the last place): how many representable floating-point values lie
+between a result and the value it should have been.  This module counts them
+exactly, in float64 or in float32, and builds a test assertion on top.
+
+=====================================  =========================================
+Function                               What it does
+=====================================  =========================================
+``ulp_distance(a, b, dtype)``          number of float steps from ``a`` to ``b``
+``assert_close(actual, expected, ..)`` compare nested lists, tuples, arrays and
+                                       tensors element by element, within
+                                       ``max_ulp``, ``rel`` or ``abs``
+``next_up(x, dtype)``                  the next float above ``x``
+``next_down(x, dtype)``                the next float below ``x``
+``ulp(x, dtype)``                      the spacing of the floats at ``x``
+=====================================  =========================================
+
+``dtype`` is ``"float64"`` (the default) or ``"float32"``.  With
+``"float32"`` each value is first rounded to the nearest float32 (ties to
+even) and steps are counted between float32 values; results are Python floats
+that hold float32 values.
+
+Everything here is exact: distances are counted on the bit patterns, and the
+``rel``/``abs`` tests of ``assert_close`` compare exact rational values, not
+rounded differences.  Only ``struct`` and ``math`` are used, so the module
+also runs on MicroPython (which lacks ``float.hex``, ``math.nextafter`` and
+``sys.float_info``).
+
+>>> from nnref.testing import ulp_distance, assert_close, next_up, ulp
+>>> ulp_distance(1.0, 1.0 + 2**-52)
+1
+>>> ulp_distance(0.1 + 0.2, 0.3)
+1
+>>> ulp_distance(-5e-324, 5e-324)        # -tiny, 0, +tiny: two steps
+2
+>>> ulp_distance(1.0, 1.0 + 2**-23, dtype="float32")
+1
+>>> next_up(1.0) == 1.0 + ulp(1.0) == 1.0000000000000002
+True
+>>> assert_close([[0.1 + 0.2, 1.0]], [[0.3, 1.0]], max_ulp=1)
+>>> assert_close([0.1 + 0.2], [0.3])    # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+AssertionError: assert_close: 1 of 1 elements are not close (allowed: equal values only; compared as float64)...
+"""
+
+import math
+
+from ._floatbits import f32_bits, f32_from_bits, f64_bits, f64_from_bits, float_hex, round_f32
+
+_INF = float("inf")
+
+# Per format: significand precision p (bits, with the implicit one), the
+# exponent bound of ints that still round to a finite value (the rounded value
+# must stay below 2**bound), and the sign bit of the bit pattern.
+_PRECISION = {"float64": 53, "float32": 24}
+_RANGE_BOUND = {"float64": 1024, "float32": 128}
+_SIGN_BIT = {"float64": 1 << 63, "float32": 1 << 31}
+
+
+# --- validation and conversion -------------------------------------------------
+
+def _check_dtype(func, dtype):
+    if not isinstance(dtype, str) or dtype not in _PRECISION:
+        raise ValueError("%s: dtype must be 'float64' or 'float32', not %r" % (func, dtype))
+
+
+def _bit_length(n):
+    # int.bit_length is missing on MicroPython.
+    try:
+        return n.bit_length()
+    except AttributeError:
+        length = 0
+        while n:
+            n >>= 1
+            length += 1
+        return length
+
+
+def _round_int(func, name, n, dtype):
+    # The int n correctly rounded (ties to even) to the format, from its exact
+    # value: float(n) would round twice for float32, and truncates on MicroPython.
+    magnitude = -n if n < 0 else n
+    p = _PRECISION[dtype]
+    shift = _bit_length(magnitude) - p
+    if shift <= 0:
+        value = float(magnitude)  # at most p bits: exact everywhere
+    else:
+        top = magnitude >> shift
+        rest = magnitude - (top << shift)
+        half = 1 << (shift - 1)
+        if rest > half or (rest == half and top & 1):
+            top += 1
+            if top >> p:  # carried into a new binade
+                top >>= 1
+                shift += 1
+        # top has p bits, so the value lies in [2**(p-1+shift), 2**(p+shift)).
+        if p + shift > _RANGE_BOUND["float64"]:
+            raise ValueError("%s: %s is an int too large for a float64 (%d bits)"
+                             % (func, name, _bit_length(magnitude)))
+        if p + shift > _RANGE_BOUND[dtype]:
+            value = _INF  # past the float32 range: IEEE overflow, as for floats
+        else:
+            value = math.ldexp(float(top), shift)
+    return -value if n < 0 else value
+
+
+def _as_format(func, name, x, dtype):
+    # The number x as a float holding a value of the format dtype.
+    if type(x) is bool:  # bool is an int on CPython but not a number here
+        raise TypeError("%s: %s is %r (bool), not an int or float" % (func, name, x))
+    if isinstance(x, float):
+        x = float(x)  # float subclasses such as numpy.float64 become plain floats
+        return round_f32(x) if dtype == "float32" else x
+    if isinstance(x, int):
+        return _round_int(func, name, x, dtype)
+    raise TypeError("%s: %s is %r (%s), not an int or float"
+                    % (func, name, x, type(x).__name__))
+
+
+# --- the integer line of floats ------------------------------------------------
+
+def _order_key(x, dtype):
+    # Non-NaN floats in increasing order map to consecutive integers: positive
+    # floats to their bit pattern, negative ones to minus the pattern of their
+    # magnitude, so +0.0 and -0.0 both map to 0 and +inf sits one above the
+    # largest finite value.
+    if dtype == "float32":
+        bits = f32_bits(x)
+    else:
+        bits = f64_bits(x)
+    sign = _SIGN_BIT[dtype]
+    if bits & sign:
+        return -(bits ^ sign)
+    return bits
+
+
+def _from_key(key, dtype):
+    bits = -key | _SIGN_BIT[dtype] if key < 0 else key
+    if dtype == "float32":
+        return f32_from_bits(bits)
+    return f64_from_bits(bits)
+
+
+def _distance(x, y, dtype):
+    # x, y already of the format dtype.
+    if x != x or y != y:
+        return 0 if (x != x and y != y) else _INF
+    d = _order_key(x, dtype) - _order_key(y, dtype)
+    return -d if d < 0 else d
+
+
+def _step(x, direction, dtype):
+    # The neighbour of x (of the format dtype) in the given direction (+1/-1).
+    if x != x or x == direction * _INF:
+        return x
+    result = _from_key(_order_key(x, dtype) + direction, dtype)
+    if result == 0.0:
+        return math.copysign(0.0, x)  # as C nextafter: stepping from -tiny up gives -0.0
+    return result
+
+
+# --- public functions ----------------------------------------------------------
+
+def ulp_distance(a, b, dtype="float64"):
+    """The number of representable steps between ``a`` and ``b``: 0 if equal, 1 for neighbours.
+
+    Formula: order all non-NaN values of the format on an integer line, where
+    consecutive values get consecutive integers (a positive float maps to its
+    IEEE bit pattern, a negative one to minus the pattern of its magnitude);
+    the distance is the absolute difference of the two positions.  The result
+    is an ``int``.
+
+    ``a`` and ``b`` are ints or floats (float subclasses such as
+    ``numpy.float64`` included).  With ``dtype="float32"`` both are first
+    rounded to the nearest float32 (ties to even) and float32 steps are
+    counted.  Ints are rounded from their exact value.
+
+    Special cases:
+
+    - If ``a`` and ``b`` are both NaN, the result is 0.
+    - If exactly one of them is NaN, the result is ``math.inf`` (a float).
+    - ``0.0`` and ``-0.0`` are the same point: ``ulp_distance(0.0, -0.0) == 0``,
+      and the smallest subnormals of either sign are 1 step from zero.
+    - ``inf`` is one step above the largest finite value, as the next point
+      of the line: ``ulp_distance(math.inf, 1.7976931348623157e308) == 1``.
+      ``-inf`` is symmetric.
+    - With ``dtype="float32"``, values past the float32 range round to ``±inf``
+      (IEEE overflow), so ``ulp_distance(1e39, 3.4028234663852886e38,
+      "float32") == 1``.
+    - An int too large to be a float64 raises ``ValueError``.
+
+    Errors: ``TypeError`` if ``a`` or ``b`` is a ``bool`` or not a number;
+    ``ValueError`` for an unknown ``dtype``.
+
+    Accuracy: exact.
+
+    >>> ulp_distance(1.0, 1.0 + 2**-52)
+    1
+    >>> ulp_distance(5e-324, 0.0), ulp_distance(-5e-324, 5e-324)
+    (1, 2)
+    >>> ulp_distance(0.0, -0.0), ulp_distance(float("nan"), float("nan"))
+    (0, 0)
+    >>> ulp_distance(float("nan"), 1.0)
+    inf
+    >>> ulp_distance(1.0, 1.0 + 2**-23), ulp_distance(1.0, 1.0 + 2**-23, dtype="float32")
+    (536870912, 1)
+    >>> ulp_distance(0.1, 0.10000000149011612, dtype="float32")   # same float32
+    0
+    """
+    _check_dtype("ulp_distance", dtype)
+    x = _as_format("ulp_distance", "a", a, dtype)
+    y = _as_format("ulp_distance", "b", b, dtype)
+    return _distance(x, y, dtype)
+
+
+def next_up(x, dtype="float64"):
+    """The smallest value of the format that is greater than ``x`` (a portable ``nextafter(x, inf)``).
+
+    With ``dtype="float32"``, ``x`` is first rounded to float32, then the next
+    float32 above it is returned (as a float).
+
+    Special cases:
+
+    - If ``x`` is NaN, the result is NaN.
+    - If ``x`` is ``inf``, the result is ``inf``; the largest finite value
+      steps to ``inf``; ``-inf`` steps to the most negative finite value.
+    - If ``x`` is ``0.0`` or ``-0.0``, the result is the smallest positive
+      subnormal (``5e-324``).
+    - If ``x`` is the negative subnormal nearest zero, the result is ``-0.0``
+      (as C's ``nextafter`` and ``math.nextafter`` give).
+
+    Errors: as for ``ulp_distance``.  Accuracy: exact.
+
+    >>> next_up(1.0)
+    1.0000000000000002
+    >>> next_up(0.0), next_up(-5e-324)
+    (5e-324, -0.0)
+    >>> next_up(1.0, dtype="float32")
+    1.0000001192092896
+    """
+    _check_dtype("next_up", dtype)
+    return _step(_as_format("next_up", "x", x, dtype), 1, dtype)
+
+
+def next_down(x, dtype="float64"):
+    """The largest value of the format that is less than ``x`` (a portable ``nextafter(x, -inf)``).
+
+    The mirror image of ``next_up``: ``next_down(x) == -next_up(-x)``.
+
+    Special cases:
+
+    - If ``x`` is NaN, the result is NaN.
+    - If ``x`` is ``-inf``, the result is ``-inf``; ``inf`` steps to the
+      largest finite value.
+    - If ``x`` is ``0.0`` or ``-0.0``, the result is ``-5e-324``.
+    - If ``x`` is ``5e-324``, the result is ``0.0``.
+
+    Errors: as for ``ulp_distance``.  Accuracy: exact.
+
+    >>> next_down(1.0)
+    0.9999999999999999
+    >>> next_down(float("inf"))
+    1.7976931348623157e+308
+    >>> next_down(0.0)
+    -5e-324
+    """
+    _check_dtype("next_down", dtype)
+    return _step(_as_format("next_down", "x", x, dtype), -1, dtype)
+
+
+def ulp(x, dtype="float64"):
+    """The unit in the last place of ``x``: the gap from ``|x|`` to the next value of the format above it.
+
+    This is ``math.ulp`` (Python 3.9+) for any interpreter, and for float32
+    too: with ``dtype="float32"``, ``x`` is first rounded to float32.
+
+    Special cases:
+
+    - If ``x`` is NaN, the result is NaN.
+    - If ``x`` is ``±inf``, the result is ``inf``.
+    - If ``x`` is ``±0.0``, the result is the smallest positive subnormal.
+    - If ``|x|`` is the largest finite value, the result is the gap below it
+      (``2**971`` for float64, ``2**104`` for float32), so that
+      ``x - ulp(x)`` is the next value down.
+
+    Errors: as for ``ulp_distance``.  Accuracy: exact (the gap between
+    neighbouring floats is itself a float).
+
+    >>> ulp(1.0) == 2**-52, ulp(1.0, dtype="float32") == 2**-23
+    (True, True)
+    >>> ulp(0.0)
+    5e-324
+    >>> ulp(1.7976931348623157e308) == 2.0**971
+    True
+    """
+    _check_dtype("ulp", dtype)
+    v = _as_format("ulp", "x", x, dtype)
+    if v != v:
+        return v
+    v = math.fabs(v)
+    if v == _INF:
+        return v
+    up = _step(v, 1, dtype)
+    if up == _INF:  # the largest finite value: use the gap below it
+        return v - _step(v, -1, dtype)
+    return up - v
+
+
+# --- assert_close --------------------------------------------------------------
+
+def _tree(value, name, where, dtype):
+    # value as nested lists of floats of the format dtype; where names the position.
+    label = name + where
+    if type(value) is bool:
+        raise TypeError("assert_close: %s is %r (bool), not a number" % (label, value))
+    if isinstance(value, (int, float)):
+        return _as_format("assert_close", label, value, dtype)
+    if isinstance(value, (list, tuple)):
+        return [_tree(v, name, "%s[%d]" % (where, i), dtype) for i, v in enumerate(value)]
+    # NumPy arrays and scalars, PyTorch tensors: converted by their own methods,
+    # so that neither library has to be imported here.
+    for method in ("tolist", "item"):
+        convert = getattr(value, method, None)
+        if convert is not None and callable(convert):
+            converted = convert()
+            if converted is not value:
+                return _tree(converted, name, where, dtype)
+    raise TypeError("assert_close: %s is %r (%s), not a number, list, tuple or object with .tolist()"
+                    % (label, value, type(value).__name__))
+
+
+def _shape(tree):
+    # The shape as a tuple, or None for a ragged structure.
+    if not isinstance(tree, list):
+        return ()
+    shapes = [_shape(child) for child in tree]
+    first = shapes[0] if shapes else ()
+    for child_shape in shapes:
+        if child_shape is None or child_shape != first:
+            return None
+    return (len(tree),) + first
+
+
+def _show_shape(tree):
+    shape = _shape(tree)
+    return "ragged" if shape is None else repr(shape)
+
+
+def _structure_difference(actual, expected, where):
+    # The first position where the two trees differ in structure, described,
+    # or None if they match.
+    place = "at %s" % where if where else "at the top level"
+    if isinstance(actual, list) and isinstance(expected, list):
+        if len(actual) != len(expected):
+            return "%s actual has %d element%s, expected %d" % (
+                place, len(actual), "" if len(actual) == 1 else "s", len(expected))
+        for i in range(len(actual)):
+            found = _structure_difference(actual[i], expected[i], "%s[%d]" % (where, i))
+            if found is not None:
+                return found
+        return None
+    if isinstance(actual, list):
+        return "%s actual is a list of %d, expected a number" % (place, len(actual))
+    if isinstance(expected, list):
+        return "%s actual is a number, expected a list of %d" % (place, len(expected))
+    return None
+
+
+def _leaves(actual, expected, where, out):
+    # Append (position, actual, expected) for every number, in row-major order.
+    if isinstance(actual, list):
+        for i in range(len(actual)):
+            _leaves(actual[i], expected[i], "%s[%d]" % (where, i), out)
+    else:
+        out.append((where, actual, expected))
+
+
+def _check_tolerance(name, value, integral_ok):
+    if value is None:
+        return None
+    if type(value) is bool or not isinstance(value, (int, float)):
+        raise TypeError("assert_close: %s must be an int or float, not %r (%s)"
+                        % (name, value, type(value).__name__))
+    if value != value or value < 0 or value == _INF:
+        raise ValueError("assert_close: %s must be a finite number >= 0, not %r" % (name, value))
+    if integral_ok:
+        return value
+    return _dyadic(_as_format("assert_close", name, value, "float64"))
+
+
+def _dyadic(x):
+    # (m, e) with x == m * 2**e exactly, for a finite float x.
+    bits = f64_bits(x)
+    exponent = (bits >> 52) & 0x7FF
+    m = bits & ((1 << 52) - 1)
+    if exponent:
+        m |= 1 << 52
+    else:
+        exponent = 1  # subnormals share the exponent of the smallest normals
+    if bits >> 63:
+        m = -m
+    return m, exponent - 1075
+
+
+def _within(x, y, bound):
+    # |x - y| <= bound_m * 2**bound_e, computed exactly in integers.
+    xm, xe = _dyadic(x)
+    ym, ye = _dyadic(y)
+    bm, be = bound
+    base = min(xe, ye, be)
+    d = (xm << (xe - base)) - (ym << (ye - base))
+    if d < 0:
+        d = -d
+    return d <= bm << (be - base)
+
+
+def _element_passes(x, y, distance, max_ulp, rel, absolute):
+    if distance == 0:  # equal, both NaN, or 0.0 against -0.0
+        return True
+    if x != x or y != y:  # NaN against a number fails whatever the tolerance
+        return False
+    if max_ulp is not None and distance <= max_ulp:
+        return True
+    if x in (_INF, -_INF) or y in (_INF, -_INF):
+        return False  # rel and abs measure finite differences only
+    if rel is not None:
+        ym, ye = _dyadic(y)
+        if _within(x, y, (rel[0] * (-ym if ym < 0 else ym), rel[1] + ye)):
+            return True
+    if absolute is not None and _within(x, y, absolute):
+        return True
+    return False
+
+
+def _number(x):
+    return "%r (%s)" % (x, float_hex(x))
+
+
+def _failure_message(failed, total, worst, allowed, dtype):
+    where, x, y, distance = worst
+    lines = ["assert_close: %d of %d elements are not close (allowed: %s; compared as %s)"
+             % (failed, total, allowed, dtype)]
+    place = "worst at %s" % where if where else "the numbers"
+    text = "%s: actual %s, expected %s: " % (place, _number(x), _number(y))
+    if distance == _INF:
+        text += "NaN against a number"
+    else:
+        difference = abs(x - y)
+        text += "%d ULP apart, |actual - expected| = %.3g" % (distance, difference)
+        if y != 0 and y not in (_INF, -_INF):
+            text += " (relative %.3g)" % (difference / abs(y))
+    lines.append(text)
+    return "\n".join(lines)
+
+
+def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, dtype="float64"):
+    """Check that ``actual`` matches ``expected`` element by element; raise ``AssertionError`` if not.
+
+    ``actual`` and ``expected`` are numbers, nested lists or tuples of
+    numbers, or objects with a ``.tolist()`` or ``.item()`` method (NumPy
+    arrays and scalars, PyTorch tensors), which are converted by that method
+    so that no array library is imported here.  Numbers are ints or floats
+    (float subclasses included); ``bool`` and other objects give a
+    ``TypeError`` naming the position, e.g. ``actual[1][0] is 'a' (str)``.
+
+    Steps:
+
+    1. The shapes must match: same nesting, same lengths everywhere, and a
+       number never matches a list (no broadcasting).  Otherwise an
+       ``AssertionError`` names both shapes and the first position where they
+       differ.
+    2. Each pair of elements passes if ANY given tolerance holds:
+
+       - ``ulp_distance(a, e, dtype) <= max_ulp``;
+       - ``|a - e| <= rel * |e|`` (relative to ``expected``);
+       - ``|a - e| <= abs``.
+
+       With no tolerance given the elements must be equal (ULP distance 0).
+       Equal elements always pass, and "equal" means ULP distance 0: NaN
+       equals NaN, ``0.0`` equals ``-0.0`` (the sign of zero is not
+       checked), ``inf`` equals ``inf``.
+    3. Return ``None`` if every element passes.  Otherwise raise
+       ``AssertionError`` saying how many elements failed out of how many,
+       and naming the worst one (largest ULP distance; the first such in
+       row-major order) by its position ``[i][j]``, with both values as
+       ``repr`` and as ``float.hex()``, their ULP distance and their
+       difference.
+
+    Special cases:
+
+    - NaN against a number fails, whatever the tolerances.
+    - ``rel`` and ``abs`` apply to finite pairs only; an infinite value
+      passes only against the same infinity, or within ``max_ulp`` (``inf``
+      is one step above the largest finite value, see ``ulp_distance``).
+    - Empty inputs of the same shape pass.
+
+    ``dtype="float32"`` rounds every value to float32 first (ties to even);
+    the ULP distance, ``rel`` and ``abs`` are then applied to those float32
+    values.  The tolerances themselves are not rounded.
+
+    Tolerances are ints or floats, finite and ``>= 0``: a ``bool`` gives
+    ``TypeError``, a negative, NaN or infinite value gives ``ValueError``.
+    An unknown ``dtype`` gives ``ValueError``.  The inputs are not modified.
+
+    Accuracy: exact; ``rel`` and ``abs`` compare exact rational values, not
+    rounded differences.
+
+    >>> assert_close([[1.0, 2.0], [3.0, float("nan")]], ((1.0, 2.0), (3.0, float("nan"))))
+    >>> assert_close(0.1 + 0.2, 0.3, max_ulp=1)
+    >>> assert_close([100.0, 0.0], [100.5, 1e-12], rel=0.01, abs=1e-9)
+    >>> assert_close([[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 4.0000000000000036]], max_ulp=1)
+    Traceback (most recent call last):
+        ...
+    AssertionError: assert_close: 1 of 4 elements are not close (allowed: max_ulp=1; compared as float64)
+    worst at [1][1]: actual 4.0 (0x1.0000000000000p+2), expected 4.0000000000000036 (0x1.0000000000004p+2): 4 ULP apart, |actual - expected| = 3.55e-15 (relative 8.88e-16)
+    >>> assert_close([[1.0, 2.0]], [[1.0], [2.0]])
+    Traceback (most recent call last):
+        ...
+    AssertionError: assert_close: shapes differ: actual (1, 2), expected (2, 1); at the top level actual has 1 element, expected 2
+    """
+    _check_dtype("assert_close", dtype)
+    max_ulp = _check_tolerance("max_ulp", max_ulp, True)
+    rel_bound = _check_tolerance("rel", rel, False)
+    abs_bound = _check_tolerance("abs", abs, False)
+
+    actual_tree = _tree(actual, "actual", "", dtype)
+    expected_tree = _tree(expected, "expected", "", dtype)
+    found = _structure_difference(actual_tree, expected_tree, "")
+    if found is not None:
+        raise AssertionError("assert_close: shapes differ: actual %s, expected %s; %s"
+                             % (_show_shape(actual_tree), _show_shape(expected_tree), found))
+
+    pairs = []
+    _leaves(actual_tree, expected_tree, "", pairs)
+    failed = 0
+    worst = None
+    for where, x, y in pairs:
+        distance = _distance(x, y, dtype)
+        if _element_passes(x, y, distance, max_ulp, rel_bound, abs_bound):
+            continue
+        failed += 1
+        if worst is None or distance > worst[3]:
+            worst = (where, x, y, distance)
+    if failed:
+        allowed = ", ".join("%s=%r" % (name, value) for name, value in
+                            (("max_ulp", max_ulp), ("rel", rel), ("abs", abs))
+                            if value is not None)
+        raise AssertionError(_failure_message(failed, len(pairs), worst,
+                                              allowed or "equal values only", dtype))
+    return None
