@@ -38,7 +38,8 @@ def main(argv=None):
         print("nnref: unknown command %r\n\n%s" % (command, _usage()), file=sys.stderr)
         return 2
     module_name = COMMANDS[command][0]
-    module = __import__("nnref." + module_name, fromlist=["main"])
+    # fromlist positionally: MicroPython's __import__ takes no keyword arguments.
+    module = __import__("nnref." + module_name, None, None, ["main"])
     return module.main(argv)
 
 
