@@ -24,6 +24,22 @@ _MIN_LSB = -1074       # exponent of the last bit of the smallest subnormal
 _MAX_TOP = 1024        # every finite float is below 2**1024
 _TWO_53 = 9007199254740992.0
 
+if hasattr(1, "bit_length"):
+    def _bit_length(n):
+        return n.bit_length()
+else:
+    def _bit_length(n):
+        # int.bit_length is missing on MicroPython: count in 64-bit strides, then bits.
+        n = -n if n < 0 else n
+        length = 0
+        while n >> 64:
+            n >>= 64
+            length += 64
+        while n:
+            n >>= 1
+            length += 1
+        return length
+
 
 def to_scaled_int(x):
     """Return ``(n, e)`` with ``x == n * 2**e`` exactly, for a finite float ``x``.
@@ -40,7 +56,7 @@ def to_scaled_int(x):
     n = int(mantissa * _TWO_53)  # exact: scaling by a power of two
     e = exponent - _PRECISION
     # Strip trailing zero bits so the integers that later sums shift stay short.
-    zeros = (n & -n).bit_length() - 1
+    zeros = _bit_length(n & -n) - 1
     return n >> zeros, e + zeros
 
 
@@ -65,7 +81,7 @@ def round_scaled(n, e):
         return 0.0
     negative = n < 0
     magnitude = -n if negative else n
-    top = magnitude.bit_length() + e          # magnitude * 2**e < 2**top
+    top = _bit_length(magnitude) + e          # magnitude * 2**e < 2**top
     lsb = top - _PRECISION                    # weight of the last kept bit
     if lsb < _MIN_LSB:
         lsb = _MIN_LSB                        # gradual underflow: fewer bits kept
@@ -78,7 +94,7 @@ def round_scaled(n, e):
             kept += 1
     else:
         kept, lsb = magnitude, e              # already representable
-    if kept.bit_length() + lsb > _MAX_TOP:
+    if _bit_length(kept) + lsb > _MAX_TOP:
         result = _INF
     else:
         # kept <= 2**53, so float(kept) is exact even where float(int) truncates.
