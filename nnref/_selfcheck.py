@@ -1,5 +1,555 @@
-"""Known-answer self-check (placeholder: being written)."""
+"""Known-answer self-check: ``nnref.selfcheck()`` and ``python -m nnref selfcheck``.
+
+It runs a few dozen fast checks over every public function -- the chapter's
+examples, the special values of the contract (NaN, +-inf, -0.0, empty input,
+errors), a ``RandomState`` stream and a small spiral data set -- and prints
+one line per check, then ``N passed, N failed`` as its last line.  It needs
+nothing but nnref and the parts of the standard library that every target
+interpreter has, so it is how nnref is proven on MicroPython and Pyodide,
+where pytest cannot run.
+
+The expected values are literals, none computed by nnref: random streams and
+data from a real NumPy/nnfs, dense outputs and sums from exact rational
+arithmetic, sigmoid and softmax from 60-digit mpmath values rounded to the
+nearest float.  ``tools/selfcheck_constants.py`` prints them all again.
+
+How results are compared, as each line says:
+
+* ``exact``: the same float bit for bit (NaN matches any NaN, and the sign
+  of zero counts), the same int, the same nesting.  Everything that is exact
+  arithmetic: ``step``, ``linear``, ``relu``, ``dense``, the sums, the MT19937
+  words and ``random_sample``.
+* ``within N ULP``: for results that go through the platform's ``exp``,
+  ``log``, ``sin`` or ``cos`` (``sigmoid``, ``softmax``, ``randn``, the data
+  sets), whose last bit differs between libm builds (glibc and WebAssembly's).
+"""
+
+import math
+import struct
+import sys
+
+_INF = float("inf")
+_NAN = float("nan")
 
 
-def selfcheck():
-    raise NotImplementedError("selfcheck is being written")
+class _Mismatch(Exception):
+    """A check's result differs from its known answer."""
+
+
+# --- comparison (self-contained, so that nnref.testing is checked, not used) ---
+
+def _bits(x):
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def _ulp_key(x):
+    # Floats ordered on an integer line: neighbours differ by 1, and -0.0 == 0.0.
+    bits = _bits(x)
+    if bits >> 63:
+        return -(bits & ((1 << 63) - 1))
+    return bits
+
+
+def _ulps(a, b):
+    return abs(_ulp_key(a) - _ulp_key(b))
+
+
+def _compare(actual, expected, where, max_ulp):
+    # max_ulp None: bit for bit.  Raises _Mismatch naming the first difference.
+    if isinstance(expected, (list, tuple)):
+        if type(actual) is not type(expected):
+            raise _Mismatch("%s: got %r (%s), expected a %s" % (
+                where or "result", actual, type(actual).__name__, type(expected).__name__))
+        if len(actual) != len(expected):
+            raise _Mismatch("%s: got %d elements, expected %d" % (
+                where or "result", len(actual), len(expected)))
+        for i in range(len(expected)):
+            _compare(actual[i], expected[i], "%s[%d]" % (where, i), max_ulp)
+        return
+    if type(actual) is not type(expected):
+        raise _Mismatch("%s: got %r (%s), expected %r (%s)" % (
+            where or "result", actual, type(actual).__name__, expected, type(expected).__name__))
+    if type(expected) is not float:
+        if actual != expected:
+            raise _Mismatch("%s: got %r, expected %r" % (where or "result", actual, expected))
+        return
+    if expected != expected or actual != actual:
+        if expected != expected and actual != actual:
+            return
+        raise _Mismatch("%s: got %r, expected %r" % (where or "result", actual, expected))
+    if max_ulp is None:
+        if _bits(actual) != _bits(expected):
+            raise _Mismatch("%s: got %r, expected %r bit for bit" % (where or "result", actual, expected))
+        return
+    if expected in (_INF, -_INF) or actual in (_INF, -_INF):
+        if actual != expected:
+            raise _Mismatch("%s: got %r, expected %r" % (where or "result", actual, expected))
+        return
+    distance = _ulps(actual, expected)
+    if distance > max_ulp:
+        raise _Mismatch("%s: got %r, expected %r: %d ULP apart, more than %d" % (
+            where or "result", actual, expected, distance, max_ulp))
+
+
+def _exact(actual, expected):
+    _compare(actual, expected, "", None)
+
+
+def _near(actual, expected, max_ulp):
+    _compare(actual, expected, "", max_ulp)
+
+
+def _raises(kind, words, function, *args):
+    # function(*args) must raise `kind` with every one of `words` in its message.
+    try:
+        function(*args)
+    except kind as exc:
+        message = str(exc)
+        for word in words:
+            if word not in message:
+                raise _Mismatch("%s message %r does not mention %r" % (kind.__name__, message, word))
+        return
+    except Exception as exc:
+        raise _Mismatch("raised %s(%r), expected %s" % (type(exc).__name__, str(exc), kind.__name__))
+    raise _Mismatch("no %s raised" % kind.__name__)
+
+
+# --- known answers ---------------------------------------------------------------
+
+# Chapter 4's inputs and weights (the book's three neurons, batch of three).
+_CHAPTER_INPUTS = [[1, 2, 3, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]]
+_CHAPTER_WEIGHTS_T = [[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]
+_CHAPTER_BIASES = [2.0, 3.0, 0.5]
+_LAYER_OUTPUTS = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
+
+# Exact rational results rounded once (fractions.Fraction).
+_DENSE_CHAPTER = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.19999999999999987],
+                  [1.4100000000000004, 1.0509999999999997, 0.02599999999999989]]
+_SUM_ALL = 18.172
+_SUM_ROWS = [[8.395], [7.29], [2.4869999999999997]]
+_SUM_COLUMNS = [15.11, 0.45099999999999985, 2.6109999999999998]
+
+# True values (mpmath, 60 digits) rounded to the nearest float.
+_SIGMOID = [(1.0, 0.7310585786300049), (-3.5, 0.02931223075135632), (20.0, 0.9999999979388464)]
+_SOFTMAX_CHAPTER = [0.895282663957262, 0.02470830678209937, 0.08000902926063869]
+
+# numpy.random.RandomState (NumPy 2.4.6).
+_MT_SEED0_WORDS = [2357136044, 2546248239, 3071714933, 3626093760]
+_MT_SEEDMAX_WORDS = [419326371, 479346978]
+_SAMPLE_SEED0 = [0.5488135039273248, 0.7151893663724195, 0.6027633760716439]
+_RANDN_SEED0 = [1.764052345967664, 0.4001572083672233, 0.9787379841057392,
+                2.240893199201458, 1.8675579901499675, -0.977277879876411]
+# RandomState(7): randn(1), random_sample(), randn(2).
+_MIXED_SEED7 = [1.690525703800356, 0.9779895119966027, -0.4659373705408328, 0.09316606097975175]
+
+# nnfs 0.5.1 spiral_data(samples=4, classes=2) after np.random.seed(0), float64.
+_SPIRAL_X = [[0.0, 0.0], [-0.1272901524030417, -0.3080719529790427],
+             [0.5107758746560241, 0.42843021638747414], [-0.9922135786035949, 0.12454804066964548],
+             [-0.0, -0.0], [0.09158143993491186, 0.3205057736930167],
+             [-0.6604156760651707, -0.09108007055238745], [0.8794785548136086, 0.4759385166415578]]
+_SPIRAL_Y = [0, 0, 0, 0, 1, 1, 1, 1]
+
+# How far transcendental results may stray: a libm's exp/log/sin/cos is
+# within 1 ULP, and a few roundings follow.
+_LIBM_ULP = 4
+
+
+# --- the checks: each raises _Mismatch (or anything) on failure ------------------
+
+def _check_relu_chapter(nnref):
+    _exact(nnref.relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]),
+           [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0])
+    _exact(nnref.relu(3), 3.0)
+    _exact(nnref.relu([[-1, 2], [3, -4]]), [[0.0, 2.0], [3.0, 0.0]])
+
+
+def _check_relu_special(nnref):
+    _exact(nnref.relu([_NAN, _INF, -_INF, -0.0, 0.0, -5e-324, 5e-324]),
+           [_NAN, _INF, 0.0, -0.0, 0.0, 0.0, 5e-324])
+
+
+def _check_step(nnref):
+    _exact(nnref.step([-1, 0, 0.5, 2]), [0.0, 0.0, 1.0, 1.0])
+    _exact(nnref.step([_NAN, _INF, -_INF, -0.0, 5e-324]), [_NAN, 1.0, 0.0, 0.0, 1.0])
+    _exact(nnref.step(0.0), 0.0)
+
+
+def _check_linear(nnref):
+    _exact(nnref.linear([[1, -2.5], [-0.0, _INF]]), [[1.0, -2.5], [-0.0, _INF]])
+    _exact(nnref.linear(_NAN), _NAN)
+    _exact(nnref.linear(-_INF), -_INF)
+
+
+def _check_sigmoid_special(nnref):
+    _exact(nnref.sigmoid([0.0, -0.0, _INF, -_INF, _NAN, 1000.0, -1000.0, 1e308, -1e308]),
+           [0.5, 0.5, 1.0, 0.0, _NAN, 1.0, 0.0, 1.0, 0.0])
+
+
+def _check_sigmoid_values(nnref):
+    xs = [x for x, _ in _SIGMOID]
+    _near(nnref.sigmoid(xs), [y for _, y in _SIGMOID], _LIBM_ULP)
+    # Below the normal range the result keeps its subnormal value.
+    _near(nnref.sigmoid(-745.0), 5e-324, 1)
+
+
+def _check_softmax_chapter(nnref):
+    _near(nnref.softmax([4.8, 1.21, 2.385]), _SOFTMAX_CHAPTER, _LIBM_ULP)
+    _near(nnref.softmax([[4.8, 1.21, 2.385], [4.8, 1.21, 2.385]]),
+          [_SOFTMAX_CHAPTER, _SOFTMAX_CHAPTER], _LIBM_ULP)
+
+
+def _check_softmax_shift(nnref):
+    # Subtracting the row max makes these the same computation, exactly.
+    _exact(nnref.softmax([[1, 2, 3]]), nnref.softmax([[-2, -1, 0]]))
+    _exact(nnref.softmax([1.0, 1.0]), [0.5, 0.5])
+    _exact(nnref.softmax([1000.0, 1000.0, 1000.0, 1000.0]), [0.25, 0.25, 0.25, 0.25])
+
+
+def _check_softmax_special(nnref):
+    _exact(nnref.softmax([1.0, _NAN]), [_NAN, _NAN])
+    _exact(nnref.softmax([_INF, 1.0]), [_NAN, _NAN])
+    _exact(nnref.softmax([-_INF, -_INF]), [_NAN, _NAN])
+    _exact(nnref.softmax([-_INF, 0.0]), [0.0, 1.0])
+    _exact(nnref.softmax([[0.0, -_INF], [_NAN, 0.0]]), [[1.0, 0.0], [_NAN, _NAN]])
+    _exact(nnref.softmax([]), [])
+    _raises(TypeError, ["softmax"], nnref.softmax, 3.0)
+
+
+def _check_dense_chapter(nnref):
+    weights = [list(column) for column in zip(*_CHAPTER_WEIGHTS_T)]
+    _exact(nnref.dense(_CHAPTER_INPUTS, weights, [_CHAPTER_BIASES]), _DENSE_CHAPTER)
+    _exact(nnref.dense(_CHAPTER_INPUTS, weights, _CHAPTER_BIASES), _DENSE_CHAPTER)
+
+
+def _check_dense_integers(nnref):
+    _exact(nnref.dense([[1, 2], [3, 4]], [[5, 6], [7, 8]], [[1, -1]]), [[20.0, 21.0], [44.0, 49.0]])
+    _exact(nnref.dense([[0.5, 0.25, -2]], [[4], [8], [0.125]], [0.75]), [[4.5]])
+
+
+def _check_dense_rounding(nnref):
+    # One rounding of the exact sum: no intermediate overflow, no lost terms.
+    _exact(nnref.dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]]), [[1e308]])
+    _exact(nnref.dense([[1.0, 1e100, 1.0, -1e100]], [[1.0], [1.0], [1.0], [1.0]], [0.0]), [[2.0]])
+    _exact(nnref.dense([[0.1] * 10], [[1.0]] * 10, [0.0]), [[1.0]])
+
+
+def _check_dense_special(nnref):
+    ones = [[1.0], [1.0]]
+    _exact(nnref.dense([[_INF, -_INF]], ones, [0.0]), [[_NAN]])
+    _exact(nnref.dense([[0.0]], [[_INF]], [0.0]), [[_NAN]])
+    _exact(nnref.dense([[_INF, 1.0]], ones, [0.0]), [[_INF]])
+    _exact(nnref.dense([[_NAN, 1.0]], ones, [0.0]), [[_NAN]])
+    _exact(nnref.dense([[1e308, 1e308]], ones, [0.0]), [[_INF]])
+    _exact(nnref.dense([[-0.0]], [[1.0]], [-0.0]), [[-0.0]])
+    _exact(nnref.dense([[-0.0]], [[1.0]], [0.0]), [[0.0]])
+    _exact(nnref.dense([[1.0, -1.0]], ones, [-0.0]), [[0.0]])
+
+
+def _check_dense_shapes(nnref):
+    _exact(nnref.dense([], [[1.0, 2.0]], [[0.0, 0.0]]), [])
+    biases = [[1.0, 2.0]]
+    out = nnref.dense([[], []], [], biases)
+    _exact(out, [[1.0, 2.0], [1.0, 2.0]])
+    if out[0] is biases[0] or out[0] is out[1]:
+        raise _Mismatch("k == 0 must give a new copy of the biases for every row")
+
+
+def _check_dense_errors(nnref):
+    _raises(ValueError, ["(1, 2)", "(3, 3)", "2 != 3"], nnref.dense,
+            [[1.0, 2.0]], [[1.0] * 3] * 3, [[0.0] * 3])
+    _raises(TypeError, ["inputs[0][1]", "'a'", "str"], nnref.dense,
+            [[1.0, "a"]], [[1.0], [1.0]], [0.0])
+    _raises(TypeError, ["weights[1][0]", "bool"], nnref.dense, [[1.0, 2.0]], [[1.0], [True]], [0.0])
+    _raises(ValueError, ["inputs[1]"], nnref.dense, [[1.0, 2.0], [1.0]], [[1.0], [1.0]], [0.0])
+    _raises(TypeError, ["relu", "None"], nnref.relu, [1.0, None])
+    _raises(TypeError, ["sigmoid", "complex"], nnref.sigmoid, [1j])
+
+
+def _check_inputs_untouched(nnref):
+    row = [-1.0, 2.0]
+    batch = [row]
+    for function in (nnref.relu, nnref.step, nnref.linear, nnref.sigmoid, nnref.softmax):
+        out = function(batch)
+        if out is batch or out[0] is row:
+            raise _Mismatch("%s returned the caller's list" % function.__name__)
+        if batch != [[-1.0, 2.0]]:
+            raise _Mismatch("%s modified its input" % function.__name__)
+    weights = [[1.0], [1.0]]
+    biases = [[0.5]]
+    nnref.dense(batch, weights, biases)
+    if (batch, weights, biases) != ([[-1.0, 2.0]], [[1.0], [1.0]], [[0.5]]):
+        raise _Mismatch("dense modified its inputs")
+
+
+def _check_layers(nnref):
+    layer = nnref.Dense(2, 3, rng=nnref.RandomState(0))
+    expected = [[0.01 * v for v in _RANDN_SEED0[0:3]], [0.01 * v for v in _RANDN_SEED0[3:6]]]
+    _near(layer.weights, expected, _LIBM_ULP)
+    _exact(layer.biases, [[0.0, 0.0, 0.0]])
+    out = layer.forward([[1.0, 0.0], [0.0, 1.0]])
+    if layer.output is not out:
+        raise _Mismatch("Dense.forward must set .output and return it")
+    _exact(out, layer.weights)
+    if repr(layer) != "Dense(n_inputs=2, n_neurons=3)":
+        raise _Mismatch("repr(Dense) is %r" % repr(layer))
+    for cls, expected_out in ((nnref.ReLU, [[0.0, 2.0]]), (nnref.Step, [[0.0, 1.0]]),
+                              (nnref.Linear, [[-1.0, 2.0]]), (nnref.Softmax, None),
+                              (nnref.Sigmoid, None)):
+        activation = cls()
+        out = activation.forward([[-1.0, 2.0]])
+        if activation.output is not out:
+            raise _Mismatch("%s.forward must set .output and return it" % cls.__name__)
+        if expected_out is not None:
+            _exact(out, expected_out)
+
+
+def _check_matrix_sums(nnref):
+    m = nnref.matrix
+    _exact(m.sum(_LAYER_OUTPUTS), _SUM_ALL)
+    _exact(m.sum(_LAYER_OUTPUTS, axis=1, keepdims=True), _SUM_ROWS)
+    _exact(m.sum(_LAYER_OUTPUTS, axis=0), _SUM_COLUMNS)
+    _exact(m.sum(_LAYER_OUTPUTS, axis=-1), [v[0] for v in _SUM_ROWS])
+    _exact(m.sum(_LAYER_OUTPUTS, axis=None, keepdims=True), [[_SUM_ALL]])
+
+
+def _check_matrix_sum_special(nnref):
+    m = nnref.matrix
+    _exact(m.sum([0.1] * 10), 1.0)
+    _exact(m.sum([1e308, 1e308, -1e308]), 1e308)
+    _exact(m.sum([1.0, 1e100, 1.0, -1e100]), 2.0)
+    _exact(m.sum([]), 0.0)
+    _exact(m.sum([-0.0, -0.0]), -0.0)
+    _exact(m.sum([1.0, _NAN]), _NAN)
+    _exact(m.sum([_INF, -_INF]), _NAN)
+    _exact(m.sum([_INF, 1.0]), _INF)
+    _exact(m.sum([1e308, 1e308]), _INF)
+
+
+def _check_matrix_max(nnref):
+    m = nnref.matrix
+    _exact(m.max(_LAYER_OUTPUTS), 8.9)
+    _exact(m.max(_LAYER_OUTPUTS, axis=1, keepdims=True), [[4.8], [8.9], [1.41]])
+    _exact(m.max(_LAYER_OUTPUTS, axis=0), [8.9, 1.21, 2.385])
+    _exact(m.max([1.0, _NAN, 3.0]), _NAN)
+    _exact(m.max([[1, 5], [7, 2]], axis=1), [5.0, 7.0])
+    _raises(ValueError, ["max"], m.max, [])
+
+
+def _check_matrix_helpers(nnref):
+    m = nnref.matrix
+    _exact(m.shape([[1, 2, 3], [4, 5, 6]]), (2, 3))
+    _exact(m.shape([]), (0,))
+    _exact(m.shape(2.0), ())
+    _exact(m.zeros((2, 3)), [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    _exact(m.zeros(2), [0.0, 0.0])
+    _exact(m.transpose([[1, 2, 3], [4, 5, 6]]), [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
+    _exact(m.matmul([[1, 2], [3, 4]], [[5, 6], [7, 8]]), [[19.0, 22.0], [43.0, 50.0]])
+    _exact(m.matmul([0.1, 0.2], [0.3, 0.4]), 0.11000000000000001)
+    _exact(m.add_row([[1, 2], [3, 4]], [10, 20]), [[11.0, 22.0], [13.0, 24.0]])
+    _exact(m.add_row([[1, 2]], [[0.5, -0.5]]), [[1.5, 1.5]])
+    _raises(ValueError, ["(2, 3)", "(2,)"], m.matmul, [[1, 2, 3], [4, 5, 6]], [1.0, 2.0])
+
+
+def _check_mt19937(nnref):
+    rs = nnref.RandomState(0)
+    _exact([rs.random_uint32() for _ in range(4)], _MT_SEED0_WORDS)
+    rs = nnref.RandomState(2 ** 32 - 1)
+    _exact([rs.random_uint32() for _ in range(2)], _MT_SEEDMAX_WORDS)
+    rs = nnref.RandomState(5489)       # the reference implementation's default seed
+    _exact(rs.random_uint32(), 3499211612)
+
+
+def _check_mt19937_pure(nnref):
+    # The pure-Python MT19937 (MicroPython's path) against the same words.
+    rs = nnref.RandomState(0, _pure=True)
+    _exact([rs.random_uint32() for _ in range(4)], _MT_SEED0_WORDS)
+    _exact(nnref.RandomState(0, _pure=True).random_sample(3), _SAMPLE_SEED0)
+
+
+def _check_random_sample(nnref):
+    _exact(nnref.RandomState(0).random_sample(3), _SAMPLE_SEED0)
+    _exact(nnref.RandomState(0).random_sample(), _SAMPLE_SEED0[0])
+    _exact(nnref.RandomState(0).random_sample((1, 2)), [_SAMPLE_SEED0[0:2]])
+    _exact(nnref.RandomState(0).random_sample(0), [])
+
+
+def _check_randn(nnref):
+    _near(nnref.RandomState(0).randn(6), _RANDN_SEED0, _LIBM_ULP)
+    _near(nnref.RandomState(0).randn(2, 3), [_RANDN_SEED0[0:3], _RANDN_SEED0[3:6]], _LIBM_ULP)
+    rs = nnref.RandomState(7)
+    mixed = rs.randn(1) + [rs.random_sample()] + rs.randn(2)
+    _near(mixed, _MIXED_SEED7, _LIBM_ULP)
+    # The kept Box-Muller value carries over: randn(3) then randn(3) is randn(6), exactly.
+    rs = nnref.RandomState(1)
+    _exact(rs.randn(3) + rs.randn(3), nnref.RandomState(1).randn(6))
+
+
+def _check_random_errors(nnref):
+    _raises(ValueError, ["seed"], nnref.RandomState, 2 ** 32)
+    _raises(ValueError, ["seed"], nnref.RandomState, -1)
+    _raises(TypeError, ["bool"], nnref.RandomState, True)
+    _raises(TypeError, ["float"], nnref.RandomState, 1.0)
+
+
+def _check_default_generator(nnref):
+    # nnref.seed reseeds the generator that rng=None draws from; restore it after.
+    default = nnref.rng._default()
+    saved = default.get_state()
+    try:
+        nnref.seed(0)
+        _exact(default.random_sample(), _SAMPLE_SEED0[0])
+        nnref.seed(0)
+        _near(nnref.Dense(1, 2).weights, [[0.01 * _RANDN_SEED0[0], 0.01 * _RANDN_SEED0[1]]],
+              _LIBM_ULP)
+        nnref.seed(0)
+        X, y = nnref.datasets.spiral_data(4, 2)
+        _near(X, _SPIRAL_X, _LIBM_ULP)
+    finally:
+        default.set_state(saved)
+
+
+def _check_spiral(nnref):
+    X, y = nnref.datasets.spiral_data(4, 2, rng=nnref.RandomState(0))
+    _near(X, _SPIRAL_X, _LIBM_ULP)
+    _exact(y, _SPIRAL_Y)
+    _exact(nnref.datasets.spiral_data(0, 3), ([], []))
+    _raises(TypeError, ["samples", "bool"], nnref.datasets.spiral_data, True, 2)
+    _raises(ValueError, ["classes"], nnref.datasets.spiral_data, 2, -1)
+
+
+def _check_ulp_distance(nnref):
+    t = nnref.testing
+    _exact(t.ulp_distance(1.0, 1.0 + 2.0 ** -52), 1)
+    _exact(t.ulp_distance(0.0, -0.0), 0)
+    _exact(t.ulp_distance(-5e-324, 5e-324), 2)
+    _exact(t.ulp_distance(_NAN, _NAN), 0)
+    _exact(t.ulp_distance(_NAN, 1.0), _INF)
+    _exact(t.ulp_distance(_INF, 1.7976931348623157e308), 1)
+    _exact(t.ulp_distance(1.0, 1.0 + 2.0 ** -23, dtype="float32"), 1)
+    _exact(t.ulp_distance(1.0, 1.0 + 2.0 ** -23), 2 ** 29)
+    _exact(t.ulp_distance(0.1 + 0.2, 0.3), 1)
+
+
+def _check_testing_helpers(nnref):
+    t = nnref.testing
+    _exact(t.next_up(1.0), 1.0000000000000002)
+    _exact(t.next_down(1.0), 0.9999999999999999)
+    _exact(t.next_up(-5e-324), -0.0)
+    _exact(t.ulp(1.0), 2.0 ** -52)
+    _exact(t.ulp(0.0), 5e-324)
+    _exact(t.assert_close([[0.1 + 0.2, 1.0]], [[0.3, 1.0]], max_ulp=1), None)
+    _raises(AssertionError, ["1 of 1"], t.assert_close, [0.1 + 0.2], [0.3])
+
+
+# (name, how results are compared, check)
+_CHECKS = [
+    ("relu: the chapter's example", "exact", _check_relu_chapter),
+    ("relu: NaN, +-inf, -0.0, subnormals", "exact", _check_relu_special),
+    ("step: values and special values", "exact", _check_step),
+    ("linear: ints to floats, special values kept", "exact", _check_linear),
+    ("sigmoid: 0, +-inf, NaN, +-1000, +-1e308", "exact", _check_sigmoid_special),
+    ("sigmoid: values against mpmath, subnormal tail", "within %d ULP" % _LIBM_ULP, _check_sigmoid_values),
+    ("softmax: the chapter's [4.8, 1.21, 2.385] against mpmath", "within %d ULP" % _LIBM_ULP,
+     _check_softmax_chapter),
+    ("softmax: [[1, 2, 3]] equals [[-2, -1, 0]]", "exact", _check_softmax_shift),
+    ("softmax: NaN, +-inf, empty, TypeError for a number", "exact", _check_softmax_special),
+    ("dense: the chapter's 3x4 batch, correctly rounded", "exact", _check_dense_chapter),
+    ("dense: small integers and dyadic values", "exact", _check_dense_integers),
+    ("dense: one rounding, no intermediate overflow", "exact", _check_dense_rounding),
+    ("dense: inf - inf, 0 * inf, overflow, signed zeros", "exact", _check_dense_special),
+    ("dense: (0, k) and k == 0 shapes", "exact", _check_dense_shapes),
+    ("errors: TypeError/ValueError naming argument and position", "exact", _check_dense_errors),
+    ("inputs never modified or returned", "exact", _check_inputs_untouched),
+    ("layers: Dense weights from randn, forward, activations", "within %d ULP" % _LIBM_ULP,
+     _check_layers),
+    ("matrix.sum: the chapter's axis/keepdims examples", "exact", _check_matrix_sums),
+    ("matrix.sum: exact sums, NaN, inf, -0.0, empty", "exact", _check_matrix_sum_special),
+    ("matrix.max: axes, keepdims, NaN wins, empty", "exact", _check_matrix_max),
+    ("matrix: shape, zeros, transpose, matmul, add_row", "exact", _check_matrix_helpers),
+    ("RandomState: MT19937 words for seeds 0, 2**32-1, 5489", "exact", _check_mt19937),
+    ("RandomState: pure-Python MT19937 path", "exact", _check_mt19937_pure),
+    ("RandomState: random_sample, seed 0 (NumPy's values)", "exact", _check_random_sample),
+    ("RandomState: randn and a mixed sequence (NumPy's values)", "within %d ULP" % _LIBM_ULP,
+     _check_randn),
+    ("RandomState: seed errors", "exact", _check_random_errors),
+    ("seed(): the default generator behind rng=None", "within %d ULP" % _LIBM_ULP,
+     _check_default_generator),
+    ("datasets.spiral_data(4, 2), seed 0 (nnfs's values)", "within %d ULP" % _LIBM_ULP,
+     _check_spiral),
+    ("testing.ulp_distance: known distances", "exact", _check_ulp_distance),
+    ("testing: next_up, next_down, ulp, assert_close", "exact", _check_testing_helpers),
+]
+
+
+def _interpreter():
+    impl = getattr(sys, "implementation", None)
+    name = getattr(impl, "name", "python")
+    version = getattr(impl, "version", sys.version_info)
+    return "%s %s (Python %s)" % (name, ".".join(str(v) for v in tuple(version)[:3]),
+                                  ".".join(str(v) for v in tuple(sys.version_info)[:3]))
+
+
+def selfcheck(verbose=True, file=None):
+    """Run nnref's known-answer checks; print one line per check and return the number that failed.
+
+    Every line reads ``PASS`` or ``FAIL``, the check's name and how its
+    results are compared: ``exact`` (bit for bit) or ``within N ULP`` (for
+    results that go through the platform's ``exp``, ``log``, ``sin`` or
+    ``cos``, whose last bit differs between libm builds).  A failing line
+    says what differed.  The last line is ``N passed, N failed``.  With
+    ``verbose=False`` only failing checks and the last line are printed.
+
+    The lines go to ``file`` (default: ``sys.stdout``).  It needs nothing
+    but nnref, runs in well under a second on CPython, and runs on
+    MicroPython too.  ``python -m nnref selfcheck`` runs it and exits with
+    status 1 if any check failed.
+
+    >>> import io
+    >>> report = io.StringIO()
+    >>> selfcheck(file=report)
+    0
+    >>> lines = report.getvalue().splitlines()
+    >>> lines[1]
+    "PASS  relu: the chapter's example [exact]"
+    >>> lines[-1].endswith(" passed, 0 failed")
+    True
+    """
+    if file is None:
+        file = sys.stdout
+    import nnref
+    if verbose:
+        print("nnref %s self-check on %s" % (nnref.__version__, _interpreter()), file=file)
+    passed = failed = 0
+    for name, how, check in _CHECKS:
+        try:
+            check(nnref)
+        except Exception as exc:
+            failed += 1
+            if isinstance(exc, _Mismatch):
+                detail = str(exc)
+            else:
+                detail = "%s: %s" % (type(exc).__name__, exc)
+            print("FAIL  %s [%s]: %s" % (name, how, detail), file=file)
+        else:
+            passed += 1
+            if verbose:
+                print("PASS  %s [%s]" % (name, how), file=file)
+    print("%d passed, %d failed" % (passed, failed), file=file)
+    return failed
+
+
+def main(argv=None):
+    """``python -m nnref selfcheck [-q]``: run the self-check; exit status 1 if anything failed."""
+    args = list(argv[1:] if argv else [])
+    verbose = True
+    for arg in args:
+        if arg in ("-q", "--quiet"):
+            verbose = False
+        elif arg in ("-h", "--help"):
+            print("usage: python -m nnref selfcheck [-q]\n\n"
+                  "Run nnref's known-answer checks; -q prints only failures and the summary.")
+            return 0
+        else:
+            print("nnref selfcheck: unknown argument %r (try -h)" % (arg,))
+            return 2
+    return 1 if selfcheck(verbose) else 0
