@@ -1,0 +1,61 @@
+"""The input contract shared by every function: accepted kinds, rejected kinds, messages."""
+
+import pytest
+
+import nnref
+
+FUNCS = [nnref.step, nnref.linear, nnref.relu, nnref.sigmoid, nnref.softmax]
+
+
+class MyFloat(float):
+    pass
+
+
+@pytest.mark.parametrize("func", FUNCS)
+@pytest.mark.parametrize("bad", ["a", None, 1j, True, {"a": 1}, object()])
+def test_non_numbers_are_type_errors(func, bad):
+    with pytest.raises(TypeError):
+        func(bad)
+    with pytest.raises(TypeError) as info:
+        func([1.0, bad])
+    assert "x[1] is %r (%s)" % (bad, type(bad).__name__) in str(info.value)
+    with pytest.raises(TypeError) as info:
+        func([[1.0, 2.0], [3.0, bad]])
+    assert "x[1][1]" in str(info.value)
+    assert func.__name__ in str(info.value)
+
+
+@pytest.mark.parametrize("func", FUNCS)
+def test_ragged_batches_are_value_errors(func):
+    with pytest.raises(ValueError) as info:
+        func([[1.0, 2.0], [3.0, 4.0], [5.0]])
+    assert "x[2] has length 1, but x[0] has length 2" in str(info.value)
+
+
+@pytest.mark.parametrize("func", FUNCS)
+def test_mixed_rows_and_numbers(func):
+    with pytest.raises(TypeError, match=r"x\[1\] is 2.0 \(float\); expected a row"):
+        func([[1.0], 2.0])
+    with pytest.raises(TypeError, match=r"x\[0\]\[0\] is \[1.0\] \(list\)"):
+        func([[[1.0]]])
+
+
+def test_float_subclasses_and_big_ints_are_numbers():
+    assert nnref.relu([MyFloat(2.0)]) == [2.0]
+    assert type(nnref.relu([MyFloat(2.0)])[0]) is float
+    assert nnref.linear(10 ** 300) == 1e300
+    with pytest.raises(ValueError, match=r"x\[0\] is an int too large"):
+        nnref.linear([10 ** 400])
+
+
+def test_arrays_get_a_hint():
+    class FakeArray(object):
+        def tolist(self):
+            return [1.0]
+    with pytest.raises(TypeError, match=r"tolist\(\)"):
+        nnref.relu(FakeArray())
+
+
+def test_iterators_are_not_accepted():
+    with pytest.raises(TypeError):
+        nnref.relu(iter([1.0]))
