@@ -112,8 +112,8 @@ def spiral_data(samples, classes, rng=None):
     >>> X, y = spiral_data(4, 2, rng=RandomState(0))
     >>> y
     [0, 0, 0, 0, 1, 1, 1, 1]
-    >>> X[0], X[4]
-    ([0.0, 0.0], [0.0, 0.0])
+    >>> X[0], X[4]  # radius 0; the zero takes the sign of sin and cos, as in NumPy
+    ([0.0, 0.0], [-0.0, -0.0])
     >>> spiral_data(0, 3)
     ([], [])
     """

@@ -10,7 +10,8 @@ It rewrites every file in ``tests/fixtures/`` that it owns:
 * ``rng_streams.json``: ``numpy.random.RandomState`` for seeds 0, 1, 42 and
   2**32-1: the first raw MT19937 words, a mixed sequence of ``randn`` and
   ``random_sample`` calls (odd counts, so the kept Box-Muller value matters,
-  and a reseed in the middle), and the state at the end;
+  and a reseed in the middle), and the state at the end; plus a state with
+  planted words that the polar method must reject (r2 == 1 and r2 == 0);
 * ``datasets_float64.json``: nnfs's ``spiral_data``, ``vertical_data`` and
   ``sine_data`` in plain NumPy float64 (no ``nnfs.init()``), each after
   ``np.random.seed(seed)``, with the next ``randn(3)`` after each data set to
@@ -111,8 +112,55 @@ def stream_for(seed):
     }
 
 
+def untemper(word):
+    # Invert MT19937's output tempering, so a chosen output word can be
+    # planted in the state (each xor-shift is undone by iterating it).
+    y = word ^ (word >> 18)
+    y ^= (y << 15) & 0xEFC60000
+    x = y
+    for _ in range(5):
+        x = y ^ ((x << 7) & 0x9D2C5680 & 0xFFFFFFFF)
+    z = x
+    for _ in range(3):
+        z = x ^ (z >> 11)
+    return z
+
+
+def state_dict(state):
+    name, key, pos, has_gauss, cached = state
+    return {"key": [int(k) for k in key], "pos": int(pos),
+            "has_gauss": int(has_gauss), "cached_gaussian": float(cached).hex()}
+
+
+def polar_rejection_case():
+    # Outputs planted so that the first polar pair has r2 == 1 (x1 = -1,
+    # x2 = 0) and the second r2 == 0 (x1 = x2 = 0): NumPy rejects both.
+    planted = [0, 0, 2 ** 31, 0, 2 ** 31, 0, 2 ** 31, 0]
+    key = np.random.RandomState(0).get_state()[1].copy()
+    for i, word in enumerate(planted):
+        key[i] = untemper(word)
+    state = ("MT19937", key, 0, 0, 0.0)
+    check = np.random.RandomState()
+    check.set_state(state)
+    if check._bit_generator.random_raw(len(planted)).tolist() != planted:
+        raise SystemExit("untemper failed to plant the words")
+    rs = np.random.RandomState()
+    rs.set_state(state)
+    normals = rs.randn(3)
+    after = rs.get_state()
+    rs.set_state(state)
+    uniforms = rs.random_sample(4)
+    return {
+        "name": "polar method rejects r2 == 1 and r2 == 0",
+        "planted_words": planted, "state": state_dict(state),
+        "randn3": hexes(normals), "state_after_randn3": state_dict(after),
+        "random_sample4": hexes(uniforms),
+    }
+
+
 def record_rng():
-    return {"meta": meta(), "streams": [stream_for(s) for s in SEEDS]}
+    return {"meta": meta(), "streams": [stream_for(s) for s in SEEDS],
+            "edge_states": [polar_rejection_case()]}
 
 
 # ------------------------------------------------------------------ data sets
