@@ -29,8 +29,8 @@ they match NumPy's, while a WebAssembly build's ``log`` may differ in the last
 bit on rare inputs, and so may ``randn``.
 
 The one piece of global state in nnref is the module-level default generator
-used by ``Dense(..., rng=None)`` and by the data sets when ``rng=None``.
-``seed(s)`` reseeds it, like ``np.random.seed``.  Unlike NumPy's, it starts
+used by ``Dense(..., rng=None)`` and by the data sets when ``rng=None``
+(``_default()`` returns it).  ``seed(s)`` reseeds it, like ``np.random.seed``.  Unlike NumPy's, it starts
 seeded with 0, so a program that never seeds is still reproducible.
 
 >>> rs = RandomState(0)
