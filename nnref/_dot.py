@@ -2,15 +2,22 @@
 
 Each output is sum_i x_i * w_i + b computed exactly and rounded once.  A
 finite float is ``n * 2**e`` with an integer ``n``, so a row of floats scaled
-by the power of two of its smallest element is a row of exact integers; the
-dot product of two such rows is an exact integer, and ``round_scaled`` turns
-it into the nearest float.  Non-finite data (NaN, +-inf) takes its own path,
-which gives what IEEE arithmetic gives for the exact terms.
+by a power of two becomes a row of exact integers, and integer sums and
+products are exact.  Two ways use that:
+
+* the packed accumulator (the common case, and the fast one): every output of
+  an input row comes out of one C-level ``sum(map(mul, ...))`` over big
+  integers, described step by step above ``_Packed``;
+* the exact dot (rows the packing cannot take: NaN or infinite data, results
+  that may be subnormal or overflow, data spread over too many binades): one
+  exact integer dot per output, rounded by ``round_scaled``.
+
+Both give the same bits: the float nearest to the exact value, ties to even.
 """
 
 import math
 
-from ._rounding import round_scaled, special_sum, to_scaled_int
+from ._rounding import _bit_length, round_scaled, special_sum, to_scaled_int
 
 try:
     from operator import mul
@@ -18,23 +25,57 @@ except ImportError:  # MicroPython has no operator.mul
     def mul(a, b):
         return a * b
 
-_INF = float("inf")
+# CPython and PyPy round float(int) correctly; MicroPython truncates it.  The
+# test value is 2**80 + 2**27 + 1: just above the midpoint between two floats,
+# so only a correct rounding gives the upper one.
+_FLOAT_INT_ROUNDS = float(2 ** 80 + 2 ** 27 + 1) == 2.0 ** 80 + 2.0 ** 28
+
+# Bounds on the integer widths the packing takes (bits).  Rows whose integers
+# are wider (a row spread over more than about 160 binades) take the exact
+# dot; weights wider than theirs are not packed at all.  The slot width stays below
+# 1024 bits, so float() of a slot can never overflow.
+_ROW_BITS_LIMIT = 220
+_WEIGHT_BITS_LIMIT = 600
 
 
 def _is_negative_zero(x):
     return x == 0.0 and math.copysign(1.0, x) < 0.0
 
 
-def scale_to_ints(values):
-    """``(ints, e)`` with ``values[i] == ints[i] * 2**e`` exactly, or None if any is not finite."""
-    pairs = []
-    for v in values:
-        if v - v != 0.0:                     # NaN or +-inf
-            return None
-        pairs.append(to_scaled_int(v))
+def _scale_exactly(values, most):
+    # The slow, always-exact version of scale_to_ints, one element at a time.
+    pairs = [to_scaled_int(v) for v in values]
     exponents = [e for n, e in pairs if n]
     low = min(exponents) if exponents else 0
+    if most is not None and low > most:
+        low = most
     return [n << (e - low) if n else 0 for n, e in pairs], low
+
+
+def scale_to_ints(values, most=None):
+    """``(ints, e)`` with ``values[i] == ints[i] * 2**e`` exactly, or None if any is not finite.
+
+    ``e`` is at most ``most`` when that is given.  The common case runs at C
+    speed: ``e`` is the exponent of the last bit of the smallest nonzero
+    magnitude (no element has a lower last bit), and multiplying by the float
+    ``2**-e`` and truncating with ``int`` are both exact.
+    """
+    magnitudes = list(map(abs, values))
+    total = sum(magnitudes)                  # NaN or inf if any value is; inf on overflow
+    if total - total != 0.0:
+        for v in values:
+            if v - v != 0.0:
+                return None                  # NaN or +-inf
+        return _scale_exactly(values, most)  # finite, but the float sum overflowed
+    if total == 0.0:
+        return [0] * len(values), (0 if most is None or most > 0 else most)
+    low = math.frexp(min(filter(None, magnitudes)))[1] - 53
+    if most is not None and low > most:
+        low = most
+    if low < -1022 or math.frexp(max(magnitudes))[1] - low > 1024:
+        return _scale_exactly(values, most)  # 2**-low, or a scaled value, is not a float
+    factor = math.ldexp(1.0, -low)
+    return list(map(int, map(mul, values, [factor] * len(values)))), low
 
 
 def _zero_sign(row, column, bias):
@@ -67,7 +108,7 @@ def _nonfinite_dot(row, column, bias):
 
 
 def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
-    """Correctly rounded ``sum(row[i] * column[i]) + bias``.
+    """Correctly rounded ``sum(row[i] * column[i]) + bias``: the exact dot.
 
     ``row_scaled`` and ``column_scaled`` are ``scale_to_ints`` of ``row`` and
     ``column`` (None where not finite), computed once by the caller.
@@ -90,6 +131,106 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     return round_scaled(total, exponent)
 
 
+# The packed accumulator
+# ----------------------
+# Write W for the k x m weights, b for the biases, x for one input row.
+#
+# 1. Column j, with its bias appended, is scaled to exact integers:
+#    W[i][j] == Wi[i][j] * 2**c[j] and b[j] == Bi[j] * 2**c[j].
+# 2. The row is scaled the same way, x[i] == Xi[i] * 2**r, with r <= 0 so
+#    that the bias's factor 1.0 is an integer too: 1.0 == 2**-r * 2**r.
+# 3. Output j, times 2**-(r + c[j]), is then the exact integer
+#        s[j] = sum_i Xi[i] * Wi[i][j] + 2**-r * Bi[j].
+# 4. Packing: the m integers of weight row i become one big integer
+#        P[i] = sum_j Wi[i][j] * 2**(S*j),
+#    one slot of S bits per output (S a multiple of 8, so slots are whole
+#    bytes).  Then, by distributivity,
+#        sum_i Xi[i] * P[i] + 2**-r * PB = sum_j s[j] * 2**(S*j)
+#    (PB packs the Bi the same way): one C-level sum(map(mul, Xi, P))
+#    computes all m outputs of the row at once.
+# 5. S is chosen so that |s[j]| < 2**(S-1): the row's widest integer times
+#    the column's sum of magnitudes bounds |s[j]|.  Slots then never spill
+#    into their neighbours, but a negative s[j] borrows from the slot above.
+#    Adding H = 2**(S-1) to every slot (the constant OFFSET) makes each slot
+#    s[j] + H, in [0, 2**S): no borrows.  Flipping each slot's top bit
+#    (XOR with OFFSET) turns s[j] + H into s[j] in S-bit two's complement,
+#    which int.from_bytes(..., signed=True) reads straight from the bytes.
+# 6. Rounding: float(s[j]) is correctly rounded, and multiplying by the
+#    power of two 2**(r + c[j]) is exact as long as r + c[j] >= -1074 (a small
+#    s[j] is then exact; a large one gives a normal result), so each output
+#    is rounded once.  Rows where r + c[j] < -1074 for some j (results that
+#    may fall below the subnormals' last bit) use the exact dot instead.
+
+
+def _pack_slots(values, slot_bytes, offset):
+    # sum_j values[j] * 2**(8*slot_bytes*j) for signed values[j] with |v| < 2**(S-1):
+    # write each v + H as its own bytes, read the whole as one integer, take the H's off.
+    half = 1 << (8 * slot_bytes - 1)
+    raw = b"".join([(v + half).to_bytes(slot_bytes, "little") for v in values])
+    return int.from_bytes(raw, "little") - offset
+
+
+class _Packed(object):
+    # The weights and biases of one dense_rows call, packed for rows whose
+    # integers are at most row_bits wide (steps 1, 4 and 5).
+
+    def __init__(self, scaled_columns, row_bits):
+        column_ints = [ints for ints, _ in scaled_columns]
+        self.exponents = [exponent for _, exponent in scaled_columns]
+        weight_bits = max([_bit_length(sum(map(abs, ints))) for ints in column_ints])
+        slot_bytes = (row_bits + weight_bits + 1 + 7) // 8      # |s[j]| < 2**(S-1)
+        width = len(column_ints)
+        self.length = slot_bytes * width
+        self.half = 1 << (8 * slot_bytes - 1)
+        self.offset = int.from_bytes((bytes(slot_bytes - 1) + b"\x80") * width, "little")
+        self.bounds = [(j * slot_bytes, (j + 1) * slot_bytes) for j in range(width)]
+        # zip(*column_ints) gives the k weight rows, then each column's bias (its last entry).
+        packed = [_pack_slots(ints, slot_bytes, self.offset) for ints in zip(*column_ints)]
+        self.bias_row = packed.pop()
+        self.weight_rows = packed
+        self.column_scales = [math.ldexp(1.0, c) for c in self.exponents]
+        # For the loop that unpacks a row: each slot's byte span and its column's 2**c[j].
+        self.unpack = [(a, b, scale) for (a, b), scale in zip(self.bounds, self.column_scales)]
+        self.lowest = min(self.exponents)
+
+    def total(self, row_ints, row_exp):
+        # Step 4 plus the OFFSET of step 5: every slot holds s[j] + H.
+        start = self.offset
+        if self.bias_row:
+            start += self.bias_row << -row_exp
+        return sum(map(mul, row_ints, self.weight_rows), start)
+
+
+if _FLOAT_INT_ROUNDS:
+    def _round_row(packed, row_ints, row_exp):
+        # Step 6 at C speed: float() of each slot, times its exact power of two.
+        raw = (packed.total(row_ints, row_exp) ^ packed.offset).to_bytes(packed.length, "little")
+        row_scale = math.ldexp(1.0, row_exp)
+        from_bytes = int.from_bytes
+        return [float(from_bytes(raw[a:b], "little", signed=True)) * (row_scale * c)
+                for a, b, c in packed.unpack]
+else:
+    def _round_row(packed, row_ints, row_exp):
+        # float(int) truncates here (MicroPython): round each slot explicitly.
+        # (Its int.from_bytes has no signed=True: take H off by hand.)
+        half = packed.half
+        raw = packed.total(row_ints, row_exp).to_bytes(packed.length, "little")
+        return [round_scaled(int.from_bytes(raw[a:b], "little") - half, row_exp + c)
+                for (a, b), c in zip(packed.bounds, packed.exponents)]
+
+
+def _scale_columns(columns, biases):
+    # Step 1: each column with its bias, as exact integers; None if some weight
+    # or bias is not finite, or the integers are too wide to pack.
+    scaled_columns = []
+    for column, bias in zip(columns, biases):
+        scaled = scale_to_ints(column + [bias])
+        if scaled is None or _bit_length(sum(map(abs, scaled[0]))) > _WEIGHT_BITS_LIMIT:
+            return None
+        scaled_columns.append(scaled)
+    return scaled_columns
+
+
 def dense_rows(inputs, weights, biases):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
@@ -99,10 +240,33 @@ def dense_rows(inputs, weights, biases):
     if not weights:
         return [list(biases) for _ in inputs]
     columns = [list(c) for c in zip(*weights)]
-    columns_scaled = [scale_to_ints(c) for c in columns]
-    out = []
+    scaled_columns = _scale_columns(columns, biases)
+    scaled_rows = []
+    row_bits = 0
     for row in inputs:
-        row_scaled = scale_to_ints(row)
-        out.append([dot_plus_bias(row, row_scaled, column, column_scaled, bias)
-                    for column, column_scaled, bias in zip(columns, columns_scaled, biases)])
+        scaled = None
+        if scaled_columns is not None:
+            scaled = scale_to_ints(row, 0)               # step 2
+        if scaled is not None:
+            bits = max(_bit_length(max(map(abs, scaled[0]))), 1 - scaled[1])
+            if bits > _ROW_BITS_LIMIT:
+                scaled = None
+            elif bits > row_bits:
+                row_bits = bits
+        scaled_rows.append(scaled)
+    packed = _Packed(scaled_columns, row_bits) if row_bits else None
+    exact_columns = None
+    out = []
+    for row, scaled in zip(inputs, scaled_rows):
+        if scaled is not None and scaled[1] + packed.lowest >= -1074:
+            result = _round_row(packed, scaled[0], scaled[1])
+            if 0.0 in result:                # an exact zero: give it IEEE's sign
+                result = [_zero_sign(row, column, bias) if y == 0.0 else y
+                          for y, column, bias in zip(result, columns, biases)]
+        else:
+            if exact_columns is None:
+                exact_columns = [scale_to_ints(c) for c in columns]
+            result = [dot_plus_bias(row, scale_to_ints(row), column, column_scaled, bias)
+                      for column, column_scaled, bias in zip(columns, exact_columns, biases)]
+        out.append(result)
     return out
