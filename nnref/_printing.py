@@ -6,8 +6,8 @@ under NumPy's default print options (``precision=8``, ``floatmode='maxprec'``,
 as NumPy 2.4 prints it.  The rules, as NumPy's ``arrayprint`` applies them:
 
 * Each value gets the **shortest digits that round-trip in the array's
-  dtype** (so the float32 value nearest 1/3 minus a bit prints as
-  ``0.3333332``, where float64 digits would need ``0.33333319...``), with at
+  dtype** (the float32 value 0.33333319425582886 prints as ``0.3333332``,
+  where float64 digits capped at 8 decimals give ``0.33333319``), with at
   most 8 digits after the point; a value that needs more is correctly rounded
   (ties to even) to 8 decimals, and trailing zeros are dropped (``0.``).
 * Scientific notation is used for the whole array when, over its nonzero
@@ -128,7 +128,7 @@ def shortest_digits(x, dtype="float64"):
 
     >>> shortest_digits(0.1)
     ('1', -1)
-    >>> shortest_digits(round_f32(1 / 3 - 2e-7), "float32")
+    >>> shortest_digits(0.33333319425582886, "float32")
     ('3333332', -1)
     """
     exact = _Exact(abs(x), dtype)
@@ -323,7 +323,9 @@ def format_array(x, dtype="float64"):
     >>> print(format_array([[0.0, 0.00011395361, 0.0], [0.0, 0.00031729, 0.0]], "float32"))
     [[0.         0.00011395 0.        ]
      [0.         0.00031729 0.        ]]
-    >>> print(format_array([1 / 3 - 2e-7, 1 / 3 - 2e-7], "float32"))
+    >>> print(format_array([0.33333319425582886, 0.33333319425582886]))
+    [0.33333319 0.33333319]
+    >>> print(format_array([0.33333319425582886, 0.33333319425582886], "float32"))
     [0.3333332 0.3333332]
     >>> print(format_array([1e-5, -1.5, float("nan")]))
     [ 1.0e-05 -1.5e+00      nan]
