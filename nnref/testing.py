@@ -174,7 +174,8 @@ def ulp_distance(a, b, dtype="float64"):
     is an ``int``.
 
     ``a`` and ``b`` are ints or floats (float subclasses such as
-    ``numpy.float64`` included).  With ``dtype="float32"`` both are first
+    ``numpy.float64`` included; a ``numpy.float32`` is not a float subclass:
+    pass ``x.item()``, or use ``assert_close``).  With ``dtype="float32"`` both are first
     rounded to the nearest float32 (ties to even) and float32 steps are
     counted.  Ints are rounded from their exact value.
 
@@ -217,10 +218,10 @@ def ulp_distance(a, b, dtype="float64"):
 
 
 def next_up(x, dtype="float64"):
-    """The smallest value of the format that is greater than ``x`` (a portable ``nextafter(x, inf)``).
+    """The next float above ``x``: a portable ``math.nextafter(x, math.inf)``.
 
-    With ``dtype="float32"``, ``x`` is first rounded to float32, then the next
-    float32 above it is returned (as a float).
+    With ``dtype="float32"``, ``x`` is first rounded to float32 (ties to
+    even), then the next float32 above that is returned (as a float).
 
     Special cases:
 
@@ -246,9 +247,10 @@ def next_up(x, dtype="float64"):
 
 
 def next_down(x, dtype="float64"):
-    """The largest value of the format that is less than ``x`` (a portable ``nextafter(x, -inf)``).
+    """The next float below ``x``: a portable ``math.nextafter(x, -math.inf)``.
 
-    The mirror image of ``next_up``: ``next_down(x) == -next_up(-x)``.
+    With ``dtype="float32"``, ``x`` is first rounded to float32 (ties to
+    even), then the next float32 below that is returned.  The mirror image of ``next_up``: ``next_down(x) == -next_up(-x)``.
 
     Special cases:
 
