@@ -1,0 +1,94 @@
+"""A typed use of nnref's public API, checked by mypy against the stubs.
+
+``tools/ci/10-matrix.sh`` runs ``mypy --strict`` on this file (so the
+stubs in ``nnref/*.pyi`` must give exactly these types) and also runs it as a
+plain script, ``PYTHONPATH=. python tests/typing_usage.py`` (so the types describe what really happens).  Each
+``# type: ignore[...]`` marks a misuse the stubs must reject: mypy runs with
+``--warn-unused-ignores``, so a stub that let one through fails the check.
+"""
+
+from typing import List, Tuple
+
+import nnref
+from nnref import RandomState, datasets, exact, matrix, testing
+
+
+def forward_pass(samples: int) -> List[List[float]]:
+    rng = RandomState(0)
+    X, y = datasets.spiral_data(samples, 3, rng=rng)
+    labels: List[int] = y
+    dense1 = nnref.Dense(2, 3, rng=rng)
+    activation1 = nnref.ReLU()
+    dense2 = nnref.Dense(3, 3, rng=rng)
+    activation2 = nnref.Softmax()
+    hidden: List[List[float]] = activation1.forward(dense1.forward(X))
+    probabilities: List[List[float]] = activation2.forward(dense2.forward(hidden))
+    assert len(labels) == len(probabilities)
+    return probabilities
+
+
+def scalars_vectors_batches() -> None:
+    one: float = nnref.relu(-2)
+    row: List[float] = nnref.relu([0, 2, -1, 3.3])
+    rows: List[List[float]] = nnref.sigmoid([[1.0, 2.0], [3.0, 4.0]])
+    probabilities: List[float] = nnref.softmax([4.8, 1.21, 2.385])
+    batch: List[List[float]] = nnref.softmax([[1, 2, 3]])
+    out: List[List[float]] = nnref.dense([[1.0, 2.0]], [[1.0], [2.0]], [0.5])
+    out = nnref.dense([[1.0, 2.0]], [[1.0], [2.0]], [[0.5]])
+    stepped: float = nnref.step(0.0) + nnref.linear(1.0)
+    assert one == 0.0 and row[1] == 2.0 and len(rows) == 2 and len(batch[0]) == 3
+    assert abs(sum(probabilities) - 1.0) < 1e-15 and out == [[5.5]] and stepped == 1.0
+
+
+def matrix_calls() -> None:
+    layer_outputs = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
+    total: float = matrix.sum(layer_outputs)
+    per_row: List[List[float]] = matrix.sum(layer_outputs, axis=1, keepdims=True)
+    per_column: List[float] = matrix.sum(layer_outputs, axis=0)
+    top: List[float] = matrix.max(layer_outputs, axis=1)
+    size: Tuple[int, ...] = matrix.shape(layer_outputs)
+    product: List[List[float]] = matrix.matmul(layer_outputs, matrix.transpose(layer_outputs))
+    dot: float = matrix.matmul([1.0, 2.0], [3.0, 4.0])
+    zeros: List[List[float]] = matrix.zeros((2, 3))
+    shifted: List[List[float]] = matrix.add_row(zeros, [1.0, 2.0, 3.0])
+    assert total > 18 and len(per_row) == 3 and len(per_column) == 3 and top[0] == 4.8
+    assert size == (3, 3) and len(product) == 3 and dot == 11.0 and shifted[1][2] == 3.0
+
+
+def random_and_testing() -> None:
+    rs = RandomState(42)
+    first: float = rs.random_sample()
+    several: List[float] = rs.random_sample(3)
+    grid: List[List[float]] = rs.randn(2, 3)
+    word: int = rs.random_uint32()
+    nnref.seed(0)
+    distance: float = testing.ulp_distance(0.1 + 0.2, 0.3)
+    testing.assert_close([first], [first], max_ulp=0)
+    rounded: List[float] = exact.sigmoid([0.0, 1.0], dtype="float32")
+    assert 0.0 <= first < 1.0 and len(several) == 3 and len(grid[1]) == 3
+    assert 0 <= word < 2 ** 32 and distance == 1 and rounded[0] == 0.5
+
+
+def misuses_the_stubs_reject() -> None:
+    for bad in (
+        lambda: nnref.relu("a"),  # type: ignore[arg-type]
+        lambda: nnref.softmax(3.0),  # type: ignore[call-overload]
+        lambda: nnref.dense([[1.0]], [[1.0]]),  # type: ignore[call-arg]
+        lambda: RandomState("0"),  # type: ignore[arg-type]
+        lambda: testing.ulp_distance(1.0, 2.0, dtype="float16"),  # type: ignore[arg-type]
+        lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
+    ):
+        try:
+            bad()
+        except (TypeError, ValueError):
+            continue
+        raise AssertionError("a misuse was accepted at run time too")
+
+
+if __name__ == "__main__":
+    assert len(forward_pass(10)) == 30
+    scalars_vectors_batches()
+    matrix_calls()
+    random_and_testing()
+    misuses_the_stubs_reject()
+    print("typing_usage: ok")
