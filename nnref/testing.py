@@ -250,7 +250,8 @@ def next_down(x, dtype="float64"):
     """The next float below ``x``: a portable ``math.nextafter(x, -math.inf)``.
 
     With ``dtype="float32"``, ``x`` is first rounded to float32 (ties to
-    even), then the next float32 below that is returned.  The mirror image of ``next_up``: ``next_down(x) == -next_up(-x)``.
+    even), then the next float32 below that is returned.  The mirror image
+    of ``next_up``: ``next_down(x) == -next_up(-x)``.
 
     Special cases:
 
@@ -274,7 +275,7 @@ def next_down(x, dtype="float64"):
 
 
 def ulp(x, dtype="float64"):
-    """The unit in the last place of ``x``: the gap from ``|x|`` to the next value of the format above it.
+    """The unit in the last place of ``x``: the gap from ``|x|`` to the next float above it.
 
     This is ``math.ulp`` (Python 3.9+) for any interpreter, and for float32
     too: with ``dtype="float32"``, ``x`` is first rounded to float32.
@@ -330,8 +331,8 @@ def _tree(value, name, where, dtype):
             converted = convert()
             if converted is not value:
                 return _tree(converted, name, where, dtype)
-    raise TypeError("assert_close: %s is %r (%s), not a number, list, tuple or object with .tolist()"
-                    % (label, value, type(value).__name__))
+    raise TypeError("assert_close: %s is %r (%s), not a number, list, tuple or object"
+                    " with .tolist()" % (label, value, type(value).__name__))
 
 
 def _shape(tree):
@@ -459,7 +460,7 @@ def _failure_message(failed, total, worst, allowed, dtype):
 
 
 def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, dtype="float64"):
-    """Check that ``actual`` matches ``expected`` element by element; raise ``AssertionError`` if not.
+    """Check that ``actual`` equals ``expected`` within the tolerances, element by element.
 
     ``actual`` and ``expected`` are numbers, nested lists or tuples of
     numbers, or objects with a ``.tolist()`` or ``.item()`` method (NumPy

@@ -177,7 +177,8 @@ def test_result_types():
 
 
 def test_default_dtype_is_float64():
-    assert ulp_distance(1.0, 1.0 + 2.0 ** -52) == ulp_distance(1.0, 1.0 + 2.0 ** -52, "float64") == 1
+    a, b = 1.0, 1.0 + 2.0 ** -52
+    assert ulp_distance(a, b) == ulp_distance(a, b, "float64") == 1
 
 
 def test_float_subclasses_are_numbers():
@@ -526,7 +527,8 @@ def test_float_subclass_elements():
     ({"a": 1.0}, "actual"),
 ])
 def test_non_numbers_are_type_errors_with_position(actual, where):
-    with pytest.raises(TypeError, match=r"assert_close: %s is" % where.replace("[", r"\[").replace("]", r"\]")):
+    pattern = "assert_close: %s is" % where.replace("[", r"\[").replace("]", r"\]")
+    with pytest.raises(TypeError, match=pattern):
         assert_close(actual, actual)
 
 
