@@ -1,0 +1,169 @@
+"""``python -m nnref vectors|check|crosscheck``: write, check and cross-check the conformance vectors.
+
+* ``vectors --out DIR [--ops OP,...]`` writes one JSON file per operation
+  and ``conformance.schema.json`` beside them, byte for byte the same each
+  time.
+* ``check VECTORS RESULTS`` checks another implementation's results (the
+  vector file, or folder, with each ``expected`` replaced by ``output``),
+  prints the table and exits 1 on any failure.
+* ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
+  (imported only here) and fails on anything the allow-list
+  (``conformance/allowlist.json``) does not cover.
+
+The format, the tolerance rules and the recorded outcomes are in
+``docs/conformance.md``.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__, conformance
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_ALLOWLIST = os.path.join(_REPO, "conformance", "allowlist.json")
+
+
+def _parse_ops(text):
+    from ._vectors import ARGUMENTS
+    if text is None:
+        return None
+    ops = [op.strip() for op in text.split(",") if op.strip()]
+    for op in ops:
+        if op not in ARGUMENTS:
+            raise SystemExit("nnref: unknown operation %r; expected some of %s"
+                             % (op, ", ".join(sorted(ARGUMENTS))))
+    return ops
+
+
+def write_vectors(out, ops=None):
+    """Write the vector files (and the schema) into ``out``; return the paths written."""
+    from . import _vectors
+    if not os.path.isdir(out):
+        os.makedirs(out)
+    written = []
+    for op, _ in _vectors.OPERATIONS:
+        if ops is not None and op not in ops:
+            continue
+        written.append(_write(os.path.join(out, op + ".json"),
+                              _vectors.dumps(_vectors.encode(_vectors.build(op)))))
+    written.append(_write(os.path.join(out, _vectors.SCHEMA_FILE), _vectors.dumps(_vectors.SCHEMA)))
+    return written
+
+
+def _write(path, text):
+    # Binary mode: "\n" line ends on every platform.
+    with open(path, "wb") as handle:
+        handle.write(text.encode("utf-8"))
+    return path
+
+
+def _vectors_main(args):
+    paths = write_vectors(args.out, _parse_ops(args.ops))
+    for path in paths:
+        print("wrote %s" % path)
+    return 0
+
+
+def _check_main(args):
+    try:
+        report = conformance.check_files(args.vectors, args.results)
+    except (OSError, ValueError) as error:
+        print("nnref check: %s" % error, file=sys.stderr)
+        return 2
+    print(report)
+    return 0 if report.ok else 1
+
+
+# --- allow-list -------------------------------------------------------------------
+
+def load_allowlist(path):
+    """The allow-list entries: dicts with library, op, flag or tcId, and reason."""
+    with open(path) as handle:
+        document = json.load(handle)
+    entries = document["entries"]
+    for i, entry in enumerate(entries):
+        has_flag, has_id = "flag" in entry, "tcId" in entry
+        if not entry.get("library") or not entry.get("op") or not entry.get("reason") \
+                or has_flag == has_id:
+            raise ValueError("%s: entries[%d] needs library, op, reason and one of flag or tcId"
+                             % (path, i))
+    return entries
+
+
+def _covers(entry, library, failure):
+    if entry["library"] != library or entry["op"] not in ("*", failure.op):
+        return False
+    if "flag" in entry:
+        return entry["flag"] in failure.flags
+    return entry["tcId"] == failure.tc_id
+
+
+def apply_allowlist(report, entries, library):
+    """Mark each failure an entry covers as allowed; return the entries that covered nothing."""
+    used = set()
+    for failure in report.failures:
+        for i, entry in enumerate(entries):
+            if _covers(entry, library, failure):
+                failure.allowed = entry["reason"]
+                used.add(i)
+                break
+    return [e for i, e in enumerate(entries) if e["library"] == library and i not in used]
+
+
+def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None):
+    """Run ``library``'s adapter through the vectors; return ``(report, stale_entries)``."""
+    from ._crosscheck import adapter
+    impl, versions = adapter(library)
+    report = conformance.run(impl, vectors_dir=vectors_dir, ops=ops)
+    missing = [op for op in (ops or _all_ops()) if op not in impl]
+    for op in missing:
+        skipped = conformance.OpResult(op)
+        skipped.skipped = "no %s version of this operation" % library
+        report.results.append(skipped)
+    stale = apply_allowlist(report, load_allowlist(allowlist), library)
+    report.title = "crosscheck %s (%s) against the nnref %s vectors" % (
+        library, ", ".join("%s %s" % kv for kv in sorted(versions.items())), __version__)
+    return report, stale
+
+
+def _all_ops():
+    from ._vectors import OPERATIONS
+    return [op for op, _ in OPERATIONS]
+
+
+def _crosscheck_main(args):
+    try:
+        report, stale = crosscheck(args.library, args.vectors, args.allowlist, _parse_ops(args.ops))
+    except ImportError as error:
+        print("nnref crosscheck: cannot import %s (%s); install it first" % (args.library, error),
+              file=sys.stderr)
+        return 2
+    print(report)
+    for entry in stale:
+        print("note: allow-list entry not needed any more: %s" % json.dumps(entry, sort_keys=True))
+    return 0 if report.ok else 1
+
+
+def main(argv):
+    """Entry point for ``python -m nnref vectors|check|crosscheck``; returns the exit code."""
+    command, rest = argv[0], list(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m nnref " + command)
+    if command == "vectors":
+        parser.description = "Write the conformance vectors, one JSON file per operation."
+        parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
+        parser.add_argument("--ops", help="comma-separated operations (default: all)")
+        return _vectors_main(parser.parse_args(rest))
+    if command == "check":
+        parser.description = ("Check RESULTS (the vectors with each expected replaced by output) "
+                              "against VECTORS; files or folders.")
+        parser.add_argument("vectors")
+        parser.add_argument("results")
+        return _check_main(parser.parse_args(rest))
+    parser.description = "Run the conformance vectors through a library and check the results."
+    parser.add_argument("library", choices=("numpy", "torch", "onnx", "jax"))
+    parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
+    parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
+    parser.add_argument("--ops", help="comma-separated operations (default: all)")
+    return _crosscheck_main(parser.parse_args(rest))

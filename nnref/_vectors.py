@@ -1,0 +1,780 @@
+"""Build the conformance vectors: the cases, their expected values and tolerances.
+
+``build(op)`` returns one vector file as a plain dict (floats still floats);
+``encode`` turns it into the JSON document, with every float written as
+``{"dec": repr, "hex": float.hex()}``; ``dumps`` serialises that document the
+same way, byte for byte, every time.  The format is described in
+``docs/conformance.md`` and checked by ``docs/conformance.schema.json``.
+
+Where the expected values come from:
+
+* activations and ``dense``: ``nnref.exact``, the correctly rounded oracle
+  (exact rational or ``decimal`` arithmetic, never the float code under test);
+* data sets: nnref's float64 data sets, which the test suite checks bit for
+  bit against values recorded from NumPy/nnfs (``tests/fixtures``).
+
+This module runs on CPython and PyPy only (it needs ``fractions`` and
+``nnref.exact``); checking results does not (see ``nnref.conformance``).
+"""
+
+import math
+from fractions import Fraction
+
+from . import __version__
+from ._floatbits import float_hex
+from .rng import RandomState
+
+SCHEMA_ID = "nnref-conformance/1"
+SCHEMA_FILE = "conformance.schema.json"
+
+#: The operations, in file order, with the argument names their callables take.
+OPERATIONS = (
+    ("step", ("x",)),
+    ("linear", ("x",)),
+    ("relu", ("x",)),
+    ("sigmoid", ("x",)),
+    ("softmax", ("x",)),
+    ("dense", ("inputs", "weights", "biases")),
+    ("spiral_data", ("samples", "classes", "seed")),
+    ("vertical_data", ("samples", "classes", "seed")),
+    ("sine_data", ("samples",)),
+)
+ARGUMENTS = dict(OPERATIONS)
+
+#: Every flag a case may carry, and what it means.  A file's ``notes`` hold
+#: the flags that file uses.
+FLAGS = {
+    "all-neginf-row": "A softmax row made only of -inf: every result is NaN (0/0 after the max shift).",
+    "bias-vector": "The biases are given as a vector (m,) instead of the book's row (1, m).",
+    "cancellation": "Large terms cancel, so the result is small next to the terms: the tolerance is "
+                    "an absolute bound, (k + 1) * 2**-52 * sum|terms|, since ULPs of the result mean "
+                    "nothing to a float64 dot product.",
+    "chapter-example": "Taken from chapter 4 of Neural Networks from Scratch in Python.",
+    "empty": "An empty vector or batch, or a zero-size dimension.",
+    "exp-underflow": "exp of an argument below about -708.4 is subnormal or zero.",
+    "huge-row": "A long row (1,000 or more elements).",
+    "inf-input": "An input is +inf or -inf.",
+    "inf-minus-inf": "The terms include both +inf and -inf: the result is NaN.",
+    "inf-times-zero": "A product is 0 * inf: the result is NaN.",
+    "intermediate-overflow": "A running float64 sum overflows although the exact result is finite; "
+                             "nnref rounds the exact sum once.",
+    "large-magnitude": "Inputs near the largest float (1.7976931348623157e308).",
+    "libm": "The expected values use the platform's sin, cos, log or exp (glibc x86-64 here), "
+            "so another libm may differ in the last bits: the tolerance allows a few ULP.",
+    "naive-exp-overflow": "The textbook formula overflows here: exp(-x) in 1/(1 + exp(-x)) for "
+                          "x < -709.78, or exp(x) in softmax without the max shift.",
+    "nan-propagation": "An input is NaN: the result is NaN (for softmax, the whole row).",
+    "overflow-boundary": "An input next to an exp overflow or underflow boundary: +-709.78 "
+                         "(exp overflows), -708.40 (exp leaves the normal range), +-745.13 "
+                         "(exp rounds to 0).",
+    "not-a-batch": "A vector (k,) where a batch of rows (n, k) is required; nnref does not guess "
+                   "that it is one sample.",
+    "posinf-in-row": "A softmax row holding +inf: every result in that row is NaN (inf - inf).",
+    "random": "Seeded random inputs, drawn with nnref.RandomState (NumPy's legacy generator).",
+    "scalar-input": "A plain number where the operation needs a vector or batch.",
+    "seeded": "A data set drawn from nnref.RandomState(seed), as NumPy's legacy "
+              "np.random.RandomState(seed) draws it.",
+    "shape-error": "Invalid shapes (ragged rows, misaligned or missing dimensions): the call "
+                   "must fail.",
+    "signed-zero": "The sign of a zero result matters here (the tolerance has signedZero).",
+    "subnormal": "A subnormal input or expected result (below 2.2250738585072014e-308).",
+    "zero-size": "A dimension of length 0 inside a non-empty shape, e.g. (2, 0) inputs.",
+}
+
+_INF = float("inf")
+_NAN = float("nan")
+_U = Fraction(1, 2 ** 52)          # the tolerance unit: machine epsilon
+_TINY = Fraction(1, 2 ** 1074)     # the smallest subnormal
+
+# Values every elementwise operation is tried on, each with its flags.
+_MAX = 1.7976931348623157e308
+_MIN_NORMAL = 2.2250738585072014e-308
+_MAX_SUBNORMAL = 2.225073858507201e-308
+_SPECIAL_VALUES = (
+    (0.0, ()), (-0.0, ("signed-zero",)), (1.0, ()), (-1.0, ()), (0.5, ()), (-0.5, ()),
+    (5e-324, ("subnormal",)), (-5e-324, ("subnormal",)),
+    (_MAX_SUBNORMAL, ("subnormal",)), (-_MAX_SUBNORMAL, ("subnormal",)),
+    (_MIN_NORMAL, ()), (-_MIN_NORMAL, ()),
+    (1e-300, ()), (-1e-300, ()), (1e300, ()), (-1e300, ()),
+    (_MAX, ("large-magnitude",)), (-_MAX, ("large-magnitude",)),
+    (_INF, ("inf-input",)), (-_INF, ("inf-input",)), (_NAN, ("nan-propagation",)),
+)
+# Arguments next to exp's boundaries: overflow at ln(max) = 709.782712893384,
+# the normal range ends at ln(2**-1022) = -708.3964185322641, and exp rounds to
+# 0 below ln(2**-1075) = -745.1332191019412.
+_BOUNDARY_VALUES = (
+    709.78, 709.782712893384, 709.7827128933841, 710.0, -709.78, -709.782712893384,
+    -709.7827128933841, -710.0, -708.3964185322641, -708.4, -720.0, -744.44, -745.0,
+    -745.1332191019411, -745.1332191019412, -745.2, -746.0, 745.0, 745.1332191019412, 746.0,
+    36.7, 37.0, -36.7, -37.0, 1e-10, -1e-10,
+)
+_CHAPTER_INPUTS = [0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]
+_CHAPTER_OUTPUTS = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
+
+
+# --- tolerances ----------------------------------------------------------------
+
+def _round_up(value):
+    # The smallest float >= the exact non-negative rational ``value``.
+    result = float(value)
+    if Fraction(result) < value:
+        result = math.nextafter(result, _INF) if hasattr(math, "nextafter") else _next_up(result)
+    return result
+
+
+def _next_up(x):
+    if x == 0.0:
+        return 5e-324
+    m, e = math.frexp(x)
+    return x + math.ldexp(1.0, max(e - 53, -1074))
+
+
+def tolerance(rule, ulp=0, rel=None, abs_=None, signed_zero=False):
+    """A tolerance object: pass if ULP distance <= ulp, or within rel or abs."""
+    tol = {"rule": rule, "ulp": ulp, "signedZero": signed_zero}
+    if rel is not None:
+        tol["rel"] = rel
+    if abs_ is not None:
+        tol["abs"] = abs_
+    return tol
+
+
+def _exact_tol(signed_zero=False):
+    return tolerance("exact", 0, signed_zero=signed_zero)
+
+
+def _exp_tol():
+    # exp within 1 ULP (2u relative), then one addition and one division.
+    return tolerance("exp", 4)
+
+
+def _softmax_rel_row(row):
+    # (|x_i - max| + n) * 2**-52 for each element; 0 where the row is not finite.
+    if not row:
+        return []
+    if any(v != v or v == _INF for v in row) or all(v == -_INF for v in row):
+        return [0.0] * len(row)
+    top = max(row)
+    n = len(row)
+    out = []
+    for v in row:
+        if v == -_INF:
+            out.append(0.0)
+        else:
+            out.append(_round_up((abs(Fraction(v) - Fraction(top)) + n) * _U))
+    return out
+
+
+def _softmax_tol(x):
+    if x and isinstance(x[0], list):
+        rel = [_softmax_rel_row(row) for row in x]
+    else:
+        rel = _softmax_rel_row(x)
+    return tolerance("softmax", 2, rel=rel)
+
+
+def _finite(v):
+    return v == v and v not in (_INF, -_INF)
+
+
+def _dense_abs(inputs, weights, biases):
+    # Any order of float64 multiply-adds (with or without FMA, pairwise or
+    # not) is within gamma_(k+1) * sum|terms| of the exact result, plus one
+    # underflow unit per rounding.  Non-finite terms get 0: those results are
+    # exact special values.
+    k = len(weights)
+    bias = biases[0] if biases and isinstance(biases[0], list) else biases
+    out = []
+    for row in inputs:
+        line = []
+        for j in range(len(bias)):
+            terms = [(row[i], weights[i][j]) for i in range(k)]
+            if not all(_finite(a) and _finite(b) for a, b in terms) or not _finite(bias[j]):
+                line.append(0.0)
+                continue
+            size = sum(abs(Fraction(a) * Fraction(b)) for a, b in terms) + abs(Fraction(bias[j]))
+            line.append(_round_up((k + 1) * (_U * size + _TINY)))
+        out.append(line)
+    return out
+
+
+def _dense_is_exact(inputs, weights, biases):
+    # Small integers: every partial sum, in any order, is an exact float.
+    bias = biases[0] if biases and isinstance(biases[0], list) else biases
+    values = [v for row in inputs for v in row] + [v for row in weights for v in row] + list(bias)
+    if not all(_finite(v) and v == int(v) for v in values):
+        return False
+    biggest = max([abs(int(v)) for v in values] + [0])
+    return biggest ** 2 * (len(weights) + 1) < 2 ** 53
+
+
+def _dense_tol(inputs, weights, biases, signed_zero=False):
+    if _dense_is_exact(inputs, weights, biases):
+        return _exact_tol(signed_zero)
+    return tolerance("dense", 0, abs_=_dense_abs(inputs, weights, biases), signed_zero=signed_zero)
+
+
+# --- expected values -------------------------------------------------------------
+
+def _oracle(op):
+    from . import exact
+    return getattr(exact, op)
+
+
+def _expected(op, inputs):
+    if op in ("spiral_data", "vertical_data"):
+        from . import datasets
+        X, y = getattr(datasets, op)(inputs["samples"], inputs["classes"],
+                                     rng=RandomState(inputs["seed"]))
+        return {"X": X, "y": y}
+    if op == "sine_data":
+        from . import datasets
+        X, y = datasets.sine_data(inputs["samples"])
+        return {"X": X, "y": y}
+    args = [inputs[name] for name in ARGUMENTS[op]]
+    return _oracle(op)(*args)
+
+
+# --- files, groups, tests -----------------------------------------------------------
+
+class _Builder(object):
+    """Collects the groups and tests of one file, numbering tcIds in order."""
+
+    def __init__(self, op):
+        self.op = op
+        self.groups = []
+        self.count = 0
+
+    def group(self, category, description, **params):
+        group = {"category": category, "description": description, "tests": []}
+        group.update(params)
+        self.groups.append(group)
+        return group
+
+    def add(self, group, comment, flags, inputs, tol=None, result="valid",
+            exception=None, alternatives=None, expected=None):
+        self.count += 1
+        test = {"tcId": self.count, "comment": comment, "flags": sorted(set(flags)),
+                "inputs": inputs, "result": result}
+        if result == "invalid":
+            test["expected"] = None
+            test["exception"] = exception
+            test["tolerance"] = _exact_tol()
+        else:
+            test["expected"] = _expected(self.op, inputs) if expected is None else expected
+            test["tolerance"] = tol
+            if alternatives is not None:
+                test["alternatives"] = alternatives
+        group["tests"].append(test)
+        return test
+
+    def document(self):
+        used = sorted(set(flag for g in self.groups for t in g["tests"] for flag in t["flags"]))
+        return {
+            "schema": SCHEMA_ID,
+            "nnrefVersion": __version__,
+            "operation": self.op,
+            "arguments": list(ARGUMENTS[self.op]),
+            "generator": "python -m nnref vectors",
+            "header": _HEADER,
+            "notes": dict((flag, FLAGS[flag]) for flag in used),
+            "numberOfTests": self.count,
+            "testGroups": self.groups,
+        }
+
+
+_HEADER = [
+    "Conformance vectors for nnref, the pure-Python reference of chapter 4 of",
+    "Neural Networks from Scratch in Python.  Floats are strings: dec is the",
+    "shortest repr, hex is float.hex(); nan, inf and -inf are spelled out.",
+    "A test passes if each output element is within its tolerance: ULP distance",
+    "<= ulp, or |out - expected| <= rel * |expected|, or <= abs.  See",
+    "docs/conformance.md for the result kinds and the tolerance rules.",
+]
+
+
+def _elementwise_cases(b, op, tol_for):
+    chapter = b.group("chapter", "The chapter's ReLU inputs, as a vector and as a batch.")
+    b.add(chapter, "chapter inputs as a vector", ["chapter-example"],
+          {"x": [float(v) for v in _CHAPTER_INPUTS]}, tol_for(None))
+    b.add(chapter, "chapter layer outputs as a batch", ["chapter-example"],
+          {"x": _CHAPTER_OUTPUTS}, tol_for(None))
+
+    special = b.group("special-values", "Each special value as a number.")
+    for value, flags in _SPECIAL_VALUES:
+        flags = list(flags)
+        tol = tol_for(value)
+        alternatives = None
+        result = "valid"
+        if value == 0.0 and math.copysign(1.0, value) < 0:
+            if op == "relu":
+                # max(0, -0.0) may be either zero: IEEE leaves max's choice open.
+                result, alternatives = "acceptable", [0.0]
+            tol = tolerance(tol["rule"], tol["ulp"], signed_zero=op in ("relu", "linear"))
+        b.add(special, "%s(%r)" % (op, value), flags, {"x": value}, tol, result=result,
+              alternatives=alternatives)
+    b.add(special, "all special values in one vector", ["nan-propagation", "inf-input", "subnormal"],
+          {"x": [v for v, _ in _SPECIAL_VALUES]}, tol_for(None))
+
+    boundary = b.group("overflow-boundaries", "Arguments next to exp's overflow and underflow "
+                       "boundaries, as one vector.")
+    flags = ["overflow-boundary"]
+    if op == "sigmoid":
+        flags += ["naive-exp-overflow", "exp-underflow", "subnormal"]
+    b.add(boundary, "boundary values", flags, {"x": list(_BOUNDARY_VALUES)}, tol_for(None))
+    if op == "sigmoid":
+        for value in (-709.79, -720.0, -740.0, -745.0, -745.1332191019411):
+            b.add(boundary, "sigmoid(%r) is subnormal; 1/(1 + exp(-x)) overflows" % value,
+                  ["naive-exp-overflow", "subnormal", "exp-underflow", "overflow-boundary"],
+                  {"x": value}, tol_for(value))
+
+    shapes = b.group("shapes", "Empty inputs and batches.")
+    b.add(shapes, "empty vector", ["empty"], {"x": []}, tol_for(None))
+    b.add(shapes, "batch of empty rows", ["empty", "zero-size"], {"x": [[], []]}, tol_for(None))
+    b.add(shapes, "one-row batch", [], {"x": [[1.5, -2.0, 0.0]]}, tol_for(None))
+    errors = b.group("shape-errors", "Ragged batches must be rejected.")
+    b.add(errors, "ragged batch", ["shape-error"], {"x": [[1.0, 2.0], [3.0]]},
+          result="invalid", exception="ValueError")
+
+    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed).",
+                   seed=42)
+    rs = RandomState(42)
+    for scale in (1.0, 10.0, 100.0, 400.0):
+        rows = [[v * scale for v in row] for row in rs.randn(4, 8)]
+        b.add(rand, "randn(4, 8) * %r" % scale, ["random"], {"x": rows}, tol_for(None))
+
+
+def _build_elementwise(op):
+    b = _Builder(op)
+    if op == "sigmoid":
+        _elementwise_cases(b, op, lambda v: _exp_tol())
+        huge = b.group("huge-rows", "A long row of seeded draws.", seed=7)
+        row = [v * 30.0 for v in RandomState(7).randn(1000)]
+        b.add(huge, "randn(1000) * 30", ["huge-row", "random"], {"x": row}, _exp_tol())
+    else:
+        _elementwise_cases(b, op, lambda v: _exact_tol())
+    return b
+
+
+def _build_softmax():
+    b = _Builder("softmax")
+
+    def add(group, comment, flags, x, **kw):
+        b.add(group, comment, flags, {"x": x}, _softmax_tol(x), **kw)
+
+    chapter = b.group("chapter", "The chapter's softmax examples.")
+    add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], [4.8, 1.21, 2.385])
+    add(chapter, "the chapter's 3x3 layer outputs, row by row", ["chapter-example"], _CHAPTER_OUTPUTS)
+    add(chapter, "[[1, 2, 3]]: equal to softmax([[-2, -1, 0]])", ["chapter-example"], [[1.0, 2.0, 3.0]])
+    add(chapter, "[[-2, -1, 0]]: the max-shifted row", ["chapter-example"], [[-2.0, -1.0, 0.0]])
+
+    special = b.group("special-values", "Rows with NaN, infinities, signed zeros and subnormals.")
+    add(special, "NaN makes the row NaN", ["nan-propagation"], [_NAN, 1.0, 2.0])
+    add(special, "NaN in one row leaves the other row alone", ["nan-propagation"],
+        [[1.0, _NAN], [1.0, 2.0]])
+    add(special, "+inf makes the row NaN (inf - inf)", ["posinf-in-row", "inf-input"], [_INF, 1.0])
+    add(special, "two +inf", ["posinf-in-row", "inf-input"], [_INF, _INF])
+    add(special, "-inf gives 0 beside finite values", ["inf-input"], [-_INF, 1.0, 2.0])
+    add(special, "a row of only -inf is NaN (0/0)", ["all-neginf-row", "inf-input"], [-_INF, -_INF])
+    add(special, "one -inf alone", ["all-neginf-row", "inf-input"], [-_INF])
+    add(special, "+0.0 and -0.0 are equal", ["signed-zero"], [0.0, -0.0])
+    add(special, "a single element is 1", [], [3.0])
+    add(special, "subnormal inputs", ["subnormal"], [5e-324, 0.0, -5e-324])
+    add(special, "largest floats: the shift overflows to -inf", ["large-magnitude"], [_MAX, -_MAX])
+    add(special, "two largest floats", ["large-magnitude"], [_MAX, _MAX])
+
+    overflow = b.group("overflow-boundaries", "Rows whose unshifted exp overflows or underflows.")
+    add(overflow, "[1000, 1000]: exp(1000) overflows unshifted", ["naive-exp-overflow"],
+        [1000.0, 1000.0])
+    add(overflow, "[1000, 0]", ["naive-exp-overflow"], [1000.0, 0.0])
+    add(overflow, "[710, 709.78, 0]", ["naive-exp-overflow", "overflow-boundary"], [710.0, 709.78, 0.0])
+    add(overflow, "[-1000, -1000]: exp underflows unshifted", ["exp-underflow"], [-1000.0, -1000.0])
+    for gap in (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0):
+        flags = ["exp-underflow", "overflow-boundary"]
+        if 708.3964185322641 < gap < 745.1332191019412:
+            flags.append("subnormal")
+        add(overflow, "[0, -%r]" % gap, flags, [0.0, -gap])
+    add(overflow, "a wide row: 0 down to -740", ["exp-underflow", "subnormal"],
+        [0.0, -1.0, -10.0, -100.0, -500.0, -700.0, -730.0, -740.0])
+
+    shapes = b.group("shapes", "Empty rows, empty batches and one-element rows.")
+    add(shapes, "empty vector", ["empty"], [])
+    add(shapes, "batch of two empty rows", ["empty", "zero-size"], [[], []])
+    add(shapes, "column batch: each row is [1.0]", [], [[1.0], [2.0], [-3.0]])
+    errors = b.group("shape-errors", "Invalid arguments must be rejected.")
+    b.add(errors, "ragged batch", ["shape-error"], {"x": [[1.0, 2.0], [3.0]]},
+          result="invalid", exception="ValueError")
+    b.add(errors, "a plain number has no row", ["scalar-input"], {"x": 1.0},
+          result="invalid", exception="TypeError")
+
+    huge = b.group("huge-rows", "Long rows: the sum has many terms.", seed=7)
+    add(huge, "1000 equal values: each 1/1000", ["huge-row"], [0.25] * 1000)
+    add(huge, "randn(2000) * 20", ["huge-row", "random"], [v * 20.0 for v in RandomState(7).randn(2000)])
+
+    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed).",
+                   seed=42)
+    rs = RandomState(42)
+    for scale in (1.0, 10.0, 100.0, 300.0):
+        rows = [[v * scale for v in row] for row in rs.randn(4, 6)]
+        add(rand, "randn(4, 6) * %r" % scale, ["random"], rows)
+    return b
+
+
+_BOOK_INPUTS = [[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]]
+_BOOK_WEIGHTS = [[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]
+_BOOK_BIASES = [2.0, 3.0, 0.5]
+_BOOK_WEIGHTS2 = [[0.1, -0.14, 0.5], [-0.5, 0.12, -0.33], [-0.44, 0.73, -0.13]]
+_BOOK_BIASES2 = [-1.0, 2.0, -0.5]
+
+
+def _transpose(rows):
+    return [list(column) for column in zip(*rows)]
+
+
+def _build_dense():
+    from . import datasets, layers
+    b = _Builder("dense")
+
+    def add(group, comment, flags, inputs, weights, biases, signed_zero=False, **kw):
+        args = {"inputs": inputs, "weights": weights, "biases": biases}
+        b.add(group, comment, flags, args, _dense_tol(inputs, weights, biases, signed_zero), **kw)
+
+    chapter = b.group("chapter", "The chapter's layers; the book's weights are neurons x inputs, "
+                      "so they appear here transposed (inputs x neurons).")
+    add(chapter, "one sample through the book's first layer", ["chapter-example"],
+        [_BOOK_INPUTS[0]], _transpose(_BOOK_WEIGHTS), [_BOOK_BIASES])
+    add(chapter, "a batch through the book's first layer", ["chapter-example"],
+        _BOOK_INPUTS, _transpose(_BOOK_WEIGHTS), [_BOOK_BIASES])
+    first = b.groups[-1]["tests"][-1]["expected"]
+    add(chapter, "the book's second layer on the first layer's outputs", ["chapter-example"],
+        first, _transpose(_BOOK_WEIGHTS2), [_BOOK_BIASES2])
+    X, _ = datasets.spiral_data(100, 3, rng=RandomState(0))
+    rng = RandomState(1)
+    layer = layers.Dense(2, 3, rng=rng)
+    add(chapter, "spiral_data(100, 3, seed 0)[:5] through Dense(2, 3, RandomState(1))",
+        ["chapter-example", "random"], X[:5], layer.weights, layer.biases)
+
+    exact = b.group("exact", "Small integers: every float64 order of operations is exact.")
+    add(exact, "2x2 integers", [], [[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]], [[1.0, -1.0]])
+    add(exact, "bias given as a vector", ["bias-vector"], [[1.0, 2.0]], [[1.0], [1.0]], [0.5])
+
+    special = b.group("special-values", "NaN, infinities, signed zeros, overflow and underflow.")
+    ones3 = [[1.0], [1.0], [1.0]]
+    add(special, "NaN input", ["nan-propagation"], [[_NAN, 1.0]], [[1.0], [1.0]], [[0.0]])
+    add(special, "NaN weight", ["nan-propagation"], [[1.0, 1.0]], [[_NAN], [1.0]], [[0.0]])
+    add(special, "NaN bias", ["nan-propagation"], [[1.0, 1.0]], [[1.0], [1.0]], [[_NAN]])
+    add(special, "inf * 0 is NaN", ["inf-times-zero", "inf-input"], [[_INF, 1.0]], [[0.0], [1.0]], [[0.0]])
+    add(special, "inf - inf is NaN", ["inf-minus-inf", "inf-input"], [[_INF, _INF]], [[1.0], [-1.0]],
+        [[0.0]])
+    add(special, "inf input gives inf", ["inf-input"], [[_INF, 1.0]], [[2.0], [1.0]], [[0.0]])
+    add(special, "-inf bias gives -inf", ["inf-input"], [[1.0, 1.0]], [[2.0], [1.0]], [[-_INF]])
+    add(special, "[1e308, 1e308, -1e308] . ones = 1e308", ["intermediate-overflow", "large-magnitude"],
+        [[1e308, 1e308, -1e308]], ones3, [[0.0]])
+    add(special, "[max, max, -max] . ones = max", ["intermediate-overflow", "large-magnitude"],
+        [[_MAX, _MAX, -_MAX]], ones3, [[0.0]])
+    add(special, "1e308 + 1e308 overflows to inf", ["large-magnitude"], [[1e308, 1e308]],
+        [[1.0], [1.0]], [[0.0]])
+    add(special, "-0.0 * 1 + -0.0 is -0.0", ["signed-zero"], [[-0.0]], [[1.0]], [[-0.0]],
+        signed_zero=True, result="acceptable", alternatives=[[[0.0]]])
+    add(special, "0.0 * 1 + -0.0 is +0.0", ["signed-zero"], [[0.0]], [[1.0]], [[-0.0]],
+        signed_zero=True)
+    add(special, "1 - 1 is +0.0", ["signed-zero"], [[1.0, -1.0]], [[1.0], [1.0]], [[0.0]],
+        signed_zero=True)
+    add(special, "products underflow to subnormals", ["subnormal"], [[1e-160, 1e-160]],
+        [[1e-160], [3e-160]], [[0.0]])
+    add(special, "subnormal inputs", ["subnormal"], [[5e-324, -5e-324]], [[1.0], [0.5]], [[0.0]])
+    add(special, "product below the smallest subnormal", ["subnormal"], [[1e-200]], [[1e-200]], [[0.0]])
+
+    cancel = b.group("ill-conditioned", "Large terms that cancel.  The tolerance is absolute: "
+                     "(k + 1) * 2**-52 * sum|x_i w_i| (plus underflow units).", seed=3)
+    add(cancel, "1e16 + 1 - 1e16 = 1", ["cancellation"], [[1e16, 1.0, -1e16]], ones3, [[0.0]])
+    add(cancel, "0.1 * 3 - 0.3 = 5.55e-17", ["cancellation"], [[0.1, 0.1, 0.1, -0.3]],
+        [[1.0], [1.0], [1.0], [1.0]], [[0.0]])
+    rs = RandomState(3)
+    for n in (8, 64):
+        xs = [v * 1e6 for v in rs.randn(n)]
+        ws = [v for v in rs.randn(n)]
+        # Choose the last weight so the sum nearly cancels: condition number ~1e12.
+        partial = sum(Fraction(a) * Fraction(w) for a, w in zip(xs[:-1], ws[:-1]))
+        ws[-1] = float(-partial / Fraction(xs[-1]))
+        add(cancel, "randn(%d) * 1e6 against weights chosen to cancel" % n, ["cancellation", "random"],
+            [xs], [[w] for w in ws], [[0.0]])
+
+    shapes = b.group("shapes", "Zero-size shapes behave like NumPy.")
+    add(shapes, "(0, 2) inputs give []", ["empty"], [], [[1.0, 2.0], [3.0, 4.0]], [[0.0, 0.0]])
+    add(shapes, "k = 0: every row is the biases", ["zero-size"], [[], []], [], [[1.5, -2.0]])
+    errors = b.group("shape-errors", "Misaligned shapes must be rejected.")
+    for comment, inputs, weights, biases, flags in (
+            ("inputs (1, 2) and weights (3, 3)", [[1.0, 2.0]], [[1.0] * 3] * 3, [[0.0] * 3], []),
+            ("biases (2,) for weights (2, 3)", [[1.0, 2.0]], [[1.0] * 3] * 2, [[0.0, 0.0]], []),
+            ("biases (2, 3): two rows", [[1.0, 2.0]], [[1.0] * 3] * 2, [[0.0] * 3] * 2, []),
+            ("ragged inputs", [[1.0, 2.0], [3.0]], [[1.0], [1.0]], [[0.0]], []),
+            ("ragged weights", [[1.0, 2.0]], [[1.0, 2.0], [3.0]], [[0.0, 0.0]], []),
+            ("inputs is a vector (2,), not a batch", [1.0, 2.0], [[1.0], [1.0]], [[0.0]], ["not-a-batch"])):
+        b.add(errors, comment, ["shape-error"] + flags,
+              {"inputs": inputs, "weights": weights, "biases": biases},
+              result="invalid", exception="ValueError")
+
+    huge = b.group("huge-rows", "A long dot product.", seed=11)
+    rs = RandomState(11)
+    k = 1000
+    add(huge, "k = 1000: (2, 1000) @ (1000, 2)", ["huge-row", "random"], rs.randn(2, k), rs.randn(k, 2),
+        [rs.randn(2)])
+
+    rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, biases randn.",
+                   seed=42)
+    rs = RandomState(42)
+    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
+        inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
+        weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+        add(rand, "(%d, %d) @ (%d, %d) + (1, %d)" % (n, k, k, m, m), ["random"], inputs, weights,
+            [rs.randn(m)])
+    return b
+
+
+def _dataset_tol(op, classes):
+    if op == "spiral_data":
+        # sin/cos of angles up to 2.5 * 4 * classes (+ noise): one ULP of the
+        # angle moves the point by about that much, whatever its size.
+        top = 10.0 * max(classes, 1) + 5.0
+        return tolerance("libm", 4, abs_=4.0 * 2.0 ** (math.frexp(top)[1] - 53))
+    if op == "vertical_data":
+        return tolerance("libm", 4, abs_=2.0 ** -50)
+    return tolerance("libm", 4, abs_=2.0 ** -52)
+
+
+def _build_dataset(op):
+    b = _Builder(op)
+    if op == "sine_data":
+        group = b.group("data", "x = i / samples and y = sin(2 pi x), as columns.")
+        for samples in (1000, 4):
+            b.add(group, "sine_data(%d)" % samples, ["libm"], {"samples": samples},
+                  _dataset_tol(op, 0))
+        b.add(group, "sine_data(0)", ["empty"], {"samples": 0}, _dataset_tol(op, 0))
+        errors = b.group("shape-errors", "Negative sizes must be rejected.")
+        b.add(errors, "sine_data(-1)", ["shape-error"], {"samples": -1}, result="invalid",
+              exception="ValueError")
+        return b
+    group = b.group("data", "The data set from RandomState(seed), as nnfs builds it.")
+    for samples, classes, seed in ((100, 3, 0), (5, 2, 1), (1, 4, 2), (7, 1, 2 ** 32 - 1)):
+        b.add(group, "%s(%d, %d) with seed %d" % (op, samples, classes, seed), ["libm", "seeded"],
+              {"samples": samples, "classes": classes, "seed": seed}, _dataset_tol(op, classes))
+    for samples, classes in ((0, 3), (4, 0)):
+        b.add(group, "%s(%d, %d) is empty" % (op, samples, classes), ["empty"],
+              {"samples": samples, "classes": classes, "seed": 0}, _dataset_tol(op, classes))
+    errors = b.group("shape-errors", "Negative sizes must be rejected.")
+    b.add(errors, "%s(-1, 3)" % op, ["shape-error"], {"samples": -1, "classes": 3, "seed": 0},
+          result="invalid", exception="ValueError")
+    return b
+
+
+def build(op):
+    """The vector file for ``op`` as a dict, with floats as Python floats."""
+    if op not in ARGUMENTS:
+        raise ValueError("vectors: unknown operation %r; expected one of %s"
+                         % (op, ", ".join(name for name, _ in OPERATIONS)))
+    if op == "softmax":
+        return _build_softmax().document()
+    if op == "dense":
+        return _build_dense().document()
+    if op in ("step", "linear", "relu", "sigmoid"):
+        return _build_elementwise(op).document()
+    return _build_dataset(op).document()
+
+
+# --- encoding ------------------------------------------------------------------
+
+def encode_float(x):
+    """``{"dec": repr(x), "hex": float.hex(x)}``; NaN and infinities spelled out."""
+    if x != x:
+        return {"dec": "nan", "hex": "nan"}
+    if x in (_INF, -_INF):
+        text = "inf" if x > 0 else "-inf"
+        return {"dec": text, "hex": text}
+    return {"dec": repr(x), "hex": float_hex(x)}
+
+
+def encode_tree(value):
+    """Numbers, lists and tuples, with every float (and int) as a float object."""
+    if isinstance(value, (list, tuple)):
+        return [encode_tree(v) for v in value]
+    return encode_float(float(value))
+
+
+def _encode_test(op, test):
+    out = dict(test)
+    out["inputs"] = dict((name, v if isinstance(v, int) and op.endswith("_data") else encode_tree(v))
+                         for name, v in test["inputs"].items())
+    if test["expected"] is not None:
+        out["expected"] = _encode_output(op, test["expected"])
+    if "alternatives" in test:
+        out["alternatives"] = [_encode_output(op, alt) for alt in test["alternatives"]]
+    tol = dict(test["tolerance"])
+    for key in ("rel", "abs"):
+        if key in tol:
+            tol[key] = encode_tree(tol[key])
+    out["tolerance"] = tol
+    return out
+
+
+def _encode_output(op, value):
+    if op.endswith("_data"):
+        y = value["y"]
+        if y and isinstance(y[0], list):      # sine_data: y is a column of floats
+            y = encode_tree(y)
+        return {"X": encode_tree(value["X"]), "y": y}
+    return encode_tree(value)
+
+
+def encode(document):
+    """The JSON-ready form of ``build(op)``: floats become ``{"dec", "hex"}`` objects."""
+    out = dict(document)
+    op = document["operation"]
+    out["testGroups"] = []
+    for group in document["testGroups"]:
+        g = dict(group)
+        g["tests"] = [_encode_test(op, t) for t in group["tests"]]
+        out["testGroups"].append(g)
+    return out
+
+
+def dumps(document):
+    """Serialise a JSON document deterministically: sorted keys, one-space
+    indent, short arrays and float objects on one line, ``\\n`` line ends."""
+    import json
+    lines = []
+
+    def compact(value):
+        return json.dumps(value, sort_keys=True, separators=(", ", ": "), ensure_ascii=False)
+
+    def emit(value, indent, prefix, suffix):
+        pad = " " * indent
+        text = compact(value)
+        if not isinstance(value, (dict, list)) or len(pad + prefix + text + suffix) <= 100 or _is_leaf(value):
+            lines.append(pad + prefix + text + suffix)
+            return
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        lines.append(pad + prefix + opening)
+        items = sorted(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+        for i, (key, item) in enumerate(items):
+            inner_prefix = "" if key is None else json.dumps(key, ensure_ascii=False) + ": "
+            emit(item, indent + 1, inner_prefix, "," if i < len(items) - 1 else "")
+        lines.append(pad + closing + suffix)
+
+    emit(document, 0, "", "")
+    return "\n".join(lines) + "\n"
+
+
+def _is_leaf(value):
+    return isinstance(value, dict) and set(value) == {"dec", "hex"}
+
+
+# --- the JSON Schema -------------------------------------------------------------
+# A draft-07 schema, using only: type, properties, required,
+# additionalProperties, items, enum, pattern, minimum, anyOf and $ref.
+
+def _ref(name):
+    return {"$ref": "#/definitions/" + name}
+
+
+def _array(items):
+    return {"type": "array", "items": items}
+
+
+_STRING = {"type": "string"}
+
+SCHEMA = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": SCHEMA_ID,
+    "title": "nnref conformance vectors",
+    "description": "One operation's test vectors.  Floats are objects {dec, hex}; see "
+                   "docs/conformance.md.",
+    "type": "object",
+    "required": ["schema", "nnrefVersion", "operation", "arguments", "generator", "header", "notes",
+                 "numberOfTests", "testGroups"],
+    "additionalProperties": False,
+    "properties": {
+        "schema": {"enum": [SCHEMA_ID]},
+        "nnrefVersion": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+"},
+        "operation": {"enum": [name for name, _ in OPERATIONS]},
+        "arguments": _array(_STRING),
+        "generator": _STRING,
+        "header": _array(_STRING),
+        "notes": {"type": "object", "additionalProperties": _STRING},
+        "numberOfTests": {"type": "integer", "minimum": 0},
+        "testGroups": _array(_ref("testGroup")),
+    },
+    "definitions": {
+        "float": {
+            "description": "A float64: dec is the shortest repr, hex is float.hex(); NaN and the "
+                           "infinities are nan, inf and -inf in both.",
+            "type": "object",
+            "required": ["dec", "hex"],
+            "additionalProperties": False,
+            "properties": {
+                "dec": {"type": "string",
+                        "pattern": "^(nan|-?inf|-?[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?)$"},
+                "hex": {"type": "string",
+                        "pattern": "^(nan|-?inf|-?0x[01]\\.[0-9a-f]+p[-+][0-9]+)$"},
+            },
+        },
+        "tree": {
+            "description": "A float, or a (nested) list of them: a vector or a batch of rows.",
+            "anyOf": [_ref("float"), _array(_ref("tree"))],
+        },
+        "dataset": {
+            "description": "A data set: X (rows of floats) and y (int labels, or a column of floats).",
+            "type": "object",
+            "required": ["X", "y"],
+            "additionalProperties": False,
+            "properties": {
+                "X": _ref("tree"),
+                "y": _array({"anyOf": [{"type": "integer"}, _ref("tree")]}),
+            },
+        },
+        "output": {"anyOf": [_ref("tree"), _ref("dataset")]},
+        "tolerance": {
+            "description": "An element passes if its ULP distance is <= ulp, or |out - expected| "
+                           "<= rel * |expected|, or <= abs (rel and abs: one float, or a tree "
+                           "shaped like expected).  signedZero: the sign of a zero must match.",
+            "type": "object",
+            "required": ["rule", "ulp", "signedZero"],
+            "additionalProperties": False,
+            "properties": {
+                "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm"]},
+                "ulp": {"type": "integer", "minimum": 0},
+                "rel": _ref("tree"),
+                "abs": _ref("tree"),
+                "signedZero": {"type": "boolean"},
+            },
+        },
+        "testGroup": {
+            "type": "object",
+            "required": ["category", "description", "tests"],
+            "additionalProperties": False,
+            "properties": {
+                "category": _STRING,
+                "description": _STRING,
+                "seed": {"type": "integer", "minimum": 0},
+                "tests": _array(_ref("test")),
+            },
+        },
+        "test": {
+            "type": "object",
+            "required": ["tcId", "comment", "flags", "inputs", "expected", "result", "tolerance"],
+            "additionalProperties": False,
+            "properties": {
+                "tcId": {"type": "integer", "minimum": 1},
+                "comment": _STRING,
+                "flags": _array({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
+                "inputs": {"type": "object",
+                           "additionalProperties": {"anyOf": [{"type": "integer"}, _ref("tree")]}},
+                "expected": {"anyOf": [{"type": "null"}, _ref("output")]},
+                "alternatives": _array(_ref("output")),
+                "result": {"enum": ["valid", "acceptable", "invalid"]},
+                "exception": {"enum": ["ValueError", "TypeError"]},
+                "tolerance": _ref("tolerance"),
+            },
+        },
+    },
+}
