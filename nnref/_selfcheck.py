@@ -132,6 +132,7 @@ _SUM_COLUMNS = [15.11, 0.45099999999999985, 2.6109999999999998]
 # True values (mpmath, 60 digits) rounded to the nearest float.
 _SIGMOID = [(1.0, 0.7310585786300049), (-3.5, 0.02931223075135632), (20.0, 0.9999999979388464)]
 _SOFTMAX_CHAPTER = [0.895282663957262, 0.02470830678209937, 0.08000902926063869]
+_SIGMOID_1_FLOAT32 = 0.7310585975646973   # rounded once to float32
 
 # numpy.random.RandomState (NumPy 2.4.6).
 _MT_SEED0_WORDS = [2357136044, 2546248239, 3071714933, 3626093760]
@@ -441,6 +442,18 @@ def _check_testing_helpers(nnref):
     _raises(AssertionError, ["1 of 1"], t.assert_close, [0.1 + 0.2], [0.3])
 
 
+def _check_exact(nnref):
+    # The correctly rounded oracle: the true values rounded once, bit for bit.
+    exact = nnref.exact
+    _exact(exact.sigmoid([0.0, 1.0, -3.5, 20.0, -745.0]),
+           [0.5] + [y for _, y in _SIGMOID] + [5e-324])
+    _exact(exact.softmax([4.8, 1.21, 2.385]), _SOFTMAX_CHAPTER)
+    weights = [list(column) for column in zip(*_CHAPTER_WEIGHTS_T)]
+    _exact(exact.dense(_CHAPTER_INPUTS, weights, [_CHAPTER_BIASES]), _DENSE_CHAPTER)
+    _exact(exact.relu([-1.0, -0.0, _NAN, 2]), [0.0, -0.0, _NAN, 2.0])
+    _exact(exact.sigmoid(1.0, dtype="float32"), _SIGMOID_1_FLOAT32)
+
+
 # (name, how results are compared, check)
 _CHECKS = [
     ("relu: the chapter's example", "exact", _check_relu_chapter),
@@ -478,7 +491,11 @@ _CHECKS = [
      _check_spiral),
     ("testing.ulp_distance: known distances", "exact", _check_ulp_distance),
     ("testing: next_up, next_down, ulp, assert_close", "exact", _check_testing_helpers),
+    ("exact: the oracle's correctly rounded values", "exact", _check_exact),
 ]
+
+# Checks of optional parts: (check name, module attribute, why it may be absent).
+_OPTIONAL = {_check_exact: ("exact", "needs the decimal module")}
 
 
 def _interpreter():
@@ -496,7 +513,9 @@ def selfcheck(verbose=True, file=None):
     results are compared: ``exact`` (bit for bit) or ``within N ULP`` (for
     results that go through the platform's ``exp``, ``log``, ``sin`` or
     ``cos``, whose last bit differs between libm builds).  A failing line
-    says what differed.  The last line is ``N passed, N failed``.  With
+    says what differed.  The checks of ``nnref.exact`` print ``SKIP`` where
+    it is absent (MicroPython, which has no ``decimal``) and count neither
+    way.  The last line is ``N passed, N failed``.  With
     ``verbose=False`` only failing checks and the last line are printed.
 
     The lines go to ``file`` (default: ``sys.stdout``).  It needs nothing
@@ -521,6 +540,11 @@ def selfcheck(verbose=True, file=None):
         print("nnref %s self-check on %s" % (nnref.__version__, _interpreter()), file=file)
     passed = failed = 0
     for name, how, check in _CHECKS:
+        if check in _OPTIONAL and not hasattr(nnref, _OPTIONAL[check][0]):
+            # Documented as absent here (MicroPython): not a pass, not a failure.
+            print("SKIP  %s: nnref.%s is absent on this interpreter (it %s)"
+                  % (name, _OPTIONAL[check][0], _OPTIONAL[check][1]), file=file)
+            continue
         try:
             check(nnref)
         except Exception as exc:

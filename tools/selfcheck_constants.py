@@ -86,6 +86,8 @@ def record_transcendental():
     exps = [mpmath.exp(mpmath.mpf(v)) for v in row]
     total = sum(exps)
     show("SOFTMAX_CHAPTER", [float(e / total) for e in exps])
+    with mpmath.workprec(24):  # rounded once, straight to float32's 24 bits
+        show("SIGMOID_1_FLOAT32", float(+(1 / (1 + mpmath.exp(-mpmath.mpf(1.0))))))
 
 
 if __name__ == "__main__":
