@@ -8,10 +8,15 @@ them (see ``nnref._checks``).
 
 import math
 
-from ._checks import apply_elementwise, to_floats
-from ._rounding import fsum
+from ._checks import apply_elementwise, map_rows, to_floats
+from ._rounding import exact_sum
 
 _NAN = float("nan")
+_exp = math.exp
+_tanh = math.tanh
+# The exponentials softmax sums are finite and non-negative (or NaN), where
+# math.fsum never raises; MicroPython has no math.fsum.
+_sum_exps = getattr(math, "fsum", exact_sum)
 
 
 def _step1(v):
@@ -26,13 +31,26 @@ def _relu1(v):
     return 0.0 if v < 0.0 else v
 
 
+def _relu_row(row):
+    return [0.0 if v < 0.0 else v for v in row]
+
+
 def _sigmoid1(v):
-    # Two branches so that exp only ever sees a non-positive argument: no
-    # overflow, and tiny results keep their subnormal values.
+    # Two branches, so that nothing overflows and tiny results keep their
+    # subnormal values.  x >= 0: 1/2 + tanh(x/2)/2, an identity that rounds
+    # better than 1 / (1 + e^-x) (within 1 ULP, not 2): tanh is accurate and
+    # the halvings are exact.  x < 0: e^x / (1 + e^x), where exp never
+    # overflows and an underflowing e^x is kept; NaN falls through to here.
     if v >= 0.0:
-        return 1.0 / (1.0 + math.exp(-v))
-    e = math.exp(v)                          # NaN falls through to here
+        return 0.5 + 0.5 * _tanh(0.5 * v)
+    e = _exp(v)
     return e / (1.0 + e)
+
+
+def _sigmoid_row(row):
+    # _sigmoid1 inline (exp twice rather than a call per element: faster).
+    return [0.5 + 0.5 * _tanh(0.5 * v) if v >= 0.0 else _exp(v) / (1.0 + _exp(v))
+            for v in row]
 
 
 def step(x):
@@ -100,7 +118,7 @@ def sigmoid(x):
     >>> sigmoid(-745.0)
     5e-324
     """
-    return apply_elementwise(_sigmoid1, *to_floats(x, "sigmoid", "x"))
+    return map_rows(_sigmoid_row, x, "sigmoid", "x")
 
 
 def relu(x):
@@ -120,7 +138,7 @@ def relu(x):
     >>> relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100])
     [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0]
     """
-    return apply_elementwise(_relu1, *to_floats(x, "relu", "x"))
+    return map_rows(_relu_row, x, "relu", "x")
 
 
 def _softmax_row(row):
@@ -129,9 +147,39 @@ def _softmax_row(row):
     # Subtract the row's max so exp never overflows (the chapter's fix).  A NaN
     # or +inf in the row, or a row of only -inf, makes some exp argument NaN,
     # and the NaN reaches every result through the sum.
+    #
+    # d = x - top is rounded, and exp multiplies the rounding error by up to
+    # |d| ULP (511 ULP at |d| ~ 700).  The error is recovered exactly,
+    #     err = x - (d + top)  if x >= -top,   (x - d) - top  otherwise
+    # (the operations on the larger magnitudes first, as in Fast2Sum, so each
+    # step is exact), and e^(x - top) = e^d * e^err ~ e^d + e^d * err.
     top = max(row)
-    exps = [math.exp(v - top) for v in row]
-    total = fsum(exps)
+    spread = top - min(row)
+    if spread - spread != 0.0:
+        return _softmax_row_nonfinite(row, top)
+    neg_top = -top
+    exps = []
+    append = exps.append
+    for v in row:
+        d = v - top
+        e = _exp(d)
+        append(e + e * (v - (d + top) if v >= neg_top else (v - d) - top))
+    total = _sum_exps(exps)
+    return [e / total for e in exps]
+
+
+def _softmax_row_nonfinite(row, top):
+    # The row holds +-inf or NaN, or spans more than the float range, so some
+    # d = x - top is infinite or NaN: no correction for those (e^d is 0 or NaN).
+    neg_top = -top
+    exps = []
+    for v in row:
+        d = v - top
+        e = _exp(d)
+        if d - d == 0.0:
+            e += e * (v - (d + top) if v >= neg_top else (v - d) - top)
+        exps.append(e)
+    total = _sum_exps(exps)
     return [e / total for e in exps]
 
 
@@ -149,7 +197,8 @@ def softmax(x):
     - If a row contains NaN, every result in that row is NaN.
     - If a row contains +inf, every result in that row is NaN.
     - If every element of a row is -inf, every result in that row is NaN.
-    - If an element is -inf and the row has a finite element, the result for that element is +0.0.
+    - If an element is -inf and the row has a finite element but no NaN or +inf,
+      the result for that element is +0.0.
     - If the row is empty, the result is an empty row.
 
     A plain number is a ``TypeError``; ``softmax([]) == []``.
