@@ -1,0 +1,688 @@
+"""docs/spec.md checked against the code.
+
+Every sentence in a "Special cases" list of the spec is parsed with a small
+grammar (one pattern per condition and per result, listed in the spec's "How to
+read it") and checked on constructed inputs: every input that meets the
+condition must give the stated result, and at least one input must meet it.
+A sentence the grammar does not know fails, so the lists keep one fixed form.
+The expected results are the sentences themselves and exact arithmetic
+(``fractions``) for the dense layer's "exact sum", never the code under test.
+
+Each public function's docstring special cases must appear word for word in
+its spec section, and every spec example runs as a doctest.
+"""
+
+import doctest
+import itertools
+import math
+import os
+import re
+import struct
+from fractions import Fraction
+
+import pytest
+
+import nnref
+from nnref import datasets, matrix
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC_PATH = os.path.join(ROOT, "docs", "spec.md")
+
+NAN = float("nan")
+INF = float("inf")
+
+
+# ------------------------------------------------------------------ reading the spec
+
+class Section(object):
+    def __init__(self, title):
+        self.title = title
+        self.functions = re.findall(r"`(nnref\.[\w.]+)`", title)
+        self.lines = []
+
+    @property
+    def name(self):
+        return self.title.split(":")[0].strip()
+
+    def special_cases(self):
+        """The sentences of the section's "### Special cases" list (None if it has none)."""
+        sentences = None
+        inside = False
+        for line in self.lines:
+            if line.startswith("### "):
+                inside = line.strip() == "### Special cases"
+                if inside:
+                    sentences = []
+                continue
+            if not inside:
+                continue
+            if line.startswith("- "):
+                sentences.append(line[2:].strip())
+            elif line.strip():
+                inside = False          # the list ends at the first paragraph
+        return sentences
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def read_spec():
+    with open(SPEC_PATH, encoding="utf-8") as handle:
+        text = handle.read()
+    sections = []
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = Section(line[3:].strip())
+            sections.append(current)
+        elif current is not None:
+            current.lines.append(line)
+    return text, sections
+
+
+SPEC_TEXT, SECTIONS = read_spec()
+FUNCTION_SECTIONS = [s for s in SECTIONS if s.functions]
+
+
+def section_for(qualified_name):
+    for s in SECTIONS:
+        if qualified_name in s.functions:
+            return s
+    return None
+
+
+def markdown_doctest_source(text):
+    """The ``python`` code blocks of a markdown text that hold doctest examples, joined."""
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+    return "\n".join(b for b in blocks if ">>>" in b)
+
+
+# ------------------------------------------------------------------ values
+
+VALUE = r"(NaN|[+-]inf|[+-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
+
+
+def parse_value(text):
+    if text == "NaN":
+        return NAN
+    return float(text)
+
+
+def same(actual, expected):
+    """``actual`` is a float equal to ``expected``, with the same sign of zero; NaN matches NaN."""
+    if type(actual) is not float:
+        return False
+    expected = float(expected)
+    if expected != expected:
+        return actual != actual
+    return actual == expected and math.copysign(1.0, actual) == math.copysign(1.0, expected)
+
+
+def deep_same(actual, expected):
+    if isinstance(expected, float):
+        return same(actual, expected)
+    if isinstance(expected, (list, tuple)):
+        return (type(actual) is type(expected) and len(actual) == len(expected)
+                and all(deep_same(a, e) for a, e in zip(actual, expected)))
+    return type(actual) is type(expected) and actual == expected
+
+
+def neighbours(v):
+    """The floats just below and above a finite ``v``."""
+    if v != v or v in (INF, -INF):
+        return []
+    bits = struct.unpack("<q", struct.pack("<d", v))[0]
+    out = []
+    for step in (-1, 1):
+        if v == 0.0:
+            out.append(step * 5e-324)
+            continue
+        n = bits + (step if v > 0 else -step)
+        out.append(struct.unpack("<d", struct.pack("<q", n))[0])
+    return out
+
+
+class SpecError(Exception):
+    """A sentence the grammar does not know."""
+
+
+# ------------------------------------------------------------------ calls: any section
+
+CALL = re.compile(r"^If `(\w+)` is `([^`]+)`, `([^`]+)` (?:is `([^`]+)`|raises (\w+Error))\.$")
+
+
+def call_namespace():
+    ns = {"__builtins__": {"float": float, "int": int, "type": type, "True": True,
+                           "False": False, "None": None}}
+    for name in nnref.__all__:
+        ns[name] = getattr(nnref, name)
+    for name in ("spiral_data", "vertical_data", "sine_data"):
+        if hasattr(datasets, name):
+            ns[name] = getattr(datasets, name)
+    ns["nnref"] = nnref
+    return ns
+
+
+def check_call(sentence, match):
+    name, value_text, call, result_text, error = match.groups()
+    if not re.search(r"\b%s\b" % name, call):
+        raise SpecError("%r: the call does not use `%s`" % (sentence, name))
+    ns = call_namespace()
+    ns[name] = eval(value_text, ns)
+    if error:
+        expected_error = {"ValueError": ValueError, "TypeError": TypeError}[error]
+        try:
+            result = eval(call, ns)
+        except expected_error:
+            return []
+        except Exception as other:
+            return ["%s raised %r, not %s" % (call, other, error)]
+        return ["%s returned %r instead of raising %s" % (call, result, error)]
+    expected = eval(result_text, ns)
+    result = eval(call, ns)
+    if not deep_same(result, expected):
+        return ["%s is %r, not %r" % (call, result, expected)]
+    return []
+
+
+# ------------------------------------------------------------------ elementwise: step, linear, sigmoid, relu
+
+ELEMENT_SAMPLES = [NAN, INF, -INF, 0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300,
+                   0.5, 1.0, -1.0, 2.0, -2.5, 3, -2, 36.7, 37.0, 40.0, 100.0, 709.0, 710.0,
+                   -709.0, -709.5, -710.0, -745.0, -745.2, -750.0, -1000.0, 1000.0, 1e308,
+                   -1e308, 1.7976931348623157e308, -1.7976931348623157e308]
+
+ELEMENT_CONDITIONS = [
+    (re.compile(r"^`x` is any float$"), lambda m: lambda v: isinstance(v, float)),
+    (re.compile(r"^`x` is greater than %s$" % VALUE),
+     lambda m: (lambda bound: lambda v: v > bound)(parse_value(m.group(1)))),
+    (re.compile(r"^`x` is less than %s$" % VALUE),
+     lambda m: (lambda bound: lambda v: v < bound)(parse_value(m.group(1)))),
+    (re.compile(r"^`x` is %s$" % VALUE),
+     lambda m: (lambda target: lambda v: isinstance(v, float) and same(v, target))(
+         parse_value(m.group(1)))),
+]
+
+ELEMENT_RESULTS = [
+    (re.compile(r"^the result is `x`$"), lambda m: lambda v, out: same(out, v)),
+    (re.compile(r"^the result is %s$" % VALUE),
+     lambda m: (lambda target: lambda v, out: same(out, target))(parse_value(m.group(1)))),
+]
+
+
+def split_sentence(sentence):
+    match = re.match(r"^If (.+), (the result.*|every result.*)\.$", sentence)
+    if not match:
+        raise SpecError("not of the form 'If CONDITION, RESULT.': %r" % sentence)
+    return match.group(1), match.group(2)
+
+
+def pick(table, text, sentence):
+    for pattern, build in table:
+        match = pattern.match(text)
+        if match:
+            return build(match)
+    raise SpecError("unknown phrase %r in %r" % (text, sentence))
+
+
+def element_samples(sentence):
+    # The fixed samples, plus every number the sentence names and its neighbours.
+    samples = list(ELEMENT_SAMPLES)
+    for text in re.findall(VALUE, sentence):
+        v = parse_value(text)
+        samples.append(v)
+        samples.extend(neighbours(v))
+    return samples
+
+
+def check_elementwise(function, sentence):
+    condition_text, result_text = split_sentence(sentence)
+    condition = pick(ELEMENT_CONDITIONS, condition_text, sentence)
+    result = pick(ELEMENT_RESULTS, result_text, sentence)
+    hits = [v for v in element_samples(sentence) if condition(v)]
+    if not hits:
+        raise SpecError("no sample meets the condition of %r" % sentence)
+    failures = []
+    for v in hits:
+        outputs = [function(v), function([v])[0], function([[1.0, v], [v, -1.0]])[0][1],
+                   function(([v, 2.0], [0.0, 0.0]))[0][0]]
+        for out in outputs:
+            if not result(v, out):
+                failures.append("%s(%r) gave %r" % (function.__name__, v, out))
+                break
+    return failures
+
+
+# ------------------------------------------------------------------ rows: softmax
+
+ROW_VALUES = [NAN, INF, -INF, 0.0, -0.0, 1.0, -2.5, 700.0, -800.0]
+ROWS = [[]] + [list(r) for n in (1, 2, 3) for r in itertools.product(ROW_VALUES, repeat=n)]
+
+
+def _finite(v):
+    return v - v == 0.0
+
+
+def row_condition(text, sentence):
+    """(kind, predicate): kind "row" -> predicate(row) is a bool; "element" -> a list of indices."""
+    m = re.match(r"^a row contains %s$" % VALUE, text)
+    if m:
+        target = parse_value(m.group(1))
+        return "row", lambda row: any(same(v, target) for v in row)
+    m = re.match(r"^every element of a row is %s$" % VALUE, text)
+    if m:
+        target = parse_value(m.group(1))
+        return "row", lambda row: bool(row) and all(same(v, target) for v in row)
+    if text == "a row has a single finite element":
+        return "row", lambda row: len(row) == 1 and _finite(row[0])
+    if text == "the row is empty":
+        return "row", lambda row: row == []
+    m = re.match(r"^an element is %s and the row has a finite element but no NaN or \+inf$"
+                 % VALUE, text)
+    if m:
+        target = parse_value(m.group(1))
+
+        def indices(row):
+            if not any(_finite(v) for v in row) or any(v != v or v == INF for v in row):
+                return []
+            return [i for i, v in enumerate(row) if same(v, target)]
+        return "element", indices
+    raise SpecError("unknown row condition %r in %r" % (text, sentence))
+
+
+def row_result(text, kind, sentence):
+    m = re.match(r"^every result in that row is %s$" % VALUE, text)
+    if m and kind == "row":
+        target = parse_value(m.group(1))
+        return lambda row, out: len(out) == len(row) and all(same(o, target) for o in out)
+    m = re.match(r"^the result for that element is %s$" % VALUE, text)
+    if m and kind == "element":
+        target = parse_value(m.group(1))
+        return lambda row, out, i: same(out[i], target)
+    if text == "the result is an empty row" and kind == "row":
+        return lambda row, out: out == []
+    raise SpecError("unknown or mismatched row result %r in %r" % (text, sentence))
+
+
+def softmax_outputs():
+    # Each row through softmax alone, and inside a batch of rows of its length:
+    # both must agree, since a batch is normalised row by row.
+    alone = [nnref.softmax(row) for row in ROWS]
+    by_length = {}
+    for row in ROWS:
+        by_length.setdefault(len(row), []).append(row)
+    batched = {n: nnref.softmax(rows) for n, rows in by_length.items()}
+    together = []
+    position = dict((n, 0) for n in batched)
+    for row in ROWS:
+        n = len(row)
+        together.append(batched[n][position[n]])
+        position[n] += 1
+    return alone, together
+
+
+def check_rows(sentence):
+    condition_text, result_text = split_sentence(sentence)
+    kind, condition = row_condition(condition_text, sentence)
+    result = row_result(result_text, kind, sentence)
+    alone, together = softmax_outputs()
+    hits = 0
+    failures = []
+    for row, out_alone, out_batch in zip(ROWS, alone, together):
+        for out in (out_alone, out_batch):
+            if kind == "row":
+                if condition(row):
+                    hits += 1
+                    if not result(row, out):
+                        failures.append("softmax(%r) gave %r" % (row, out))
+            else:
+                for i in condition(row):
+                    hits += 1
+                    if not result(row, out, i):
+                        failures.append("softmax(%r)[%d] gave %r" % (row, i, out[i]))
+    if not hits:
+        raise SpecError("no row meets the condition of %r" % sentence)
+    return failures[:5]
+
+
+# ------------------------------------------------------------------ terms: dense
+
+DENSE_VALUES = [NAN, INF, -INF, 0.0, -0.0, 0.1, -3.0, 1e308, 5e-324]
+_LARGEST_ROUNDABLE = Fraction(2) ** 1024 - Fraction(2) ** 970   # from here on, rounding gives inf
+
+
+def _signbit(v):
+    return math.copysign(1.0, v) < 0
+
+
+def term_of_product(x, w):
+    """A product as the spec reads it: "NaN", "+inf", "-inf" or ("fin", exact value, negative zero)."""
+    if x != x or w != w:
+        return "NaN"
+    if not _finite(x) or not _finite(w):
+        if x == 0.0 or w == 0.0:
+            return "NaN"
+        return "+inf" if x * w > 0 else "-inf"
+    value = Fraction(x) * Fraction(w)
+    return ("fin", value, value == 0 and _signbit(x) != _signbit(w))
+
+
+def term_of_bias(b):
+    if b != b:
+        return "NaN"
+    if not _finite(b):
+        return "+inf" if b > 0 else "-inf"
+    return ("fin", Fraction(b), b == 0.0 and _signbit(b))
+
+
+def _kind_name(v):
+    text = {"NaN": "NaN", "+inf": "+inf", "-inf": "-inf"}.get(v)
+    if text is None:
+        raise SpecError("terms can only be NaN, +inf or -inf in these sentences, not %r" % v)
+    return text
+
+
+def dense_condition(text, sentence):
+    """predicate(case), case = (xs, ws, b, terms)."""
+    if text == "an input or weight in a product is NaN":
+        return lambda c: any(v != v for v in c[0] + c[1])
+    if text == "a product is 0 * inf":
+        return lambda c: any((x == 0.0 and not _finite(w) and w == w) or
+                             (w == 0.0 and not _finite(x) and x == x)
+                             for x, w in zip(c[0], c[1]))
+    m = re.match(r"^the terms include (?:both )?(\S+) and (\S+)$", text)
+    if m:
+        a, b = _kind_name(m.group(1)), _kind_name(m.group(2))
+        return lambda c: a in c[3] and b in c[3]
+    m = re.match(r"^the terms include (\S+) and not (\S+) or (\S+)$", text)
+    if m:
+        a, b, d = (_kind_name(m.group(i)) for i in (1, 2, 3))
+        return lambda c: a in c[3] and b not in c[3] and d not in c[3]
+    if text == "every term is finite":
+        return lambda c: all(isinstance(t, tuple) for t in c[3])
+    if text in ("the exact sum is zero and every term is -0.0", "the exact sum is zero otherwise"):
+        want_negative = text.endswith("-0.0")
+
+        def zero_sum(c):
+            if not all(isinstance(t, tuple) for t in c[3]):
+                return False
+            if sum(t[1] for t in c[3]) != 0:
+                return False
+            return all(t[2] for t in c[3]) == want_negative
+        return zero_sum
+    raise SpecError("unknown dense condition %r in %r" % (text, sentence))
+
+
+def rounded(exact):
+    if abs(exact) >= _LARGEST_ROUNDABLE:
+        return INF if exact > 0 else -INF
+    return float(exact)   # Fraction -> float is correctly rounded (ties to even)
+
+
+def dense_result(text, sentence):
+    m = re.match(r"^the result is %s$" % VALUE, text)
+    if m:
+        target = parse_value(m.group(1))
+        return lambda c, out: same(out, target)
+    if text == "the result is the exact sum rounded to the nearest float":
+        # Value only: the sign of a zero sum is the zero sentences' business.
+        return lambda c, out: out == rounded(sum(t[1] for t in c[3]))
+    raise SpecError("unknown dense result %r in %r" % (text, sentence))
+
+
+def dense_cases():
+    """All (xs, ws, b, terms, output) with two inputs drawn from DENSE_VALUES."""
+    rows = [list(r) for r in itertools.product(DENSE_VALUES, repeat=2)]
+    weights = [list(c) for c in zip(*rows)]            # column j is rows[j]
+    cases = []
+    for b in DENSE_VALUES:
+        out = nnref.dense(rows, weights, [b] * len(rows))
+        for i, xs in enumerate(rows):
+            for j, ws in enumerate(rows):
+                terms = [term_of_product(x, w) for x, w in zip(xs, ws)] + [term_of_bias(b)]
+                cases.append((xs, ws, b, terms, out[i][j]))
+    return cases
+
+
+_DENSE_CASES = []
+
+
+def check_dense(sentence):
+    condition_text, result_text = split_sentence(sentence)
+    condition = dense_condition(condition_text, sentence)
+    result = dense_result(result_text, sentence)
+    if not _DENSE_CASES:
+        _DENSE_CASES.extend(dense_cases())
+    hits = 0
+    failures = []
+    for xs, ws, b, terms, out in _DENSE_CASES:
+        case = (xs, ws, b, terms)
+        if condition(case):
+            hits += 1
+            if not result(case, out):
+                failures.append("dense([%r], column %r, bias %r) gave %r" % (xs, ws, b, out))
+    if not hits:
+        raise SpecError("no case meets the condition of %r" % sentence)
+    return failures[:5]
+
+
+# ------------------------------------------------------------------ reductions: matrix.sum, matrix.max
+
+REDUCE_VALUES = [NAN, INF, -INF, 0.0, -0.0, 1.0, 1e308, -1e308]
+VECTORS = [list(v) for n in (0, 1, 2, 3) for v in itertools.product(REDUCE_VALUES, repeat=n)]
+
+
+def reduction_condition(text, sentence):
+    """(function, predicate(vector))."""
+    m = re.match(r"^an element (summed|compared) is %s$" % VALUE, text)
+    if m:
+        function = matrix.sum if m.group(1) == "summed" else matrix.max
+        target = parse_value(m.group(2))
+        return function, lambda vec: any(same(v, target) for v in vec)
+    m = re.match(r"^the elements summed include (?:both )?%s and %s$" % (VALUE, VALUE), text)
+    if m:
+        a, b = parse_value(m.group(1)), parse_value(m.group(2))
+        return matrix.sum, lambda vec: (any(same(v, a) for v in vec)
+                                        and any(same(v, b) for v in vec))
+    m = re.match(r"^the elements summed include %s and not %s or %s$" % (VALUE, VALUE, VALUE), text)
+    if m:
+        a, b, d = (parse_value(m.group(i)) for i in (1, 2, 3))
+        return matrix.sum, lambda vec: (any(same(v, a) for v in vec)
+                                        and not any(same(v, b) or same(v, d) for v in vec))
+    m = re.match(r"^every element summed is %s$" % VALUE, text)
+    if m:
+        target = parse_value(m.group(1))
+        return matrix.sum, lambda vec: bool(vec) and all(same(v, target) for v in vec)
+    if text == "nothing is summed":
+        return matrix.sum, lambda vec: vec == []
+    raise SpecError("unknown reduction condition %r in %r" % (text, sentence))
+
+
+def check_reduction(sentence):
+    condition_text, result_text = split_sentence(sentence)
+    function, condition = reduction_condition(condition_text, sentence)
+    m = re.match(r"^the result is %s$" % VALUE, result_text)
+    if not m:
+        raise SpecError("unknown reduction result %r in %r" % (result_text, sentence))
+    target = parse_value(m.group(1))
+    hits = [vec for vec in VECTORS if condition(vec)]
+    if not hits:
+        raise SpecError("no vector meets the condition of %r" % sentence)
+    failures = []
+    for vec in hits:
+        # The whole vector, and the same numbers as one row of a batch (axis=1).
+        outputs = [function(vec)] + ([function([vec], axis=1)[0]] if vec else [])
+        for out in outputs:
+            if not same(out, target):
+                failures.append("%s(%r) gave %r" % (function.__name__, vec, out))
+    return failures[:5]
+
+
+# ------------------------------------------------------------------ dispatch
+
+ELEMENTWISE = {"nnref.step": nnref.step, "nnref.linear": nnref.linear,
+               "nnref.sigmoid": nnref.sigmoid, "nnref.relu": nnref.relu}
+
+
+def check_sentence(section, sentence):
+    """Failures (a list of strings) for one sentence; SpecError if it cannot be parsed."""
+    match = CALL.match(sentence)
+    if match:
+        return check_call(sentence, match)
+    functions = set(section.functions)
+    if functions & set(ELEMENTWISE):
+        failures = []
+        for name in sorted(functions & set(ELEMENTWISE)):
+            failures.extend(check_elementwise(ELEMENTWISE[name], sentence))
+        return failures
+    if "nnref.softmax" in functions:
+        return check_rows(sentence)
+    if "nnref.dense" in functions:
+        return check_dense(sentence)
+    if functions & {"nnref.matrix.sum", "nnref.matrix.max"}:
+        return check_reduction(sentence)
+    raise SpecError("section %r has no grammar for %r" % (section.title, sentence))
+
+
+SENTENCES = [(s, sentence) for s in FUNCTION_SECTIONS for sentence in (s.special_cases() or [])]
+
+
+@pytest.mark.parametrize("section,sentence", SENTENCES,
+                         ids=["%s: %s" % (s.name, t[:60]) for s, t in SENTENCES])
+def test_special_case_sentence_holds(section, sentence):
+    failures = check_sentence(section, sentence)
+    assert not failures, "%s\n%s" % (sentence, "\n".join(failures))
+
+
+# ------------------------------------------------------------------ the checker itself can fail
+
+@pytest.mark.parametrize("title,sentence", [
+    ("ReLU: `nnref.relu`", "If `x` is -0.0, the result is +0.0."),
+    ("Step: `nnref.step`", "If `x` is NaN, the result is +0.0."),
+    ("Sigmoid: `nnref.sigmoid`", "If `x` is less than -700, the result is +0.0."),
+    ("Softmax: `nnref.softmax`", "If an element is -inf and the row has a finite element but no "
+                                 "NaN or +inf, the result for that element is -0.0."),
+    ("Softmax: `nnref.softmax`", "If a row contains -inf, every result in that row is NaN."),
+    ("Dense: `nnref.dense`", "If the terms include +inf and not -inf or NaN, the result is NaN."),
+    ("Dense: `nnref.dense`", "If the exact sum is zero otherwise, the result is -0.0."),
+    ("Reductions: `nnref.matrix.sum`", "If nothing is summed, the result is -0.0."),
+    ("Data sets: `nnref.datasets.spiral_data`",
+     "If `samples` is `0`, `spiral_data(samples, 3)` raises ValueError."),
+])
+def test_checker_rejects_false_sentences(title, sentence):
+    assert check_sentence(Section(title), sentence)
+
+
+@pytest.mark.parametrize("title,sentence", [
+    ("ReLU: `nnref.relu`", "If x is NaN, the result is NaN."),
+    ("ReLU: `nnref.relu`", "When `x` is NaN, the result is NaN."),
+    ("ReLU: `nnref.relu`", "If `x` is nan, the result is NaN."),
+    ("Softmax: `nnref.softmax`", "If a row contains NaN, the row is NaN."),
+    ("Dense: `nnref.dense`", "If the terms are odd, the result is NaN."),
+    ("ReLU: `nnref.relu`", "If `x` is greater than 1e400, the result is `x`."),   # meets nothing
+])
+def test_checker_rejects_unknown_forms(title, sentence):
+    with pytest.raises(SpecError):
+        check_sentence(Section(title), sentence)
+
+
+# ------------------------------------------------------------------ structure
+
+REQUIRED = ["nnref.step", "nnref.linear", "nnref.sigmoid", "nnref.relu", "nnref.softmax",
+            "nnref.dense", "nnref.RandomState", "nnref.seed", "nnref.datasets.spiral_data"]
+REQUIRED += ["nnref.datasets.%s" % name for name in ("vertical_data", "sine_data")
+             if hasattr(datasets, name)]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_every_operation_has_a_section(name):
+    assert section_for(name) is not None, "docs/spec.md has no section for %s" % name
+
+
+@pytest.mark.parametrize("section", FUNCTION_SECTIONS, ids=[s.name for s in FUNCTION_SECTIONS])
+def test_section_has_every_part(section):
+    text = section.text()
+    assert "**Definition.**" in text
+    assert section.special_cases(), "no special cases"
+    assert "**Accuracy.**" in text
+    assert "**Elsewhere.**" in text
+    examples = markdown_doctest_source(text)
+    assert examples, "no examples"
+    # The examples use what the section is about.
+    short = [f.split(".")[-1] for f in section.functions]
+    assert any(re.search(r"\b%s\(" % name, examples) for name in short)
+
+
+def test_spec_examples_run():
+    source = markdown_doctest_source(SPEC_TEXT)
+    test = doctest.DocTestParser().get_doctest(source, {}, "docs/spec.md", SPEC_PATH, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    report = []
+    runner.run(test, out=report.append)
+    assert len(test.examples) >= 30
+    assert runner.failures == 0, "".join(report)
+
+
+# ------------------------------------------------------------------ docstrings agree with the spec
+
+def docstring_special_cases(obj):
+    """The bullet sentences under a "Special cases" line of ``obj``'s docstring, or None."""
+    doc = obj.__doc__ or ""
+    lines = doc.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("Special cases"):
+            break
+    else:
+        return None
+    sentences = []
+    bullet_indent = None
+    for line in lines[i + 1:]:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if stripped.startswith("- "):
+            sentences.append(stripped[2:])
+            bullet_indent = indent
+        elif not stripped:
+            if sentences:
+                break                                # a blank line ends the list
+        elif sentences and indent > bullet_indent:
+            sentences[-1] += " " + stripped          # a wrapped bullet
+        else:
+            break
+    return sentences
+
+
+def public_functions():
+    found = {}
+    modules = {"nnref": nnref, "nnref.matrix": matrix, "nnref.datasets": datasets}
+    for prefix, module in modules.items():
+        for name in dir(module):
+            obj = getattr(module, name)
+            if name.startswith("_") or not callable(obj):
+                continue
+            if getattr(obj, "__module__", "").startswith("nnref"):
+                found.setdefault(getattr(obj, "__module__") + "." + name, (prefix + "." + name, obj))
+    return sorted(found.values(), key=lambda pair: pair[0])
+
+
+FUNCTIONS = public_functions()
+
+
+@pytest.mark.parametrize("name,obj", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_docstring_special_cases_are_in_the_spec(name, obj):
+    sentences = docstring_special_cases(obj)
+    if sentences is None:
+        return      # no special-case list in this docstring: nothing to keep in step
+    section = section_for(name)
+    assert section is not None, "%s lists special cases but docs/spec.md has no section" % name
+    spec_sentences = section.special_cases()
+    missing = [s for s in sentences if s not in spec_sentences]
+    assert not missing, "%s's docstring says what its spec section does not: %r" % (name, missing)
+
+
+def test_the_core_docstrings_have_special_cases():
+    # Guards the reader above: if it silently found nothing, the test above would pass vacuously.
+    names = [n for n, obj in FUNCTIONS if docstring_special_cases(obj)]
+    for required in ("nnref.step", "nnref.linear", "nnref.sigmoid", "nnref.relu",
+                     "nnref.softmax", "nnref.dense"):
+        assert required in names
