@@ -44,6 +44,15 @@ _THRESHOLD = 1000
 _EDGE_ITEMS = 3
 
 
+def _left(text, width, fill=" "):
+    # text.rjust(width, fill); MicroPython's str has no rjust/ljust.
+    return fill * (width - len(text)) + text
+
+
+def _right(text, width, fill=" "):
+    return text + fill * (width - len(text))
+
+
 def _check_dtype(dtype, func):
     if dtype not in _FORMATS:
         raise ValueError("%s: dtype must be 'float64' or 'float32', got %r" % (func, dtype))
@@ -156,10 +165,10 @@ def _positional(x, dtype):
     digits, exp10 = shortest_digits(x, dtype)
     if len(digits) - 1 - exp10 > _PRECISION:
         n = _Exact(abs(x), dtype).rounded(-_PRECISION)
-        text = str(n).rjust(_PRECISION + 1, "0")
+        text = _left(str(n), _PRECISION + 1, "0")
         return sign, text[:-_PRECISION], text[-_PRECISION:].rstrip("0")
     if exp10 >= 0:
-        whole = digits[:exp10 + 1].ljust(exp10 + 1, "0")
+        whole = _right(digits[:exp10 + 1], exp10 + 1, "0")
         return sign, whole, digits[exp10 + 1:]
     return sign, "0", "0" * (-exp10 - 1) + digits
 
@@ -224,9 +233,9 @@ def _make_formatter(values, dtype):
 
         def finite_text(v):
             sign, lead, fraction, exp10 = _scientific(v, dtype, decimals)
-            mantissa = (sign + lead).rjust(pad_left) + "." + fraction.ljust(decimals, "0")
+            mantissa = _left(sign + lead, pad_left) + "." + _right(fraction, decimals, "0")
             return "%se%s%s" % (mantissa, "-" if exp10 < 0 else "+",
-                                str(abs(exp10)).rjust(exp_width, "0"))
+                                _left(str(abs(exp10)), exp_width, "0"))
     else:
         parts = [_positional(v, dtype) for v in finite]
         pad_left = max([len(p[0] + p[1]) for p in parts] or [0])
@@ -234,7 +243,7 @@ def _make_formatter(values, dtype):
 
         def finite_text(v):
             sign, whole, fraction = _positional(v, dtype)
-            return (sign + whole).rjust(pad_left) + "." + fraction.ljust(pad_right)
+            return _left(sign + whole, pad_left) + "." + _right(fraction, pad_right)
     if has_nonfinite:
         # Widen so that 'nan' and '-inf' fit in the same columns.
         negative_inf = any(v == -_INF for v in values)
@@ -243,7 +252,7 @@ def _make_formatter(values, dtype):
 
     def element_text(v):
         if v - v != 0.0:
-            return _nonfinite_text(v).rjust(width)
+            return _left(_nonfinite_text(v), width)
         return finite_text(v)
     return element_text
 
