@@ -547,7 +547,7 @@ def _build_dataset(op):
     b = _Builder(op)
     if op == "sine_data":
         group = b.group("data", "x = i / samples and y = sin(2 pi x), as columns.")
-        for samples in (1000, 4):
+        for samples in (1000, 7):
             b.add(group, "sine_data(%d)" % samples, ["libm"], {"samples": samples},
                   _dataset_tol(op, 0))
         b.add(group, "sine_data(0)", ["empty"], {"samples": 0}, _dataset_tol(op, 0))
@@ -556,7 +556,8 @@ def _build_dataset(op):
               exception="ValueError")
         return b
     group = b.group("data", "The data set from RandomState(seed), as nnfs builds it.")
-    for samples, classes, seed in ((100, 3, 0), (5, 2, 1), (1, 4, 2), (7, 1, 2 ** 32 - 1)):
+    # The first three are also recorded from NumPy/nnfs in tests/fixtures.
+    for samples, classes, seed in ((100, 3, 0), (7, 2, 0), (1, 3, 0), (5, 2, 2 ** 32 - 1)):
         b.add(group, "%s(%d, %d) with seed %d" % (op, samples, classes, seed), ["libm", "seeded"],
               {"samples": samples, "classes": classes, "seed": seed}, _dataset_tol(op, classes))
     for samples, classes in ((0, 3), (4, 0)):
