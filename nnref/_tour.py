@@ -53,6 +53,12 @@ def walk_through(out=None):
     _rows("ReLU output", activation1.output, 5, out)
     _rows("Softmax output", activation2.output, 5, out)
 
+    # The same run in book mode (float32, as after nnfs.init()): the book's
+    # printed rows, byte for byte.
+    from nnref import book
+    out.write("\n")
+    book.print_chapter4(file=out)
+
 
 def main(argv=None):
     """Entry point for ``python -m nnref`` and ``python -m nnref tour``."""

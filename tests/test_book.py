@@ -404,3 +404,15 @@ def test_activations_set_output_and_reject_bad_inputs():
         layer.forward([1.0, True])
     with pytest.raises(ValueError, match="length"):
         book.Activation_Sigmoid().forward([[1.0], [1.0, 2.0]])
+
+
+def test_python_dash_m_nnref_ends_with_the_books_rows():
+    # The README's main command: the tour ends with the book-mode run.
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-m", "nnref"], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(BOOK_RELU + "\n>>> print(activation2.output[:5])\n"
+                                  + BOOK_SOFTMAX + "\n")
