@@ -140,18 +140,23 @@ class Panel(object):
         """Add a legend entry (``kind`` "line" or "dot")."""
         self.legend_entries.append((label, colour, kind))
 
-    def _frame(self):
+    def _zero_lines(self):
+        # Zero lines help read the activations; drawn under the data, only inside the window.
         out = []
         l, t, w, h = self.left, self.top, self.width, self.height
-        out.append('<rect class="frame" x="%s" y="%s" width="%s" height="%s" fill="none" '
-                   'stroke="#444444" stroke-width="1"/>' % (_num(l), _num(t), _num(w), _num(h)))
-        # Zero lines help read the activations; only inside the window.
         if self.xlim[0] < 0 < self.xlim[1]:
             out.append('<line class="zero" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#cccccc"/>'
                        % (_num(self.px(0)), _num(t), _num(self.px(0)), _num(t + h)))
         if self.ylim[0] < 0 < self.ylim[1]:
             out.append('<line class="zero" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#cccccc"/>'
                        % (_num(l), _num(self.py(0)), _num(l + w), _num(self.py(0))))
+        return out
+
+    def _frame(self):
+        out = []
+        l, t, w, h = self.left, self.top, self.width, self.height
+        out.append('<rect class="frame" x="%s" y="%s" width="%s" height="%s" fill="none" '
+                   'stroke="#444444" stroke-width="1"/>' % (_num(l), _num(t), _num(w), _num(h)))
         for v in self.xticks:
             x = _num(self.px(v))
             out.append('<g class="tick x" data-value="%s"><line x1="%s" y1="%s" x2="%s" y2="%s" '
@@ -208,6 +213,7 @@ class Panel(object):
                '<clipPath id="%s"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath>'
                % (clip, _num(self.left), _num(self.top), _num(self.width), _num(self.height)),
                '<g class="data" clip-path="url(#%s)">' % clip]
+        out.extend(self._zero_lines())
         out.extend(self.items)
         out.append("</g>")
         out.extend(self._frame())
