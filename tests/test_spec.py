@@ -686,3 +686,63 @@ def test_the_core_docstrings_have_special_cases():
     for required in ("nnref.step", "nnref.linear", "nnref.sigmoid", "nnref.relu",
                      "nnref.softmax", "nnref.dense"):
         assert required in names
+
+
+# ------------------------------------------------------------------ the README's contract table
+
+README_PATH = os.path.join(ROOT, "README.md")
+
+
+def table_rows(text):
+    """{number: [cells]} of the markdown table rows that start with a number."""
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"^\|\s*(\d+)\s*\|(.*)\|\s*$", line)
+        if m:
+            rows[int(m.group(1))] = [cell.strip() for cell in m.group(2).split(" | ")]
+    return rows
+
+
+def spec_contract_rows():
+    start = SPEC_TEXT.index("<!-- contract-table")
+    end = SPEC_TEXT.index("<!-- end contract-table -->")
+    return table_rows(SPEC_TEXT[start:end])
+
+
+def readme_contract_rows():
+    with open(README_PATH, encoding="utf-8") as handle:
+        text = handle.read()
+    start = text.index("<!-- section: contract -->")
+    end = text.index("<!-- end: contract -->")
+    return table_rows(text[start:end])
+
+
+def test_readme_contract_rows_are_spec_rows():
+    readme = readme_contract_rows()
+    spec = spec_contract_rows()
+    assert readme, "the README's contract section has no numbered table rows"
+    for number, cells in sorted(readme.items()):
+        assert number in spec, "README contract row %d is not in docs/spec.md" % number
+        assert cells[0] == spec[number][0], (
+            "README contract row %d differs from docs/spec.md's:\n  README: %s\n  spec:   %s"
+            % (number, cells[0], spec[number][0]))
+
+
+def test_spec_contract_rows_name_real_sections():
+    names = set(s.name for s in SECTIONS)
+    rows = spec_contract_rows()
+    assert sorted(rows) == list(range(1, len(rows) + 1))
+    for number, cells in rows.items():
+        assert len(cells) == 2, "row %d needs a rule and a section" % number
+        for name in cells[1].split(", "):
+            assert name in names, "row %d names a section %r the spec does not have" % (number, name)
+
+
+def test_contract_table_examples_hold():
+    # The table's `a == b` snippets are claims: evaluate them.
+    ns = call_namespace()
+    claims = [c for cells in spec_contract_rows().values()
+              for c in re.findall(r"`([^`]+==[^`]+)`", cells[0])]
+    assert len(claims) >= 3
+    for claim in claims:
+        assert eval(claim, ns) is True, claim
