@@ -12,7 +12,8 @@
 #   `python -m nnref selfcheck`.
 # - MicroPython 1.27 (WebAssembly) and Pyodide (CPython in WebAssembly), both
 #   run by Node from tools/js (`npm ci` there first if node_modules is
-#   missing): `import nnref` and the self-check.
+#   missing): `import nnref`, `python -m nnref selfcheck` and the chapter
+#   tour (`python -m nnref`).
 #
 # NAME limits the run to some interpreters (e.g. `cpython3.6 micropython`).
 # JOBS interpreters run at once (default 2, the machine's core count in CI).
@@ -99,22 +100,19 @@ run_native() {
     "$py" -m nnref selfcheck || return 1
 }
 
-SELFCHECK_SOURCE='import sys
-import nnref
-from nnref.__main__ import main
-sys.exit(main(["selfcheck"]))'
-
 run_wasm() {
-    local name="$1" runner="$2"
-    echo "== $name: node tools/js/$runner"
-    node "$ROOT/tools/js/$runner" -c 'import sys; print(sys.version); print(sys.implementation)' || return 1
+    local name="$1" runner="$ROOT/tools/js/$2"
+    echo "== $name: node tools/js/$2"
+    node "$runner" -c 'import sys; print(sys.version); print(sys.implementation)' || return 1
     echo "== $name: import nnref"
-    node "$ROOT/tools/js/$runner" -c 'import nnref; print("import nnref: ok", nnref.__version__)' || return 1
-    echo "== $name: nnref selfcheck"
-    node "$ROOT/tools/js/$runner" -c "$SELFCHECK_SOURCE" || return 1
+    node "$runner" -c 'import nnref; print("import nnref: ok", nnref.__version__)' || return 1
+    echo "== $name: python -m nnref selfcheck"
+    node "$runner" -m nnref selfcheck || return 1
+    echo "== $name: python -m nnref (the chapter tour)"
+    node "$runner" -m nnref || return 1
 }
 
-export ROOT CACHE SELFCHECK_SOURCE
+export ROOT CACHE
 export -f run_native run_wasm test_requirements
 
 # One interpreter, run in the background: writes <name>.log and <name>.status

@@ -1,10 +1,13 @@
 // Run Python code against the checkout's nnref on MicroPython (WebAssembly) in Node.
 //
-//   node tools/js/run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | FILE) [ARG ...]
+//   node tools/js/run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | -m MODULE | FILE) [ARG ...]
 //
 // Every nnref/*.py of the checkout (--root, default: two folders up from this
 // file) is copied into MicroPython's in-memory file system under /lib/nnref,
-// and /lib goes first on sys.path.  sys.argv is [FILE or "-c", ARG ...].
+// and /lib goes first on sys.path.  sys.argv is [FILE or "-c" or MODULE, ARG ...].
+// `-m MODULE` runs the checkout's MODULE/__main__.py (or MODULE.py) as
+// __main__, as `python -m` does (MicroPython has no runpy), so
+// `-m nnref selfcheck` is `python -m nnref selfcheck`.
 // Standard output and error go straight through.  The exit code is the one a
 // CPython would give: 0 when the code ends normally, n for SystemExit(n) (1 for
 // a non-integer message, which is printed), and 1 for any other exception
@@ -27,7 +30,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function usage(message) {
   if (message) process.stderr.write(`run_micropython: ${message}\n`);
   process.stderr.write(
-    "usage: node run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | FILE) [ARG ...]\n");
+    "usage: node run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | -m MODULE | FILE) [ARG ...]\n");
   process.exit(2);
 }
 
@@ -54,6 +57,15 @@ function parseArgs(argv) {
     options.source = argv[i + 1];
     options.filename = "<string>";
     options.argv = ["-c", ...argv.slice(i + 2)];
+  } else if (argv[i] === "-m") {
+    if (i + 1 >= argv.length) usage("-m needs a module");
+    const base = path.join(options.root, ...argv[i + 1].split("."));
+    const candidates = [path.join(base, "__main__.py"), base + ".py"];
+    const found = candidates.find((file) => fs.existsSync(file));
+    if (!found) usage(`no module ${argv[i + 1]} in ${options.root}`);
+    options.filename = "/lib/" + path.relative(options.root, found);
+    options.source = fs.readFileSync(found, "utf8");
+    options.argv = [argv[i + 1], ...argv.slice(i + 2)];
   } else {
     options.filename = argv[i];
     options.source = fs.readFileSync(argv[i], "utf8");
@@ -97,6 +109,11 @@ except BaseException as exc:
 `;
 
 async function main() {
+  // A closed pipe (`... | head`) ends the run quietly, as it would CPython.
+  process.stdout.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode || 0);
+    throw error;
+  });
   const options = parseArgs(process.argv.slice(2));
   const mp = await loadMicroPython({
     heapsize: options.heapsize,

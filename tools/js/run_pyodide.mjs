@@ -1,12 +1,13 @@
 // Run Python code against the checkout's nnref on Pyodide (CPython in WebAssembly) in Node.
 //
-//   node tools/js/run_pyodide.mjs [--root DIR] (-c SOURCE | FILE) [ARG ...]
+//   node tools/js/run_pyodide.mjs [--root DIR] (-c SOURCE | -m MODULE | FILE) [ARG ...]
 //
 // Pyodide is loaded from the npm package alone (no network).  The checkout
 // (--root, default: two folders up from this file) is mounted read-write with
 // NODEFS at the same path, becomes the working directory, and goes first on
 // sys.path, so `import nnref` imports the checkout's package.  sys.argv is
-// [FILE or "-c", ARG ...].  The exit code is the one CPython would give: 0
+// [FILE or "-c" or MODULE, ARG ...]; `-m MODULE` runs it with runpy, as
+// `python -m MODULE` does.  The exit code is the one CPython would give: 0
 // when the code ends normally, n for SystemExit(n) (1 for a non-integer
 // message, which is printed) and 1 for any other exception (its traceback is
 // printed to standard error).
@@ -20,7 +21,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function usage(message) {
   if (message) process.stderr.write(`run_pyodide: ${message}\n`);
-  process.stderr.write("usage: node run_pyodide.mjs [--root DIR] (-c SOURCE | FILE) [ARG ...]\n");
+  process.stderr.write("usage: node run_pyodide.mjs [--root DIR] (-c SOURCE | -m MODULE | FILE) [ARG ...]\n");
   process.exit(2);
 }
 
@@ -39,6 +40,12 @@ function parseArgs(argv) {
     options.source = argv[i + 1];
     options.filename = "<string>";
     options.argv = ["-c", ...argv.slice(i + 2)];
+  } else if (argv[i] === "-m") {
+    if (i + 1 >= argv.length) usage("-m needs a module");
+    options.filename = "<runpy>";
+    options.source = "import runpy\nrunpy.run_module(" + JSON.stringify(argv[i + 1]) +
+      ", run_name='__main__', alter_sys=True)\n";
+    options.argv = [argv[i + 1], ...argv.slice(i + 2)];
   } else {
     options.filename = path.resolve(argv[i]);
     options.source = fs.readFileSync(argv[i], "utf8");
@@ -93,6 +100,11 @@ def _runner_main(root, source, filename, argv):
 `;
 
 async function main() {
+  // A closed pipe (`... | head`) ends the run quietly, as it would CPython.
+  process.stdout.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode || 0);
+    throw error;
+  });
   const options = parseArgs(process.argv.slice(2));
   const pyodide = await loadPyodide({
     stdout: (line) => process.stdout.write(line + "\n"),
