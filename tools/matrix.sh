@@ -170,6 +170,17 @@ if [ "${#NAMES[@]}" -eq 0 ]; then
     exit 2
 fi
 
+# Stopped (Ctrl-C, a CI timeout): stop the interpreters still running too.
+stop_running() {
+    local pid
+    for pid in $(jobs -p); do
+        pkill -TERM -P "$pid" 2>/dev/null
+        kill "$pid" 2>/dev/null
+    done
+    exit 130
+}
+trap stop_running INT TERM
+
 echo "matrix: ${#NAMES[@]} interpreters, $JOBS at a time; logs in ${LOGS#$ROOT/}/"
 matrix_start=$(date +%s)
 running=0
