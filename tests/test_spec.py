@@ -355,16 +355,33 @@ def _signbit(v):
     return math.copysign(1.0, v) < 0
 
 
+class Finite(object):
+    """A finite term: its exact value (computed only when asked) and whether it is a -0.0."""
+
+    def __init__(self, factors, negative_zero):
+        self.factors = factors
+        self.negative_zero = negative_zero
+        self._value = None
+
+    @property
+    def value(self):
+        if self._value is None:
+            value = Fraction(1)
+            for f in self.factors:
+                value *= Fraction(f)
+            self._value = value
+        return self._value
+
+
 def term_of_product(x, w):
-    """A product as the spec reads it: "NaN", "+inf", "-inf" or ("fin", exact value, negative zero)."""
+    """A product as the spec reads it: "NaN", "+inf", "-inf" or a Finite term."""
     if x != x or w != w:
         return "NaN"
     if not _finite(x) or not _finite(w):
         if x == 0.0 or w == 0.0:
             return "NaN"
         return "+inf" if x * w > 0 else "-inf"
-    value = Fraction(x) * Fraction(w)
-    return ("fin", value, value == 0 and _signbit(x) != _signbit(w))
+    return Finite((x, w), (x == 0.0 or w == 0.0) and _signbit(x) != _signbit(w))
 
 
 def term_of_bias(b):
@@ -372,7 +389,7 @@ def term_of_bias(b):
         return "NaN"
     if not _finite(b):
         return "+inf" if b > 0 else "-inf"
-    return ("fin", Fraction(b), b == 0.0 and _signbit(b))
+    return Finite((b,), b == 0.0 and _signbit(b))
 
 
 def _kind_name(v):
@@ -399,16 +416,16 @@ def dense_condition(text, sentence):
         a, b, d = (_kind_name(m.group(i)) for i in (1, 2, 3))
         return lambda c: a in c[3] and b not in c[3] and d not in c[3]
     if text == "every term is finite":
-        return lambda c: all(isinstance(t, tuple) for t in c[3])
+        return lambda c: all(isinstance(t, Finite) for t in c[3])
     if text in ("the exact sum is zero and every term is -0.0", "the exact sum is zero otherwise"):
         want_negative = text.endswith("-0.0")
 
         def zero_sum(c):
-            if not all(isinstance(t, tuple) for t in c[3]):
+            if not all(isinstance(t, Finite) for t in c[3]):
                 return False
-            if sum(t[1] for t in c[3]) != 0:
+            if sum(t.value for t in c[3]) != 0:
                 return False
-            return all(t[2] for t in c[3]) == want_negative
+            return all(t.negative_zero for t in c[3]) == want_negative
         return zero_sum
     raise SpecError("unknown dense condition %r in %r" % (text, sentence))
 
@@ -426,20 +443,33 @@ def dense_result(text, sentence):
         return lambda c, out: same(out, target)
     if text == "the result is the exact sum rounded to the nearest float":
         # Value only: the sign of a zero sum is the zero sentences' business.
-        return lambda c, out: out == rounded(sum(t[1] for t in c[3]))
+        return lambda c, out: out == rounded(sum(t.value for t in c[3]))
     raise SpecError("unknown dense result %r in %r" % (text, sentence))
 
 
+DENSE_WEIGHTS = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0]
+
+
 def dense_cases():
-    """All (xs, ws, b, terms, output) with two inputs drawn from DENSE_VALUES."""
+    """All (xs, ws, b, terms, output) with two inputs from DENSE_VALUES, weights from DENSE_WEIGHTS."""
     rows = [list(r) for r in itertools.product(DENSE_VALUES, repeat=2)]
-    weights = [list(c) for c in zip(*rows)]            # column j is rows[j]
+    columns = [list(c) for c in itertools.product(DENSE_WEIGHTS, repeat=2)]
+    weights = [list(r) for r in zip(*columns)]         # column j of weights is columns[j]
+    # Each distinct product is one shared term object, keyed by repr so that
+    # 0.0 and -0.0 (equal as dict keys) stay apart.
+    products = dict(((repr(x), repr(w)), term_of_product(x, w))
+                    for x in DENSE_VALUES for w in DENSE_WEIGHTS)
+
+    def product(x, w):
+        return products[(repr(x), repr(w))]
+
     cases = []
     for b in DENSE_VALUES:
-        out = nnref.dense(rows, weights, [b] * len(rows))
+        bias = term_of_bias(b)
+        out = nnref.dense(rows, weights, [b] * len(columns))
         for i, xs in enumerate(rows):
-            for j, ws in enumerate(rows):
-                terms = [term_of_product(x, w) for x, w in zip(xs, ws)] + [term_of_bias(b)]
+            for j, ws in enumerate(columns):
+                terms = [product(xs[0], ws[0]), product(xs[1], ws[1]), bias]
                 cases.append((xs, ws, b, terms, out[i][j]))
     return cases
 
@@ -565,6 +595,8 @@ def test_special_case_sentence_holds(section, sentence):
     ("Softmax: `nnref.softmax`", "If a row contains -inf, every result in that row is NaN."),
     ("Dense: `nnref.dense`", "If the terms include +inf and not -inf or NaN, the result is NaN."),
     ("Dense: `nnref.dense`", "If the exact sum is zero otherwise, the result is -0.0."),
+    ("Dense: `nnref.dense`", "If the exact sum is zero and every term is -0.0, the result is +0.0."),
+    ("Dense: `nnref.dense`", "If every term is finite, the result is 1.0."),
     ("Reductions: `nnref.matrix.sum`", "If nothing is summed, the result is -0.0."),
     ("Data sets: `nnref.datasets.spiral_data`",
      "If `samples` is `0`, `spiral_data(samples, 3)` raises ValueError."),
