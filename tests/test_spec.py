@@ -635,6 +635,7 @@ def test_every_operation_has_a_section(name):
 def test_section_has_every_part(section):
     text = section.text()
     assert "**Definition.**" in text
+    assert "**Domain and shapes.**" in text
     assert section.special_cases(), "no special cases"
     assert "**Accuracy.**" in text
     assert "**Elsewhere.**" in text
