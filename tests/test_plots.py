@@ -378,3 +378,87 @@ def test_cli_rejects_bad_arguments(tmp_path):
     assert _cli_plot.main(["plot", "spiral", "--samples", "-1",
                            "--out", str(tmp_path / "x.svg")]) == 2
     assert not (tmp_path / "x.svg").exists()
+
+
+# ------------------------------------------------------------ the CI render checker (tools/check_render.py)
+
+def load_render_checker():
+    import importlib.util
+    path = os.path.join(ROOT, "tools", "check_render.py")
+    spec = importlib.util.spec_from_file_location("check_render", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def encode_png(pixels, alpha=False, filtered=True):
+    """A PNG of rows of (r, g, b) pixels, row y filtered with filter type y % 5 (or none)."""
+    import struct
+    import zlib
+    bpp = 4 if alpha else 3
+    raw = bytearray()
+    previous = bytearray(len(pixels[0]) * bpp)
+    for y, row in enumerate(pixels):
+        line = bytearray()
+        for p in row:
+            line.extend(p + ((255,) if alpha else ()))
+        if not filtered:
+            raw.append(0)
+            raw.extend(line)
+            continue
+        kind = y % 5
+        out = bytearray(len(line))
+        for i in range(len(line)):
+            a = line[i - bpp] if i >= bpp else 0
+            b = previous[i]
+            c = previous[i - bpp] if i >= bpp else 0
+            if kind == 0:
+                pred = 0
+            elif kind == 1:
+                pred = a
+            elif kind == 2:
+                pred = b
+            elif kind == 3:
+                pred = (a + b) >> 1
+            else:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            out[i] = (line[i] - pred) & 255
+        raw.append(kind)
+        raw.extend(out)
+        previous = line
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", len(pixels[0]), len(pixels), 8, 6 if alpha else 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("alpha", [False, True])
+def test_render_checker_reads_every_png_filter(tmp_path, alpha):
+    checker = load_render_checker()
+    pixels = [[((x * 37 + y * 11) % 256, (x * y) % 256, (200 - 3 * x + y) % 256) for x in range(13)]
+              for y in range(11)]
+    path = tmp_path / "p.png"
+    path.write_bytes(encode_png(pixels, alpha))
+    width, height, rows = checker.read_png(str(path))
+    assert (width, height) == (13, 11)
+    assert rows == pixels
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_render_checker_probes_every_picture(kind, tmp_path):
+    checker = load_render_checker()
+    svg = os.path.join(ROOT, "docs", kind + ".svg")
+    width, height, probes = checker.probes(svg)
+    assert len(probes) >= 5
+    # A blank white picture of the right size must fail the check.
+    path = tmp_path / "blank.png"
+    path.write_bytes(encode_png([[(255, 255, 255)] * width for _ in range(height)], filtered=False))
+    problems, count = checker.check(svg, str(path))
+    assert count == len(probes)
+    assert any("blank" in p for p in problems)
+    assert len(problems) >= len(probes)    # every coloured probe fails, plus "blank"
