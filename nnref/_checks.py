@@ -141,6 +141,39 @@ def shape_text(kind, data):
     return "(%s)" % ", ".join(str(d) for d in dims)
 
 
+def map_rows(row_function, x, func, name):
+    """Check ``x`` as ``to_floats`` does and apply ``row_function`` to each of its rows.
+
+    ``row_function`` takes a vector of floats and returns a new list (it must
+    not keep or change its argument); a number is passed as a one-element row
+    and its one result returned.  The common case, a row already made only of
+    floats, is passed as it is: no copy is made before the function's own, so
+    an elementwise activation costs one list comprehension per row.
+    """
+    if isinstance(x, _SEQUENCES):
+        if not (x and isinstance(x[0], _SEQUENCES)):
+            if set(map(type, x)) <= _FLOAT_ONLY:
+                return row_function(x)
+            return row_function(row_to_floats(x, func, name))
+        width = len(x[0])
+        out = []
+        for row in x:
+            if type(row) not in _SEQUENCES or len(row) != width or not set(map(type, row)) <= _FLOAT_ONLY:
+                # Anything but a row of floats of the right length: the full
+                # checks, with their messages (and conversion of ints).
+                return [row_function(row) for row in batch_to_floats(x, func, name)]
+            out.append(row_function(row))
+        return out
+    return row_function([as_float_scalar(x, func, name)])[0]
+
+
+def as_float_scalar(x, func, name):
+    """A number ``x`` as a float; anything else a TypeError, as ``to_floats`` gives."""
+    if type(x) is bool or not isinstance(x, (int, float)):
+        raise _not_array(x, func, name)
+    return as_float(x, func, name)
+
+
 def apply_elementwise(function, kind, data):
     """Apply ``function`` (float -> float) to every element, keeping the shape."""
     if kind == "scalar":
