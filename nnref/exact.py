@@ -201,8 +201,10 @@ def softmax(x, dtype="float64"):
     - If a row contains NaN, every result in that row is NaN.
     - If a row contains +inf, every result in that row is NaN.
     - If every element of a row is -inf, every result in that row is NaN.
-    - If an element is -inf and the row has a finite element, the result for that element is +0.0.
-    - If an element is more than 746 below its row's maximum, the result for that element is +0.0.
+    - If an element is -inf and the row has a finite element but no NaN or +inf,
+      the result for that element is +0.0.
+    - If an element is more than 746 below its row's maximum and the row has no NaN or +inf,
+      the result for that element is +0.0.
     - If the row is empty, the result is an empty row.
 
     A plain number is a ``TypeError``; ``softmax([]) == []``.
