@@ -198,6 +198,10 @@ ELEMENT_CONDITIONS = [
      lambda m: (lambda bound: lambda v: v > bound)(parse_value(m.group(1)))),
     (re.compile(r"^`x` is less than %s$" % VALUE),
      lambda m: (lambda bound: lambda v: v < bound)(parse_value(m.group(1)))),
+    (re.compile(r"^`x` is at least %s$" % VALUE),
+     lambda m: (lambda bound: lambda v: v >= bound)(parse_value(m.group(1)))),
+    (re.compile(r"^`x` is at most %s$" % VALUE),
+     lambda m: (lambda bound: lambda v: v <= bound)(parse_value(m.group(1)))),
     (re.compile(r"^`x` is %s$" % VALUE),
      lambda m: (lambda target: lambda v: isinstance(v, float) and same(v, target))(
          parse_value(m.group(1)))),
@@ -277,6 +281,17 @@ def row_condition(text, sentence):
         return "row", lambda row: len(row) == 1 and _finite(row[0])
     if text == "the row is empty":
         return "row", lambda row: row == []
+    m = re.match(r"^an element is more than %s below its row's maximum and the row has no NaN "
+                 r"or \+inf$" % VALUE, text)
+    if m:
+        gap = parse_value(m.group(1))
+
+        def far_below(row):
+            if not row or any(v != v or v == INF for v in row):
+                return []
+            top = max(row)
+            return [i for i, v in enumerate(row) if top - v > gap]
+        return "element", far_below
     m = re.match(r"^an element is %s and the row has a finite element but no NaN or \+inf$"
                  % VALUE, text)
     if m:
@@ -304,14 +319,14 @@ def row_result(text, kind, sentence):
     raise SpecError("unknown or mismatched row result %r in %r" % (text, sentence))
 
 
-def softmax_outputs():
+def softmax_outputs(softmax):
     # Each row through softmax alone, and inside a batch of rows of its length:
     # both must agree, since a batch is normalised row by row.
-    alone = [nnref.softmax(row) for row in ROWS]
+    alone = [softmax(row) for row in ROWS]
     by_length = {}
     for row in ROWS:
         by_length.setdefault(len(row), []).append(row)
-    batched = {n: nnref.softmax(rows) for n, rows in by_length.items()}
+    batched = {n: softmax(rows) for n, rows in by_length.items()}
     together = []
     position = dict((n, 0) for n in batched)
     for row in ROWS:
@@ -321,11 +336,11 @@ def softmax_outputs():
     return alone, together
 
 
-def check_rows(sentence):
+def check_rows(sentence, softmax=nnref.softmax):
     condition_text, result_text = split_sentence(sentence)
     kind, condition = row_condition(condition_text, sentence)
     result = row_result(result_text, kind, sentence)
-    alone, together = softmax_outputs()
+    alone, together = softmax_outputs(softmax)
     hits = 0
     failures = []
     for row, out_alone, out_batch in zip(ROWS, alone, together):
@@ -334,7 +349,7 @@ def check_rows(sentence):
                 if condition(row):
                     hits += 1
                     if not result(row, out):
-                        failures.append("softmax(%r) gave %r" % (row, out))
+                        failures.append("%s(%r) gave %r" % (softmax.__module__, row, out))
             else:
                 for i in condition(row):
                     hits += 1
@@ -417,6 +432,16 @@ def dense_condition(text, sentence):
         return lambda c: a in c[3] and b not in c[3] and d not in c[3]
     if text == "every term is finite":
         return lambda c: all(isinstance(t, Finite) for t in c[3])
+    m = re.match(r"^the exact sum is (negative|positive) and rounds to zero$", text)
+    if m:
+        sign = -1 if m.group(1) == "negative" else 1
+
+        def tiny(c):
+            if not all(isinstance(t, Finite) for t in c[3]):
+                return False
+            total = sum(t.value for t in c[3])
+            return total * sign > 0 and rounded(total) == 0.0
+        return tiny
     if text in ("the exact sum is zero and every term is -0.0", "the exact sum is zero otherwise"):
         want_negative = text.endswith("-0.0")
 
@@ -447,10 +472,10 @@ def dense_result(text, sentence):
     raise SpecError("unknown dense result %r in %r" % (text, sentence))
 
 
-DENSE_WEIGHTS = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0]
+DENSE_WEIGHTS = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5]
 
 
-def dense_cases():
+def dense_cases(dense):
     """All (xs, ws, b, terms, output) with two inputs from DENSE_VALUES, weights from DENSE_WEIGHTS."""
     rows = [list(r) for r in itertools.product(DENSE_VALUES, repeat=2)]
     columns = [list(c) for c in itertools.product(DENSE_WEIGHTS, repeat=2)]
@@ -466,7 +491,7 @@ def dense_cases():
     cases = []
     for b in DENSE_VALUES:
         bias = term_of_bias(b)
-        out = nnref.dense(rows, weights, [b] * len(columns))
+        out = dense(rows, weights, [b] * len(columns))
         for i, xs in enumerate(rows):
             for j, ws in enumerate(columns):
                 terms = [product(xs[0], ws[0]), product(xs[1], ws[1]), bias]
@@ -474,18 +499,18 @@ def dense_cases():
     return cases
 
 
-_DENSE_CASES = []
+_DENSE_CASES = {}
 
 
-def check_dense(sentence):
+def check_dense(sentence, dense=nnref.dense):
     condition_text, result_text = split_sentence(sentence)
     condition = dense_condition(condition_text, sentence)
     result = dense_result(result_text, sentence)
-    if not _DENSE_CASES:
-        _DENSE_CASES.extend(dense_cases())
+    if dense not in _DENSE_CASES:
+        _DENSE_CASES[dense] = dense_cases(dense)
     hits = 0
     failures = []
-    for xs, ws, b, terms, out in _DENSE_CASES:
+    for xs, ws, b, terms, out in _DENSE_CASES[dense]:
         case = (xs, ws, b, terms)
         if condition(case):
             hits += 1
@@ -597,6 +622,7 @@ def test_special_case_sentence_holds(section, sentence):
     ("Dense: `nnref.dense`", "If the exact sum is zero otherwise, the result is -0.0."),
     ("Dense: `nnref.dense`", "If the exact sum is zero and every term is -0.0, the result is +0.0."),
     ("Dense: `nnref.dense`", "If every term is finite, the result is 1.0."),
+    ("Dense: `nnref.dense`", "If the exact sum is negative and rounds to zero, the result is +0.0."),
     ("Reductions: `nnref.matrix.sum`", "If nothing is summed, the result is -0.0."),
     ("Data sets: `nnref.datasets.spiral_data`",
      "If `samples` is `0`, `spiral_data(samples, 3)` raises ValueError."),
@@ -711,6 +737,35 @@ def test_docstring_special_cases_are_in_the_spec(name, obj):
     spec_sentences = section.special_cases()
     missing = [s for s in sentences if s not in spec_sentences]
     assert not missing, "%s's docstring says what its spec section does not: %r" % (name, missing)
+
+
+EXACT_NAMES = ["step", "linear", "sigmoid", "relu", "softmax", "dense"]
+
+
+@pytest.mark.parametrize("name", EXACT_NAMES)
+def test_exact_oracle_docstring_sentences_hold(name):
+    # nnref.exact, the correctly rounded oracle, states its special cases in
+    # the same form.  It has no spec section (it is what the spec's accuracy
+    # bounds are measured with), so its sentences are checked against itself.
+    # Sentences about `dtype` (float32 rounding) are outside this grammar and
+    # are tested in tests/test_exact.py.
+    import nnref.exact as exact      # always importable on CPython and PyPy
+    function = getattr(exact, name)
+    sentences = docstring_special_cases(function)
+    assert sentences, "nnref.exact.%s lists no special cases" % name
+    failures = []
+    for sentence in sentences:
+        if "`dtype`" in sentence:
+            continue
+        if CALL.match(sentence):
+            failures.extend(check_call(sentence, CALL.match(sentence)))
+        elif name == "softmax":
+            failures.extend(check_rows(sentence, function))
+        elif name == "dense":
+            failures.extend(check_dense(sentence, function))
+        else:
+            failures.extend(check_elementwise(function, sentence))
+    assert not failures, "\n".join(failures)
 
 
 def test_the_core_docstrings_have_special_cases():
