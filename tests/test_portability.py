@@ -243,3 +243,19 @@ def test_selfcheck_compares_bits_and_ulps():
     with pytest.raises(_selfcheck._Mismatch):
         _selfcheck._near(float("inf"), 1.7976931348623157e308, 4)
     assert _selfcheck._ulps(-5e-324, 5e-324) == 2
+
+
+def test_npm_packages_are_pinned():
+    # The WebAssembly interpreters are tested at exact versions: package.json
+    # pins them and the lockfile records the same ones (CI runs `npm ci`).
+    import json
+    folder = os.path.join(ROOT, "tools", "js")
+    with open(os.path.join(folder, "package.json")) as handle:
+        wanted = json.load(handle)["dependencies"]
+    with open(os.path.join(folder, "package-lock.json")) as handle:
+        locked = json.load(handle)["packages"]
+    assert set(wanted) == {"@micropython/micropython-webassembly-pyscript", "pyodide"}
+    assert wanted["@micropython/micropython-webassembly-pyscript"] == "1.27.0"
+    for name, version in wanted.items():
+        assert re.match(r"^\d+\.\d+\.\d+$", version), (name, version)
+        assert locked["node_modules/" + name]["version"] == version
