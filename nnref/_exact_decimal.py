@@ -5,8 +5,10 @@ The one fact relied on
 Python documents ``Decimal.exp`` as correctly rounded: "The function always
 uses the ROUND_HALF_EVEN mode and the result is correctly rounded"
 (https://docs.python.org/3/library/decimal.html#decimal.Decimal.exp; the
-same sentence is the method's docstring on CPython 3.6 to 3.13, and PyPy
-uses the same libmpdec).  So at a precision of P digits the result ``r`` is
+same sentence is the method's docstring in CPython 3.6 to 3.13, whose
+``decimal`` is libmpdec.  PyPy 3.9 runs the pure-Python ``_pydecimal``,
+which documents the same module and raises its working precision until the
+rounding is unambiguous).  So at a precision of P digits the result ``r`` is
 within half a unit in its last place of e^x.  ``exp_bounds`` widens that to
 a whole unit, ``10**k`` with ``k = r.adjusted() - P + 1`` (the unit of the
 P-digit grid at ``r``, which is at least the unit at e^x even when e^x
