@@ -173,6 +173,14 @@ def _softmax_tol(x):
     return tolerance("softmax", 2, rel=rel)
 
 
+def _has_subnormal(value):
+    if isinstance(value, dict):
+        return any(_has_subnormal(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_subnormal(v) for v in value)
+    return type(value) is float and 0.0 < abs(value) < _MIN_NORMAL
+
+
 def _finite(v):
     return v == v and v not in (_INF, -_INF)
 
@@ -254,8 +262,7 @@ class _Builder(object):
     def add(self, group, comment, flags, inputs, tol=None, result="valid",
             exception=None, alternatives=None, expected=None):
         self.count += 1
-        test = {"tcId": self.count, "comment": comment, "flags": sorted(set(flags)),
-                "inputs": inputs, "result": result}
+        test = {"tcId": self.count, "comment": comment, "inputs": inputs, "result": result}
         if result == "invalid":
             test["expected"] = None
             test["exception"] = exception
@@ -265,6 +272,10 @@ class _Builder(object):
             test["tolerance"] = tol
             if alternatives is not None:
                 test["alternatives"] = alternatives
+        # Every case that holds a subnormal says so: flush-to-zero hardware modes fail exactly these.
+        if _has_subnormal(inputs) or _has_subnormal(test["expected"]):
+            flags = list(flags) + ["subnormal"]
+        test["flags"] = sorted(set(flags))
         group["tests"].append(test)
         return test
 
