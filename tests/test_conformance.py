@@ -230,6 +230,13 @@ def test_every_flag_in_notes_is_used_and_every_used_flag_is_explained(generated)
     assert every == set(_vectors.FLAGS)
 
 
+def test_every_flag_is_documented():
+    with open(os.path.join(ROOT, "docs", "conformance.md")) as handle:
+        text = handle.read()
+    for flag in _vectors.FLAGS:
+        assert "| `%s` |" % flag in text, flag
+
+
 def test_issue_flags_are_present(generated):
     every = set(flag for op in OPS for flag in generated[op][0]["notes"])
     for flag in ("nan-propagation", "signed-zero", "inf-input", "all-neginf-row", "naive-exp-overflow",
