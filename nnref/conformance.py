@@ -71,6 +71,11 @@ _NAN = float("nan")
 _HEX_DIGITS = "0123456789abcdef"
 
 
+__all__ = ["run", "check_files", "check_documents", "check_case", "as_results", "load",
+           "decode_test", "decode_tree", "decode_float", "parse_hex", "Report", "OpResult",
+           "Failure", "ConformanceError", "VectorFormatError"]
+
+
 class ConformanceError(AssertionError):
     """Raised by ``Report.raise_for_failures`` when a case failed."""
 
@@ -160,14 +165,20 @@ def _same_bits(a, b):
 
 
 def decode_tree(value, where="value"):
-    """Nested lists of float objects -> nested lists of floats."""
+    """Nested lists of float objects -> nested lists of floats (see ``decode_float``).
+
+    >>> decode_tree([[{"hex": "0x1.0p+0"}, {"dec": "-inf"}]])
+    [[1.0, -inf]]
+    """
     if isinstance(value, list):
         return [decode_tree(v, "%s[%d]" % (where, i)) for i, v in enumerate(value)]
     return decode_float(value, where)
 
 
 def load(path):
-    """Read a vector or results file (JSON) and return the document."""
+    """Read a vector or results file (JSON) and return the document, floats still
+    in their ``{"dec", "hex"}`` notation; ``VectorFormatError`` if it has no
+    ``testGroups``."""
     with open(path) as handle:
         document = json.load(handle)
     if not isinstance(document, dict) or "testGroups" not in document:
@@ -273,10 +284,21 @@ def _check_value(actual, expected, tol):
 
 
 def check_case(test, outcome):
-    """Check one outcome against one decoded test.
+    """Check one outcome against one decoded test (see ``decode_test``).
 
     ``outcome`` is ``("value", output)`` or ``("error", description)``.
-    Returns ``(passed, worst_ulp, reason, via_alternative)``.
+    Returns ``(passed, worst_ulp, reason, via_alternative)``: ``worst_ulp``
+    is the largest ULP distance of a compared element (None if nothing could
+    be compared), ``reason`` says why it failed (empty if it passed).
+
+    >>> test = {"tcId": 1, "result": "valid", "expected": [1.0, 0.5],
+    ...         "tolerance": {"rule": "exp", "ulp": 4, "signedZero": False}}
+    >>> check_case(test, ("value", [1.0, 0.5000000000000002]))
+    (True, 2, '', False)
+    >>> check_case(test, ("value", [1.0, 0.6]))[2]
+    '1 of 2 elements outside the tolerance; worst: got 0.6, expected 0.5 (900719925474099 ULP) at [1]'
+    >>> check_case(test, ("error", "ValueError: no"))[2]
+    'raised ValueError: no'
     """
     kind, payload = outcome
     if test["result"] == "invalid":
@@ -310,7 +332,15 @@ def _decode_output(op, value, where):
 
 
 def decode_test(op, test):
-    """A test with its inputs, expected value, alternatives and tolerance as floats."""
+    """A copy of ``test`` (from a vector file of ``op``) with its inputs,
+    expected value, alternatives and tolerance bounds decoded to floats.
+
+    >>> t = decode_test("relu", {"tcId": 4, "inputs": {"x": {"dec": "-0.0", "hex": "-0x0.0p+0"}},
+    ...                          "expected": {"dec": "-0.0", "hex": "-0x0.0p+0"}, "result": "valid",
+    ...                          "tolerance": {"rule": "exact", "ulp": 0, "signedZero": True}})
+    >>> t["inputs"], t["expected"]
+    ({'x': -0.0}, -0.0)
+    """
     where = "%s tcId %s" % (op, test.get("tcId"))
     out = dict(test)
     out["inputs"] = dict((name, v if isinstance(v, int) and type(v) is not bool
@@ -327,7 +357,7 @@ def decode_test(op, test):
     return out
 
 
-def tests_of(document):
+def _tests_of(document):
     """Every test of a vector document, in order, with its group's category."""
     for group in document["testGroups"]:
         for test in group["tests"]:
@@ -418,14 +448,14 @@ class Report(object):
         raise ConformanceError("; ".join(parts))
 
     def __str__(self):
-        return format_table(self)
+        return _format_table(self)
 
 
 def _ids(failures):
     return " ".join(str(f.tc_id) for f in failures)
 
 
-def format_table(report):
+def _format_table(report):
     """The report as a text table, then one line per failure."""
     header = ("op", "cases", "passed", "allowed", "failed", "worst ULP", "failed tcIds")
     rows = []
@@ -462,7 +492,7 @@ def _operations():
     return [name for name, _ in OPERATIONS]
 
 
-def vector_document(op, vectors_dir=None):
+def _vector_document(op, vectors_dir=None):
     """The vector document for ``op``: read from ``vectors_dir/op.json``, or
     generated in memory by this nnref when ``vectors_dir`` is None."""
     if vectors_dir is not None:
@@ -485,7 +515,7 @@ def _to_plain(value):
     return value
 
 
-def call_case(function, op, arguments, inputs):
+def _call_case(function, op, arguments, inputs):
     """Call ``function`` on a decoded test's inputs; return an outcome pair."""
     args = [inputs[name] for name in arguments]
     try:
@@ -501,14 +531,14 @@ def call_case(function, op, arguments, inputs):
     return "value", _to_plain(value)
 
 
-def run_document(document, function):
+def _run_document(document, function):
     """Check ``function`` on every test of one vector document; an ``OpResult``."""
     op = document["operation"]
     arguments = document["arguments"]
     result = OpResult(op)
-    for _, raw in tests_of(document):
+    for _, raw in _tests_of(document):
         test = decode_test(op, raw)
-        outcome = call_case(function, op, arguments, test["inputs"])
+        outcome = _call_case(function, op, arguments, test["inputs"])
         result.record(test, *check_case(test, outcome))
     return result
 
@@ -539,13 +569,13 @@ def run(impl, vectors_dir=None, ops=None):
     for op in known:
         if op not in impl or (ops is not None and op not in ops):
             continue
-        results.append(run_document(vector_document(op, vectors_dir), impl[op]))
+        results.append(_run_document(_vector_document(op, vectors_dir), impl[op]))
     return Report(results)
 
 
 def _results_outputs(document, path):
     outputs = {}
-    for _, test in tests_of(document):
+    for _, test in _tests_of(document):
         if "tcId" not in test:
             raise VectorFormatError("%s: a test has no tcId" % path)
         outputs[test["tcId"]] = test
@@ -553,13 +583,22 @@ def _results_outputs(document, path):
 
 
 def check_documents(vectors, results, path="results"):
-    """Check one results document against its vector document; an ``OpResult``."""
+    """Check one results document against its vector document; an ``OpResult``.
+
+    Tests are matched by ``tcId``; a test without an ``output`` fails.  The
+    tolerances come from ``vectors``, never from ``results``.
+
+    >>> vectors = _vector_document("step")
+    >>> result = check_documents(vectors, as_results(vectors))
+    >>> result.cases, result.passed, result.failures
+    (33, 33, [])
+    """
     op = vectors["operation"]
     if results.get("operation", op) != op:
         raise VectorFormatError("%s is for %r, the vectors for %r" % (path, results.get("operation"), op))
     outputs = _results_outputs(results, path)
     result = OpResult(op)
-    for _, raw in tests_of(vectors):
+    for _, raw in _tests_of(vectors):
         test = decode_test(op, raw)
         given = outputs.get(raw["tcId"])
         if given is None or "output" not in given:
@@ -579,7 +618,11 @@ def check_documents(vectors, results, path="results"):
 
 
 def check_files(vectors_path, results_path):
-    """Check RESULTS against VECTORS (two files, or two folders matched by file name)."""
+    """Check RESULTS against VECTORS and return a ``Report``.
+
+    Both are files, or both folders, whose ``*.json`` files are paired by
+    name (the schema aside); ``python -m nnref check`` calls this.
+    """
     pairs = []
     if os.path.isdir(vectors_path):
         for name in sorted(os.listdir(vectors_path)):
@@ -601,6 +644,12 @@ def as_results(document, outputs=None):
     ``{"error": "..."}``); without it the vectors' own expected values are
     used, and invalid cases get ``{"error": <exception>}``.  Handy for ports
     that want a template to fill in.
+
+    >>> vectors = _vector_document("relu")
+    >>> results = as_results(vectors)
+    >>> test = results["testGroups"][0]["tests"][0]
+    >>> sorted(test)
+    ['comment', 'flags', 'inputs', 'output', 'result', 'tcId', 'tolerance']
     """
     out = dict(document)
     out["testGroups"] = []
