@@ -19,7 +19,10 @@ jax         ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
 ==========  ====================================================================
 
 The library is imported only when its adapter is asked for, never by
-``import nnref``.  ``adapter(name)`` returns ``(impl, versions)``: the
+``import nnref``.  Install what you want to check into the environment that
+runs ``python -m nnref crosscheck``: ``pip install numpy``, ``pip install
+torch==2.13.0`` (on Python 3.11 that is the CPU build; other versions pull the
+CUDA build), ``pip install onnx`` (it brings NumPy), ``pip install jax``.  ``adapter(name)`` returns ``(impl, versions)``: the
 operation -> callable map for ``nnref.conformance.run`` and a
 ``{"numpy": "2.4.6", ...}`` map for the report.
 """
