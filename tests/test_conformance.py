@@ -587,3 +587,11 @@ def test_crosscheck_of_a_missing_library_says_so(monkeypatch, capsys):
     monkeypatch.setattr(_crosscheck, "adapter", missing)
     assert cli.main(["crosscheck", "jax"]) == 2
     assert "cannot import jax" in capsys.readouterr().err
+
+
+def test_the_ci_job_cross_checks_numpy_torch_and_onnx_in_its_own_venv():
+    with open(os.path.join(ROOT, "tools", "ci", "20-crosscheck.sh")) as handle:
+        script = handle.read()
+    assert "versions/3.11.7/bin/python" in script and "-m venv" in script
+    assert "pip install -q numpy torch==2.13.0 onnx" in script
+    assert "for library in numpy torch onnx" in script and "-m nnref crosscheck" in script
