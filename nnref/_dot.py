@@ -35,6 +35,9 @@ _FLOAT_INT_ROUNDS = float(2 ** 80 + 2 ** 27 + 1) == 2.0 ** 80 + 2.0 ** 28
 # dot; weights wider than theirs are not packed at all.  The slot width stays below
 # 1024 bits, so float() of a slot can never overflow.
 _ROW_BITS_LIMIT = 220
+# One exponent for the whole batch only while its integers stay about as
+# narrow as rows' own (53 bits and the usual spread of the data).
+_BATCH_BITS_LIMIT = 100
 _WEIGHT_BITS_LIMIT = 600
 
 
@@ -191,32 +194,42 @@ class _Packed(object):
         self.column_scales = [math.ldexp(1.0, c) for c in self.exponents]
         # For the loop that unpacks a row: each slot's byte span and its column's 2**c[j].
         self.unpack = [(a, b, scale) for (a, b), scale in zip(self.bounds, self.column_scales)]
-        self.lowest = min(self.exponents)
 
-    def total(self, row_ints, row_exp):
-        # Step 4 plus the OFFSET of step 5: every slot holds s[j] + H.
-        start = self.offset
+    def start(self, row_exp):
+        # Step 4's bias term plus step 5's OFFSET: the sum's start value.
         if self.bias_row:
-            start += self.bias_row << -row_exp
-        return sum(map(mul, row_ints, self.weight_rows), start)
+            return (self.bias_row << -row_exp) + self.offset
+        return self.offset
 
 
 if _FLOAT_INT_ROUNDS:
-    def _round_row(packed, row_ints, row_exp):
-        # Step 6 at C speed: float() of each slot, times its exact power of two.
-        raw = (packed.total(row_ints, row_exp) ^ packed.offset).to_bytes(packed.length, "little")
+    def _round_rows(packed, rows_ints, row_exp):
+        # Steps 4 to 6 for rows scaled by the same 2**row_exp, at C speed:
+        # float() of each slot, times its exact power of two.
+        start = packed.start(row_exp)
+        offset, length, weight_rows = packed.offset, packed.length, packed.weight_rows
         row_scale = math.ldexp(1.0, row_exp)
+        unpack = [(a, b, row_scale * c) for a, b, c in packed.unpack]
         from_bytes = int.from_bytes
-        return [float(from_bytes(raw[a:b], "little", signed=True)) * (row_scale * c)
-                for a, b, c in packed.unpack]
+        out = []
+        for row_ints in rows_ints:
+            raw = (sum(map(mul, row_ints, weight_rows), start) ^ offset).to_bytes(length, "little")
+            out.append([float(from_bytes(raw[a:b], "little", signed=True)) * scale
+                        for a, b, scale in unpack])
+        return out
 else:
-    def _round_row(packed, row_ints, row_exp):
+    def _round_rows(packed, rows_ints, row_exp):
         # float(int) truncates here (MicroPython): round each slot explicitly.
         # (Its int.from_bytes has no signed=True: take H off by hand.)
-        half = packed.half
-        raw = packed.total(row_ints, row_exp).to_bytes(packed.length, "little")
-        return [round_scaled(int.from_bytes(raw[a:b], "little") - half, row_exp + c)
-                for (a, b), c in zip(packed.bounds, packed.exponents)]
+        start = packed.start(row_exp)
+        half, length, weight_rows = packed.half, packed.length, packed.weight_rows
+        exponents = [(a, b, row_exp + c) for (a, b), c in zip(packed.bounds, packed.exponents)]
+        out = []
+        for row_ints in rows_ints:
+            raw = sum(map(mul, row_ints, weight_rows), start).to_bytes(length, "little")
+            out.append([round_scaled(int.from_bytes(raw[a:b], "little") - half, e)
+                        for a, b, e in exponents])
+        return out
 
 
 def _scale_columns(columns, biases):
@@ -231,6 +244,39 @@ def _scale_columns(columns, biases):
     return scaled_columns
 
 
+def _row_bits(scaled):
+    # Step 5's bound on a row's integers: the widest one, and 2**-r (the bias's factor).
+    ints, exponent = scaled
+    return max(_bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent)
+
+
+def _scale_batch(inputs):
+    # Step 2 for the whole batch at once, with one exponent r for every row:
+    # one C-speed pass over all n*k values instead of n small ones, worth it
+    # unless it makes the integers much wider than a row at a time would.
+    flat = []
+    for row in inputs:
+        flat.extend(row)
+    scaled = scale_to_ints(flat, 0)
+    if scaled is None:
+        return None
+    bits = _row_bits(scaled)
+    if bits > _BATCH_BITS_LIMIT:
+        return None
+    ints, exponent = scaled
+    k = len(inputs[0]) if inputs else 1
+    return [ints[i:i + k] for i in range(0, len(ints), k)], exponent, bits
+
+
+def _fix_zero_signs(result, row, columns, biases):
+    # In a row from the packing, a zero is an exact zero (step 6: nothing
+    # nonzero rounds to zero there), and comes out as +0.0: give it IEEE's sign.
+    if 0.0 in result:
+        return [_zero_sign(row, column, bias) if y == 0.0 else y
+                for y, column, bias in zip(result, columns, biases)]
+    return result
+
+
 def dense_rows(inputs, weights, biases):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
@@ -241,6 +287,18 @@ def dense_rows(inputs, weights, biases):
         return [list(biases) for _ in inputs]
     columns = [list(c) for c in zip(*weights)]
     scaled_columns = _scale_columns(columns, biases)
+    lowest = 0
+    if scaled_columns is not None:
+        lowest = min([exponent for _, exponent in scaled_columns])
+        batch = _scale_batch(inputs)
+        if batch is not None and batch[1] + lowest >= -1074:     # the common case
+            rows_ints, row_exp, row_bits = batch
+            out = _round_rows(_Packed(scaled_columns, row_bits), rows_ints, row_exp)
+            for i, result in enumerate(out):
+                if 0.0 in result:
+                    out[i] = _fix_zero_signs(result, inputs[i], columns, biases)
+            return out
+    # Row by row: each row scaled on its own; the exact dot where the packing can't go.
     scaled_rows = []
     row_bits = 0
     for row in inputs:
@@ -248,8 +306,8 @@ def dense_rows(inputs, weights, biases):
         if scaled_columns is not None:
             scaled = scale_to_ints(row, 0)               # step 2
         if scaled is not None:
-            bits = max(_bit_length(max(map(abs, scaled[0]))), 1 - scaled[1])
-            if bits > _ROW_BITS_LIMIT:
+            bits = _row_bits(scaled)
+            if bits > _ROW_BITS_LIMIT or scaled[1] + lowest < -1074:
                 scaled = None
             elif bits > row_bits:
                 row_bits = bits
@@ -258,11 +316,9 @@ def dense_rows(inputs, weights, biases):
     exact_columns = None
     out = []
     for row, scaled in zip(inputs, scaled_rows):
-        if scaled is not None and scaled[1] + packed.lowest >= -1074:
-            result = _round_row(packed, scaled[0], scaled[1])
-            if 0.0 in result:                # an exact zero: give it IEEE's sign
-                result = [_zero_sign(row, column, bias) if y == 0.0 else y
-                          for y, column, bias in zip(result, columns, biases)]
+        if scaled is not None:
+            result = _round_rows(packed, [scaled[0]], scaled[1])[0]
+            result = _fix_zero_signs(result, row, columns, biases)
         else:
             if exact_columns is None:
                 exact_columns = [scale_to_ints(c) for c in columns]

@@ -1,0 +1,193 @@
+"""How fast nnref's correctly rounded kernels are, next to the plain pure-Python idioms.
+
+Prints, for each operation, the time of nnref's function (input checking
+included) divided by the time of the plain idiom that a reader would write
+instead, on the same data:
+
+* dense on 300x2->3, 1000x64->64 and 256x512->256:
+  ``cols = list(zip(*W))``, then
+  ``[[sum(map(operator.mul, row, col)) + bj for col, bj in zip(cols, b)] for row in X]``;
+* relu, sigmoid and softmax on 1000x64:
+  ``[[0.0 if v < 0.0 else v for v in row] for row in X]``;
+  ``[[1.0 / (1.0 + exp(-v)) if v >= 0.0 else exp(v) / (1.0 + exp(v)) for v in row] for row in X]``;
+  per row ``m = max(row); e = [exp(v - m) for v in row]; s = fsum(e); [v / s for v in e]``.
+
+When NumPy is installed it also gives nnref's time over NumPy's (float64,
+``X @ W + b`` and the usual one-liners), and when micrograd is installed,
+micrograd's time over nnref's for the chapter's forward pass
+(Dense(2, 3) -> ReLU -> Dense(3, 3) on spiral_data(100, 3); micrograd has no
+exp, so softmax is left out of both).
+
+Timing is meant to be fair on a small, noisy machine: ours and the baseline
+alternate, each is timed with ``time.process_time()``, and the best of
+``--repeat`` runs (at least 9) is kept.
+
+Run from the checkout:
+
+    python3 benchmarks/speed.py                # the full table
+    python3 benchmarks/speed.py --quick        # smaller repeat, skips 256x512
+
+Optional peers: ``pip install numpy micrograd``.
+"""
+
+import argparse
+import math
+import operator
+import os
+import platform
+import sys
+import time
+from math import exp, fsum
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import nnref  # noqa: E402  (after the path tweak, so the checkout is measured)
+
+try:
+    import numpy
+except ImportError:
+    numpy = None
+
+try:
+    from micrograd import nn as micrograd_nn
+except ImportError:
+    micrograd_nn = None
+
+
+# --- the plain idioms, exactly as issue 5 lists them ----------------------------
+
+def plain_dense(X, W, b):
+    cols = list(zip(*W))
+    return [[sum(map(operator.mul, row, col)) + bj for col, bj in zip(cols, b)] for row in X]
+
+
+def plain_relu(X):
+    return [[0.0 if v < 0.0 else v for v in row] for row in X]
+
+
+def plain_sigmoid(X):
+    return [[1.0 / (1.0 + exp(-v)) if v >= 0.0 else exp(v) / (1.0 + exp(v)) for v in row]
+            for row in X]
+
+
+def plain_softmax(X):
+    out = []
+    for row in X:
+        m = max(row)
+        e = [exp(v - m) for v in row]
+        s = fsum(e)
+        out.append([v / s for v in e])
+    return out
+
+
+# --- NumPy one-liners ------------------------------------------------------------
+
+def numpy_softmax(a):
+    e = numpy.exp(a - a.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def numpy_sigmoid(a):
+    return 1.0 / (1.0 + numpy.exp(-a))
+
+
+# --- timing ------------------------------------------------------------------------
+
+def best_times(functions, repeat):
+    """Best process time of each zero-argument function, run alternately ``repeat`` times."""
+    best = [float("inf")] * len(functions)
+    for _ in range(repeat):
+        for i, f in enumerate(functions):
+            start = time.process_time()
+            f()
+            elapsed = time.process_time() - start
+            if elapsed < best[i]:
+                best[i] = elapsed
+    return best
+
+
+def data(rng, n, k, scale=1.0):
+    return [[scale * v for v in row] for row in rng.randn(n, k)]
+
+
+def cases(quick):
+    rng = nnref.RandomState(0)
+    shapes = [(300, 2, 3), (1000, 64, 64)]
+    if not quick:
+        shapes.append((256, 512, 256))
+    for n, k, m in shapes:
+        X, W, b = data(rng, n, k), data(rng, k, m, 0.01), [0.01 * v for v in rng.randn(m)]
+        peer = None
+        if numpy is not None:
+            aX, aW, ab = numpy.array(X), numpy.array(W), numpy.array(b)
+            peer = (lambda aX=aX, aW=aW, ab=ab: aX @ aW + ab)
+        yield ("dense %dx%d->%d" % (n, k, m), lambda X=X, W=W, b=b: nnref.dense(X, W, b),
+               lambda X=X, W=W, b=b: plain_dense(X, W, b), peer)
+    X = data(rng, 1000, 64, 3.0)
+    aX = numpy.array(X) if numpy is not None else None
+    for name, ours, plain, peer in [
+            ("relu 1000x64", nnref.relu, plain_relu, lambda a: numpy.maximum(a, 0.0)),
+            ("sigmoid 1000x64", nnref.sigmoid, plain_sigmoid, numpy_sigmoid),
+            ("softmax 1000x64", nnref.softmax, plain_softmax, numpy_softmax)]:
+        yield (name, lambda f=ours: f(X), lambda f=plain: f(X),
+               None if numpy is None else (lambda f=peer: f(aX)))
+
+
+def chapter_forward():
+    # The chapter's network without softmax: micrograd has no exp.
+    X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
+    layer1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
+    layer2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+
+    def ours():
+        return layer2.forward(nnref.relu(layer1.forward(X)))
+
+    model = micrograd_nn.MLP(2, [3, 3])
+    # Same weights in micrograd (its neurons hold the columns of our weights).
+    for layer, ref in zip(model.layers, (layer1, layer2)):
+        for j, neuron in enumerate(layer.neurons):
+            for i, w in enumerate(neuron.w):
+                w.data = ref.weights[i][j]
+            neuron.b.data = ref.biases[0][j]
+
+    def theirs():
+        return [[v.data for v in model(row)] for row in X]
+
+    worst = max(abs(a - b) for ra, rb in zip(ours(), theirs()) for a, b in zip(ra, rb))
+    return ours, theirs, worst
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=9, help="runs per timing (best kept; >= 9)")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 runs each and no 256x512->256 (a smoke test, not a measurement)")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick else max(9, args.repeat)
+    print("Python %s (%s), %s; best of %d alternating runs, time.process_time()"
+          % (platform.python_version(), platform.python_implementation(), platform.machine(),
+             repeat))
+    if numpy is not None:
+        print("NumPy %s" % numpy.__version__)
+    print()
+    print("| operation | nnref (s) | plain idiom (s) | nnref / plain | nnref / NumPy |")
+    print("|---|---|---|---|---|")
+    for name, ours, plain, peer in cases(args.quick):
+        functions = [ours, plain] + ([peer] if peer is not None else [])
+        times = best_times(functions, repeat)
+        versus_numpy = "%.0f" % (times[0] / times[2]) if peer is not None else "-"
+        print("| %s | %.4f | %.4f | %.2f | %s |"
+              % (name, times[0], times[1], times[0] / times[1], versus_numpy))
+        sys.stdout.flush()
+    if micrograd_nn is not None:
+        ours, theirs, worst = chapter_forward()
+        times = best_times([ours, theirs], repeat)
+        print()
+        print("Chapter forward pass (spiral_data(100, 3), Dense(2,3) -> ReLU -> Dense(3,3)):")
+        print("nnref %.5f s, micrograd %.5f s: micrograd / nnref = %.0f (largest difference %.1e)"
+              % (times[0], times[1], times[1] / times[0], worst))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
