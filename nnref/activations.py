@@ -208,10 +208,8 @@ def softmax(x):
     >>> softmax([[1, 2, 3]]) == softmax([[-2, -1, 0]])
     True
     """
-    kind, data = to_floats(x, "softmax", "x")
-    if kind == "scalar":
+    if not isinstance(x, (list, tuple)):
+        to_floats(x, "softmax", "x")        # not a number either: that TypeError
         raise TypeError("softmax: x is %r (%s); expected a vector or a batch of rows"
                         % (x, type(x).__name__))
-    if kind == "vector":
-        return _softmax_row(data)
-    return [_softmax_row(row) for row in data]
+    return map_rows(_softmax_row, x, "softmax", "x")
