@@ -37,8 +37,11 @@ def dense(inputs, weights, biases):
 
     Accuracy: every output is the exact sum of the exact products and the
     bias, rounded once to the nearest float (ties to even), on every
-    interpreter.  Nothing overflows on the way: ``[[1e308, 1e308, -1e308]]``
-    times a column of ones is ``1e308``.
+    interpreter; measured: no output off on random, ill-conditioned, huge,
+    tiny, subnormal and cancelling data (``benchmarks/accuracy.py``), at
+    about the speed of the plain ``sum(map(mul, row, col)) + b`` idiom.
+    Nothing overflows on the way: ``[[1e308, 1e308, -1e308]]`` times a
+    column of ones is ``1e308``.
 
     Special cases (IEEE arithmetic on the exact terms):
 
