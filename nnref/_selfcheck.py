@@ -2,7 +2,8 @@
 
 It runs a few dozen fast checks over every public function -- the chapter's
 examples, the special values of the contract (NaN, +-inf, -0.0, empty input,
-errors), a ``RandomState`` stream and a small spiral data set -- and prints
+errors), a ``RandomState`` stream, the data sets and the book's float32
+chapter-4 run -- and prints
 one line per check, then ``N passed, N failed`` as its last line.  It needs
 nothing but nnref and the parts of the standard library that every target
 interpreter has, so it is how nnref is proven on MicroPython and Pyodide,
@@ -21,7 +22,8 @@ How results are compared, as each line says:
   words and ``random_sample``.
 * ``within N ULP``: for results that go through the platform's ``exp``,
   ``log``, ``sin`` or ``cos`` (``sigmoid``, ``softmax``, ``randn``, the data
-  sets), whose last bit differs between libm builds (glibc and WebAssembly's).
+  sets), whose last bit differs between libm builds (glibc and WebAssembly's);
+  ``within N float32 ULP`` for book mode, which computes in float32.
 """
 
 import math
@@ -54,8 +56,18 @@ def _ulps(a, b):
     return abs(_ulp_key(a) - _ulp_key(b))
 
 
-def _compare(actual, expected, where, max_ulp):
-    # max_ulp None: bit for bit.  Raises _Mismatch naming the first difference.
+def _ulps32(a, b):
+    # The same count between float32 values (held in Python floats).
+    keys = []
+    for x in (a, b):
+        bits = struct.unpack("<I", struct.pack("<f", x))[0]
+        keys.append(-(bits & 0x7FFFFFFF) if bits >> 31 else bits)
+    return abs(keys[0] - keys[1])
+
+
+def _compare(actual, expected, where, max_ulp, float32=False):
+    # max_ulp None: bit for bit.  float32: count float32 steps.  Raises
+    # _Mismatch naming the first difference.
     if isinstance(expected, (list, tuple)):
         if type(actual) is not type(expected):
             raise _Mismatch("%s: got %r (%s), expected a %s" % (
@@ -64,7 +76,7 @@ def _compare(actual, expected, where, max_ulp):
             raise _Mismatch("%s: got %d elements, expected %d" % (
                 where or "result", len(actual), len(expected)))
         for i in range(len(expected)):
-            _compare(actual[i], expected[i], "%s[%d]" % (where, i), max_ulp)
+            _compare(actual[i], expected[i], "%s[%d]" % (where, i), max_ulp, float32)
         return
     if type(actual) is not type(expected):
         raise _Mismatch("%s: got %r (%s), expected %r (%s)" % (
@@ -85,10 +97,10 @@ def _compare(actual, expected, where, max_ulp):
         if actual != expected:
             raise _Mismatch("%s: got %r, expected %r" % (where or "result", actual, expected))
         return
-    distance = _ulps(actual, expected)
+    distance = _ulps32(actual, expected) if float32 else _ulps(actual, expected)
     if distance > max_ulp:
-        raise _Mismatch("%s: got %r, expected %r: %d ULP apart, more than %d" % (
-            where or "result", actual, expected, distance, max_ulp))
+        raise _Mismatch("%s: got %r, expected %r: %d %sULP apart, more than %d" % (
+            where or "result", actual, expected, distance, "float32 " if float32 else "", max_ulp))
 
 
 def _exact(actual, expected):
@@ -97,6 +109,10 @@ def _exact(actual, expected):
 
 def _near(actual, expected, max_ulp):
     _compare(actual, expected, "", max_ulp)
+
+
+def _near32(actual, expected, max_ulp):
+    _compare(actual, expected, "", max_ulp, True)
 
 
 def _raises(kind, words, function, *args):
@@ -149,6 +165,22 @@ _SPIRAL_X = [[0.0, 0.0], [-0.1272901524030417, -0.3080719529790427],
              [-0.0, -0.0], [0.09158143993491186, 0.3205057736930167],
              [-0.6604156760651707, -0.09108007055238745], [0.8794785548136086, 0.4759385166415578]]
 _SPIRAL_Y = [0, 0, 0, 0, 1, 1, 1, 1]
+
+# nnfs 0.5.1 vertical_data(samples=3, classes=2) after np.random.seed(0), and sine_data(4).
+_VERTICAL_X = [[0.1764052345967664, 0.7240893199201458], [0.040015720836722335, 0.6867557990149967],
+               [0.09787379841057392, 0.4022722120123589], [0.42834217508589223, 0.5410598501938373],
+               [0.31819761250356354, 0.5144043571160878], [0.32301144815397753, 0.6454273506962975]]
+_SINE_Y = [[0.0], [1.0], [1.2246467991473532e-16], [-1.0]]
+
+# The book's chapter-4 run after nnfs.init() (float32), rows picked by index.
+_BOOK_X = {1: [0.0029955569189041853, 0.00964660756289959],
+           150: [0.3220980763435364, -0.38901007175445557],
+           299: [-0.9427887797355652, 0.3333906829357147]}
+_BOOK_DENSE1 = {1: [-0.00010475188173586503, 0.00011395361070754007, -4.7983499825932086e-05],
+                299: [0.010050137527287006, -0.01341101061552763, -0.00042195949936285615]}
+_BOOK_RELU = {2: [0.0, 0.00031729150214232504, 0.0], 299: [0.010050137527287006, 0.0, 0.0]}
+_BOOK_DENSE2 = {1: [-1.8183968109042326e-07, -1.523577566331369e-07, 1.22812787139992e-06],
+                299: [-0.0001340948074357584, -0.0001353469560854137, 6.972515257075429e-05]}
 
 # How far transcendental results may stray: a libm's exp/log/sin/cos is
 # within 1 ULP, and a few roundings follow.
@@ -418,6 +450,32 @@ def _check_spiral(nnref):
     _raises(ValueError, ["classes"], nnref.datasets.spiral_data, 2, -1)
 
 
+def _check_other_datasets(nnref):
+    X, y = nnref.datasets.vertical_data(3, 2, rng=nnref.RandomState(0))
+    _near(X, _VERTICAL_X, _LIBM_ULP)
+    _exact(y, [0, 0, 0, 1, 1, 1])
+    X, y = nnref.datasets.sine_data(4)
+    _exact(X, [[0.0], [0.25], [0.5], [0.75]])
+    _near(y, _SINE_Y, _LIBM_ULP)
+
+
+def _check_book(nnref):
+    # Book mode computes in float32, rounding where NumPy rounds.
+    from nnref import book
+    run = book.chapter4()
+    for name, rows in (("X", _BOOK_X), ("dense1_output", _BOOK_DENSE1),
+                       ("relu_output", _BOOK_RELU), ("dense2_output", _BOOK_DENSE2)):
+        for i in sorted(rows):
+            try:
+                _near32(run[name][i], rows[i], _LIBM_ULP)
+            except _Mismatch as exc:
+                raise _Mismatch("%s[%d]%s" % (name, i, exc))
+    _exact(run["y"][150], 1)
+    _exact(run["dense1_biases"], [[0.0, 0.0, 0.0]])
+    for row in run["softmax_output"][:3]:
+        _near32([math.fsum(row) if hasattr(math, "fsum") else sum(row)], [1.0], 4)
+
+
 def _check_ulp_distance(nnref):
     t = nnref.testing
     _exact(t.ulp_distance(1.0, 1.0 + 2.0 ** -52), 1)
@@ -489,6 +547,10 @@ _CHECKS = [
      _check_default_generator),
     ("datasets.spiral_data(4, 2), seed 0 (nnfs's values)", "within %d ULP" % _LIBM_ULP,
      _check_spiral),
+    ("datasets: vertical_data and sine_data (nnfs's values)", "within %d ULP" % _LIBM_ULP,
+     _check_other_datasets),
+    ("book: the chapter-4 run in float32 (nnfs's values)", "within %d float32 ULP" % _LIBM_ULP,
+     _check_book),
     ("testing.ulp_distance: known distances", "exact", _check_ulp_distance),
     ("testing: next_up, next_down, ulp, assert_close", "exact", _check_testing_helpers),
     ("exact: the oracle's correctly rounded values", "exact", _check_exact),

@@ -56,6 +56,34 @@ def record_spiral():
     show("SPIRAL_Y", [int(v) for v in y])
 
 
+def record_other_datasets():
+    from nnfs.datasets import sine_data, vertical_data
+    np.random.seed(0)
+    X, y = vertical_data(samples=3, classes=2)
+    show("VERTICAL_X", [[float(a), float(b)] for a, b in X.tolist()])
+    X, y = sine_data(samples=4)
+    show("SINE_Y", [[float(v)] for v in y.ravel().tolist()])
+
+
+def record_book():
+    # The book's chapter-4 run after nnfs.init() (float32), via the fixture
+    # recorder's replica of the book's classes.
+    import os
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import record_fixtures
+    record_fixtures.save_numpy()
+    run = record_fixtures.record_book_ch4()
+    record_fixtures.restore_numpy()
+
+    def pick(name, rows):
+        return [[float.fromhex(v) for v in run[name][i]] for i in rows]
+    show("BOOK_X", pick("X", (1, 150, 299)))
+    show("BOOK_DENSE1", pick("dense1_output", (1, 299)))
+    show("BOOK_RELU", pick("relu_output", (2, 299)))
+    show("BOOK_DENSE2", pick("dense2_output", (1, 299)))
+
+
 def record_dense():
     inputs = [[1, 2, 3, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]]
     weights_t = [[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]
@@ -94,6 +122,8 @@ if __name__ == "__main__":
     print("# numpy %s" % np.__version__)
     record_rng()
     record_spiral()
+    record_other_datasets()
+    record_book()
     record_dense()
     record_sums()
     record_transcendental()
