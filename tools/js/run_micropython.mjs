@@ -7,7 +7,9 @@
 // and /lib goes first on sys.path.  sys.argv is [FILE or "-c" or MODULE, ARG ...].
 // `-m MODULE` runs the checkout's MODULE/__main__.py (or MODULE.py) as
 // __main__, as `python -m` does (MicroPython has no runpy), so
-// `-m nnref selfcheck` is `python -m nnref selfcheck`.
+// `-m nnref selfcheck` is `python -m nnref selfcheck`.  The source runs
+// without a package context, so it must use absolute imports (as
+// nnref/__main__.py does).
 // Standard output and error go straight through.  The exit code is the one a
 // CPython would give: 0 when the code ends normally, n for SystemExit(n) (1 for
 // a non-integer message, which is printed), and 1 for any other exception
