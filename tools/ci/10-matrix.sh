@@ -8,8 +8,9 @@
 #    fails or is missing.
 # 3. Type-checks the stubs (nnref/*.pyi) with mypy from PyPI in its own
 #    virtual environment: `mypy --strict` on the stubs and on
-#    tests/typing_usage.py, which also runs as a plain script, and mypy's
-#    stubtest, which compares the stubs with what the package defines.
+#    tests/typing_usage.py, which also runs as a plain script; mypy's
+#    stubtest, which compares the stubs with what the package defines; and
+#    mypy on the same usage against an installed copy (the stubs ship).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -42,6 +43,18 @@ typecheck() {
     PYTHONPATH=. "$venv/bin/python" -m mypy.stubtest --mypy-config-file tools/stubtest.ini \
         --allowlist tools/stubtest-allowlist.txt nnref || return 1
     PYTHONPATH=. python3 tests/typing_usage.py || return 1
+    # PEP 561: the installed package ships its stubs and py.typed, so mypy
+    # finds the types from anywhere, not only inside the checkout.
+    local scratch
+    scratch="$(mktemp -d)"
+    python3 -m venv "$scratch/venv" &&
+        "$scratch/venv/bin/python" -m pip install -q --disable-pip-version-check . &&
+        cp tests/typing_usage.py "$scratch/" &&
+        (cd "$scratch" && "$OLDPWD/$venv/bin/mypy" --python-executable "$scratch/venv/bin/python" \
+            --strict --warn-unused-ignores --no-incremental typing_usage.py)
+    local rc=$?
+    rm -rf "$scratch"
+    [ "$rc" -eq 0 ] && echo "installed package: stubs found" || return 1
 }
 # (sed drops pip's notes about this machine's local index folders)
 if ! typecheck 2>&1 | sed "/^WARNING: Location 'file:/d"; then
