@@ -13,14 +13,15 @@ instead, on the same data:
   per row ``m = max(row); e = [exp(v - m) for v in row]; s = fsum(e); [v / s for v in e]``.
 
 When NumPy is installed it also gives nnref's time over NumPy's (float64,
-``X @ W + b`` and the usual one-liners), and when micrograd is installed,
+``X @ W + b`` and the usual one-liners, on one thread), and when micrograd is installed,
 micrograd's time over nnref's for the chapter's forward pass
 (Dense(2, 3) -> ReLU -> Dense(3, 3) on spiral_data(100, 3); micrograd has no
 exp, so softmax is left out of both).
 
 Timing is meant to be fair on a small, noisy machine: ours and the baseline
-alternate, each is timed with ``time.process_time()``, and the best of
-``--repeat`` runs (at least 9) is kept.
+alternate, each is timed with ``time.process_time()`` with the garbage
+collector off (as ``timeit`` does), and the best of ``--repeat`` runs (at
+least 9) is kept.
 
 Run from the checkout:
 
@@ -31,7 +32,7 @@ Optional peers: ``pip install numpy micrograd``.
 """
 
 import argparse
-import math
+import gc
 import operator
 import os
 import platform
@@ -40,6 +41,12 @@ import time
 from math import exp, fsum
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+# NumPy single-threaded: process_time() counts every thread of the process,
+# and BLAS threads still spinning after NumPy's turn would be billed to
+# whichever function runs next.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 import nnref  # noqa: E402  (after the path tweak, so the checkout is measured)
 
@@ -94,13 +101,23 @@ def numpy_sigmoid(a):
 # --- timing ------------------------------------------------------------------------
 
 def best_times(functions, repeat):
-    """Best process time of each zero-argument function, run alternately ``repeat`` times."""
+    """Best process time of each zero-argument function, run alternately ``repeat`` times.
+
+    The garbage collector is off while a function runs (as ``timeit`` does):
+    otherwise a collection triggered by one function's allocations is billed
+    to whichever function happens to run when it fires.
+    """
     best = [float("inf")] * len(functions)
+    gc.collect()
     for _ in range(repeat):
         for i, f in enumerate(functions):
-            start = time.process_time()
-            f()
-            elapsed = time.process_time() - start
+            gc.disable()
+            try:
+                start = time.process_time()
+                f()
+                elapsed = time.process_time() - start
+            finally:
+                gc.enable()
             if elapsed < best[i]:
                 best[i] = elapsed
     return best

@@ -183,6 +183,7 @@ class _Packed(object):
         weight_bits = max([_bit_length(sum(map(abs, ints))) for ints in column_ints])
         slot_bytes = (row_bits + weight_bits + 1 + 7) // 8      # |s[j]| < 2**(S-1)
         width = len(column_ints)
+        self.slot_bytes = slot_bytes
         self.length = slot_bytes * width
         self.half = 1 << (8 * slot_bytes - 1)
         self.offset = int.from_bytes((bytes(slot_bytes - 1) + b"\x80") * width, "little")
@@ -192,8 +193,6 @@ class _Packed(object):
         self.bias_row = packed.pop()
         self.weight_rows = packed
         self.column_scales = [math.ldexp(1.0, c) for c in self.exponents]
-        # For the loop that unpacks a row: each slot's byte span and its column's 2**c[j].
-        self.unpack = [(a, b, scale) for (a, b), scale in zip(self.bounds, self.column_scales)]
 
     def start(self, row_exp):
         # Step 4's bias term plus step 5's OFFSET: the sum's start value.
@@ -205,18 +204,21 @@ class _Packed(object):
 if _FLOAT_INT_ROUNDS:
     def _round_rows(packed, rows_ints, row_exp):
         # Steps 4 to 6 for rows scaled by the same 2**row_exp, at C speed:
-        # float() of each slot, times its exact power of two.
+        # every row's slots are laid end to end in one bytes object, read back
+        # in one pass, and each float() is multiplied by its exact power of two.
         start = packed.start(row_exp)
         offset, length, weight_rows = packed.offset, packed.length, packed.weight_rows
-        row_scale = math.ldexp(1.0, row_exp)
-        unpack = [(a, b, row_scale * c) for a, b, c in packed.unpack]
+        raw = b"".join([(sum(map(mul, row_ints, weight_rows), start) ^ offset)
+                        .to_bytes(length, "little") for row_ints in rows_ints])
+        size = packed.slot_bytes
         from_bytes = int.from_bytes
-        out = []
-        for row_ints in rows_ints:
-            raw = (sum(map(mul, row_ints, weight_rows), start) ^ offset).to_bytes(length, "little")
-            out.append([float(from_bytes(raw[a:b], "little", signed=True)) * scale
-                        for a, b, scale in unpack])
-        return out
+        values = [float(from_bytes(raw[a:a + size], "little", signed=True))
+                  for a in range(0, len(raw), size)]
+        row_scale = math.ldexp(1.0, row_exp)
+        values = list(map(mul, values, [row_scale * c for c in packed.column_scales]
+                          * len(rows_ints)))
+        width = len(packed.column_scales)
+        return [values[i:i + width] for i in range(0, len(values), width)]
 else:
     def _round_rows(packed, rows_ints, row_exp):
         # float(int) truncates here (MicroPython): round each slot explicitly.
