@@ -79,11 +79,21 @@ SMALLEST_NORMAL_OVER_U = Fraction(2) ** (-1022 + 53)
 
 # --- true values ---------------------------------------------------------------
 
+def to_float(value):
+    """An mpmath number rounded once to the nearest float.
+
+    ``float(mpf)`` rounds to 53 bits and then again into the subnormals (off
+    by one step there); its exact binary value through ``Fraction`` is not.
+    """
+    sign, man, exp, _ = value._mpf_     # value == (-1)**sign * man * 2**exp
+    return float(Fraction(-man if sign else man) * Fraction(2) ** exp)
+
+
 def true_sigmoid(xs):
     if mpmath is None:
         return nnref_exact.sigmoid(xs)
     with mpmath.workdps(60):
-        return [float(1 / (1 + mpmath.exp(-mpmath.mpf(x)))) for x in xs]
+        return [to_float(1 / (1 + mpmath.exp(-mpmath.mpf(x)))) for x in xs]
 
 
 def true_softmax(rows):
@@ -95,7 +105,7 @@ def true_softmax(rows):
             top = max(row)
             exps = [mpmath.exp(mpmath.mpf(v) - top) for v in row]
             total = mpmath.fsum(exps)
-            out.append([float(e / total) for e in exps])
+            out.append([to_float(e / total) for e in exps])
     return out
 
 
