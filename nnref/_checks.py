@@ -60,9 +60,9 @@ def as_float(value, func, where):
 
 def row_to_floats(row, func, where):
     """A new list of floats from the vector ``row``; ``where`` names it in errors."""
-    kinds = set(map(type, row))             # one C-speed pass over the types
-    if kinds <= _FLOAT_ONLY:
+    if _only_floats(row, len(row)):         # the common case, one C-speed pass
         return list(row)
+    kinds = set(map(type, row))
     if kinds <= _INT_OR_FLOAT:
         return [v if type(v) is float else int_to_float(v, func, "%s[%d]" % (where, i))
                 for i, v in enumerate(row)]
@@ -84,11 +84,19 @@ except (ImportError, AttributeError):      # MicroPython: no chain.from_iterable
     _elements = None
 
 
+def _only_floats(values, count):
+    # True if the ``count`` values are all exactly floats, at C speed: a list of
+    # their types, counted (quicker than building a set of them).
+    return list(map(type, values)).count(float) == count
+
+
 def _all_float_rows(x):
     # The common batch, checked in three C-speed passes: rows that are lists or
     # tuples, all of one length, holding only floats.
-    return (_elements is not None and set(map(type, x)) <= _ROW_TYPES
-            and len(set(map(len, x))) == 1 and set(map(type, _elements(x))) <= _FLOAT_ONLY)
+    if _elements is None or not set(map(type, x)) <= _ROW_TYPES:
+        return False
+    lengths = set(map(len, x))
+    return len(lengths) == 1 and _only_floats(_elements(x), len(x) * lengths.pop())
 
 
 def batch_to_floats(x, func, name):
@@ -169,7 +177,7 @@ def map_rows(row_function, x, func, name):
     """
     if isinstance(x, _SEQUENCES):
         if not (x and isinstance(x[0], _SEQUENCES)):
-            if set(map(type, x)) <= _FLOAT_ONLY:
+            if _only_floats(x, len(x)):
                 return row_function(x)
             return row_function(row_to_floats(x, func, name))
         if _all_float_rows(x):
@@ -177,7 +185,7 @@ def map_rows(row_function, x, func, name):
         width = len(x[0])
         out = []
         for row in x:
-            if type(row) not in _SEQUENCES or len(row) != width or not set(map(type, row)) <= _FLOAT_ONLY:
+            if type(row) not in _SEQUENCES or len(row) != width or not _only_floats(row, width):
                 # Anything but a row of floats of the right length: the full
                 # checks, with their messages (and conversion of ints).
                 return [row_function(row) for row in batch_to_floats(x, func, name)]
