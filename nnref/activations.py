@@ -38,8 +38,8 @@ def _relu_row(row):
 def _sigmoid1(v):
     # Two branches, so that nothing overflows and tiny results keep their
     # subnormal values.  x >= 0: 1/2 + tanh(x/2)/2, an identity that rounds
-    # better than 1 / (1 + e^-x) (within 1 ULP, not 2): tanh is accurate and
-    # the halvings are exact.  x < 0: e^x / (1 + e^x), where exp never
+    # better than 1 / (1 + e^-x) (measured within 1 ULP, not 2): tanh is
+    # accurate and the halvings are exact.  x < 0: e^x / (1 + e^x), where exp never
     # overflows and an underflowing e^x is kept; NaN falls through to here.
     if v >= 0.0:
         return 0.5 + 0.5 * _tanh(0.5 * v)
@@ -101,11 +101,11 @@ def sigmoid(x):
     For x >= 0 it evaluates 1/2 + tanh(x/2)/2 (the same function, and it
     rounds better than 1 / (1 + e^-x)); for x < 0, e^x / (1 + e^x).  Nothing
     overflows, and results below the normal range keep their subnormal values
-    (``sigmoid(-745.0) == 5e-324``).  Accuracy: within 1 ULP of the true
-    value for x >= 0 and 2 ULP for x < 0 (measured max 2 ULP, mean 0.24, on
-    x ~ N(0, 1), where NumPy's mean is 0.31; ``math.exp`` and ``math.tanh``
-    come from the platform's libm, so the last bit may differ between
-    platforms).
+    (``sigmoid(-745.0) == 5e-324``).  Accuracy: within 2 ULP of the true
+    value for every input (measured: at most 1 ULP for x >= 0, and a mean of
+    0.24 ULP on x ~ N(0, 1), where NumPy's is 0.31; ``math.exp`` and
+    ``math.tanh`` come from the platform's libm, so the last bit may differ
+    between platforms).
 
     Special cases:
 
