@@ -111,6 +111,11 @@ def test_no_intermediate_overflow_and_overflow_only_on_rounding():
     assert nnref.dense([[biggest, 2.0 ** 969]], [[1.0], [1.0]], [0.0]) == [[biggest]]
     # At the threshold (a tie, and the even neighbour is 2**1024): inf.
     assert nnref.dense([[biggest, 2.0 ** 970]], [[1.0], [1.0]], [0.0]) == [[INF]]
+    # The same sums with the huge values in the weights (narrow rows, wide columns).
+    assert nnref.dense([[1.0, 1.0], [1.0, -1.0]], [[biggest], [2.0 ** 969]],
+                       [0.0]) == [[biggest], [biggest]]
+    assert nnref.dense([[1.0, 1.0], [-1.0, -1.0]], [[biggest], [2.0 ** 970]],
+                       [0.0]) == [[INF], [-INF]]
 
 
 def test_tiny_products_round_once_into_the_subnormals():
