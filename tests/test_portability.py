@@ -22,11 +22,11 @@ PACKAGE = os.path.join(ROOT, "nnref")
 SOURCES = sorted(name for name in os.listdir(PACKAGE) if name.endswith(".py"))
 
 
-def run_python(args, code=None):
+def run_python(args, code=None, env=None):
     """Run this interpreter from the checkout root; return (exit code, stdout, stderr)."""
     command = [sys.executable] + args + ([code] if code is not None else [])
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               universal_newlines=True)
+                               universal_newlines=True, env=env)
     out, err = process.communicate(timeout=120)
     return process.returncode, out, err
 
@@ -280,3 +280,43 @@ def test_npm_packages_are_pinned():
     for name, version in wanted.items():
         assert re.match(r"^\d+\.\d+\.\d+$", version), (name, version)
         assert locked["node_modules/" + name]["version"] == version
+
+
+def _load_bitcheck():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "bitcheck", os.path.join(ROOT, "tools", "bitcheck.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bitcheck_emits_every_kind_of_result():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    rc, out, err = run_python([os.path.join("tools", "bitcheck.py")], env=env)
+    assert rc == 0, err
+    lines = [line.split() for line in out.splitlines()]
+    assert all(len(parts) == 4 and re.match(r"^[0-9a-f]{16}$", parts[3]) for parts in lines)
+    names = set((kind, name) for kind, name, _, _ in lines)
+    assert {("exact", "dense"), ("exact", "mt19937"), ("oracle", "exact.sigmoid"),
+            ("libm", "sigmoid"), ("libm", "book.chapter4")} <= names
+
+
+def test_bitcheck_compare_fails_only_where_promised(tmpdir, capsys):
+    bitcheck = _load_bitcheck()
+
+    def write(name, lines):
+        tmpdir.join(name + ".bits").write("".join(line + "\n" for line in lines))
+
+    same = ["exact relu 3 000000000000000a", "libm sigmoid 3 000000000000000b"]
+    write("cpython3.6", same)
+    write("pypy3", same)
+    write("micropython", ["exact relu 3 000000000000000a", "libm sigmoid 3 000000000000000c"])
+    assert bitcheck.compare(str(tmpdir)) == 0       # libm may differ across families
+    assert "differing between them: sigmoid" in capsys.readouterr().out
+    write("pyodide", ["exact relu 3 000000000000000a", "libm sigmoid 3 000000000000000d"])
+    assert bitcheck.compare(str(tmpdir)) == 1       # ... but not within the WebAssembly one
+    write("pyodide", ["exact relu 3 000000000000000e", "libm sigmoid 3 000000000000000c"])
+    assert bitcheck.compare(str(tmpdir)) == 1       # exact results may differ nowhere
+    write("pyodide", ["libm sigmoid 3 000000000000000c"])
+    assert bitcheck.compare(str(tmpdir)) == 1       # nor be missing

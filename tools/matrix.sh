@@ -14,6 +14,9 @@
 #   run by Node from tools/js (`npm ci` there first if node_modules is
 #   missing): `import nnref`, `python -m nnref selfcheck` and the chapter
 #   tour (`python -m nnref`).
+# - Every interpreter also runs tools/bitcheck.py; at the end the checksums
+#   are compared: exact results must be bit-identical on all of them, and
+#   results through libm within the native and the WebAssembly family.
 #
 # NAME limits the run to some interpreters (e.g. `cpython3.6 micropython`).
 # JOBS interpreters run at once (default 2, the machine's core count in CI).
@@ -98,6 +101,8 @@ run_native() {
     "$py" -S -c 'import nnref; print("import nnref: ok", nnref.__file__)' || return 1
     echo "== $name: python -m nnref selfcheck"
     "$py" -m nnref selfcheck || return 1
+    echo "== $name: tools/bitcheck.py"
+    PYTHONPATH="$ROOT" "$py" tools/bitcheck.py > "$LOGS/$name.bits" || return 1
 }
 
 run_wasm() {
@@ -110,9 +115,11 @@ run_wasm() {
     node "$runner" -m nnref selfcheck || return 1
     echo "== $name: python -m nnref (the chapter tour)"
     node "$runner" -m nnref || return 1
+    echo "== $name: tools/bitcheck.py"
+    node "$runner" "$ROOT/tools/bitcheck.py" > "$LOGS/$name.bits" || return 1
 }
 
-export ROOT CACHE
+export ROOT CACHE LOGS
 export -f run_native run_wasm test_requirements
 
 # One interpreter, run in the background: writes <name>.log and <name>.status
@@ -183,6 +190,7 @@ trap stop_running INT TERM
 
 echo "matrix: ${#NAMES[@]} interpreters, $JOBS at a time; logs in ${LOGS#$ROOT/}/"
 matrix_start=$(date +%s)
+rm -f "$LOGS"/*.bits
 running=0
 for i in "${!NAMES[@]}"; do
     rm -f "$LOGS/${NAMES[$i]}.status"
@@ -220,6 +228,11 @@ for i in "${!NAMES[@]}"; do
     printf '%-13s %-8s %5ss  %s\n' "$name" "$result" "$seconds" "$(summary "$LOGS/$name.log" "${KINDS[$i]}")"
 done
 echo "matrix wall time: $(( $(date +%s) - matrix_start ))s"
+
+# Which results were bit-identical where (see tools/bitcheck.py): exact
+# results must match on every interpreter, libm results within a libm family.
+echo
+python3 "$ROOT/tools/bitcheck.py" --compare "$LOGS" || failed=1
 
 for i in "${!NAMES[@]}"; do
     name="${NAMES[$i]}"
