@@ -30,6 +30,12 @@ except ImportError:  # MicroPython has no operator.mul
 # so only a correct rounding gives the upper one.
 _FLOAT_INT_ROUNDS = float(2 ** 80 + 2 ** 27 + 1) == 2.0 ** 80 + 2.0 ** 28
 
+try:
+    from itertools import chain as _chain
+    _elements = _chain.from_iterable
+except (ImportError, AttributeError):      # MicroPython: no chain.from_iterable
+    _elements = None
+
 # Bounds on the integer widths the packing takes (bits).  Rows whose integers
 # are wider (a row spread over more than about 160 binades) take the exact
 # dot; weights wider than theirs are not packed at all.  The slot width stays below
@@ -256,9 +262,12 @@ def _scale_batch(inputs):
     # Step 2 for the whole batch at once, with one exponent r for every row:
     # one C-speed pass over all n*k values instead of n small ones, worth it
     # unless it makes the integers much wider than a row at a time would.
-    flat = []
-    for row in inputs:
-        flat.extend(row)
+    if _elements is not None:
+        flat = list(_elements(inputs))
+    else:
+        flat = []
+        for row in inputs:
+            flat.extend(row)
     scaled = scale_to_ints(flat, 0)
     if scaled is None:
         return None
