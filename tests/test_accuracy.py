@@ -126,6 +126,12 @@ def test_tiny_products_round_once_into_the_subnormals():
     assert same_float(nnref.dense([[-2.0 ** -538]], [[2.0 ** -537]], [0.0])[0][0], -0.0)
     # Three quarters of it: up.
     assert nnref.dense([[3 * 2.0 ** -540]], [[2.0 ** -536]], [0.0]) == [[5e-324]]
+    # Large inputs whose products cancel down to a few subnormal steps, and a
+    # subnormal bias: the packed accumulator's path into the subnormals.
+    w = [[5e-324], [5e-324]]
+    assert nnref.dense([[2.0 ** 53 + 2, -2.0 ** 53]], w, [0.0]) == [[1e-323]]
+    assert nnref.dense([[2.0 ** 53 + 2, -2.0 ** 53]], w, [5e-324]) == [[1.5e-323]]
+    assert same_float(nnref.dense([[2.0 ** 53, -2.0 ** 53]], w, [-0.0])[0][0], 0.0)
     # Subnormal inputs times large weights are exact.
     assert nnref.dense([[5e-324, 5e-324]], [[2.0 ** 1000], [2.0 ** 1000]],
                        [0.0]) == [[2.0 ** -73]]
