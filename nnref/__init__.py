@@ -27,6 +27,14 @@ Layer objects mirror the book's classes (``Dense``, ``ReLU``, ``Softmax``
 ...), ``nnref.matrix`` holds the list versions of the NumPy calls the chapter
 uses, ``RandomState`` reproduces NumPy's legacy generator bit for bit, and
 ``nnref.datasets`` builds the book's data sets.
+
+More, each in its own module: ``nnref.exact`` (the correctly rounded oracle;
+absent where ``decimal``/``fractions`` are, as on MicroPython),
+``nnref.testing`` (ULP distances and ``assert_close``), ``nnref.book`` (the
+book's float32 numbers, as after ``nnfs.init()``; import it explicitly),
+``nnref.conformance`` (check another implementation against the vectors;
+import it explicitly) and ``nnref.selfcheck()`` (known-answer checks that
+need nothing but nnref).  ``python -m nnref --help`` lists the commands.
 """
 
 __version__ = "0.1.0"
