@@ -73,6 +73,12 @@ def test_import_loads_only_the_standard_library():
     loaded = [line.split("\t") for line in lines[:-1]]
     names = [name for name, _ in loaded]
     assert "nnref" in names and "nnref.activations" in names
+    assert _outside_stdlib(loaded, stdlib) == []
+
+
+def _outside_stdlib(loaded, stdlib):
+    # (name, file) pairs of modules that are neither nnref's own, built in,
+    # nor files of the standard library.
     offenders = []
     for name, origin in loaded:
         if name == "nnref" or name.startswith("nnref."):
@@ -84,7 +90,17 @@ def test_import_loads_only_the_standard_library():
         in_stdlib = any(_is_under(origin, folder) for folder in stdlib)
         if not in_stdlib or "site-packages" in origin or "dist-packages" in origin:
             offenders.append((name, origin))
-    assert offenders == []
+    return offenders
+
+
+def test_stdlib_check_can_fail():
+    stdlib = ["/usr/lib/python3.9"]
+    loaded = [("math", "-"), ("struct", "/usr/lib/python3.9/struct.py"),
+              ("nnref", os.path.join(os.path.realpath(PACKAGE), "__init__.py")),
+              ("numpy", "/usr/lib/python3.9/site-packages/numpy/__init__.py"),
+              ("helper", "/home/me/helper.py"),
+              ("nnref.copy", "/elsewhere/nnref/copy.py")]
+    assert [name for name, _ in _outside_stdlib(loaded, stdlib)] == ["numpy", "helper", "nnref.copy"]
 
 
 def test_import_works_with_what_micropython_lacks_removed():
