@@ -25,30 +25,20 @@ def _step1(v):
     return v if v != v else 0.0             # NaN stays NaN
 
 
-def _relu1(v):
+def _relu_row(row):
     # `0.0 if v < 0.0 else v` keeps NaN and -0.0 as they are; Python's
     # max(0, v) would return the int 0 for negatives and NaN.
-    return 0.0 if v < 0.0 else v
-
-
-def _relu_row(row):
     return [0.0 if v < 0.0 else v for v in row]
 
 
-def _sigmoid1(v):
+def _sigmoid_row(row):
     # Two branches, so that nothing overflows and tiny results keep their
     # subnormal values.  x >= 0: 1/2 + tanh(x/2)/2, an identity that rounds
     # better than 1 / (1 + e^-x) (measured within 1 ULP, not 2): tanh is
-    # accurate and the halvings are exact.  x < 0: e^x / (1 + e^x), where exp never
-    # overflows and an underflowing e^x is kept; NaN falls through to here.
-    if v >= 0.0:
-        return 0.5 + 0.5 * _tanh(0.5 * v)
-    e = _exp(v)
-    return e / (1.0 + e)
-
-
-def _sigmoid_row(row):
-    # _sigmoid1 inline (exp twice rather than a call per element: faster).
+    # accurate and the halvings are exact.  x < 0: e^x / (1 + e^x), where exp
+    # never overflows and an underflowing e^x is kept; NaN falls through to
+    # there.  (exp is evaluated twice rather than through a helper call per
+    # element: faster.)
     return [0.5 + 0.5 * _tanh(0.5 * v) if v >= 0.0 else _exp(v) / (1.0 + _exp(v))
             for v in row]
 
