@@ -7,8 +7,10 @@
   vector file, or folder, with each ``expected`` replaced by ``output``),
   prints the table and exits 1 on any failure.
 * ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
-  (imported only here) and fails on anything the allow-list
-  (``conformance/allowlist.json``) does not cover.
+  and fails on anything the allow-list (``conformance/allowlist.json``) does
+  not cover.  The adapters, which import the library, are the checkout's
+  ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``), outside the
+  package.
 
 The format, the tolerance rules and the recorded outcomes are in
 ``docs/conformance.md``.
@@ -23,6 +25,9 @@ from . import __version__, conformance
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_ALLOWLIST = os.path.join(_REPO, "conformance", "allowlist.json")
+# The adapters import NumPy, PyTorch, ONNX or JAX, so they live with the other
+# tools that need third-party libraries, outside the package.
+DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
 def _parse_ops(text):
@@ -112,10 +117,26 @@ def apply_allowlist(report, entries, library):
     return [e for i, e in enumerate(entries) if e["library"] == library and i not in used]
 
 
-def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None):
+def load_adapters(path=DEFAULT_ADAPTERS):
+    """The cross-check adapter module (``tools/crosscheck_adapters.py`` of the checkout).
+
+    ImportError if the file is missing, e.g. in an installed copy of nnref:
+    run from a checkout, or pass the file's path.
+    """
+    if not os.path.isfile(path):
+        raise ImportError("the cross-check adapters are not at %s; run from an nnref "
+                          "checkout or pass --adapters FILE" % path)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("nnref_crosscheck_adapters", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
+               adapters=DEFAULT_ADAPTERS):
     """Run ``library``'s adapter through the vectors; return ``(report, stale_entries)``."""
-    from ._crosscheck import adapter
-    impl, versions = adapter(library)
+    impl, versions = load_adapters(adapters).adapter(library)
     report = conformance.run(impl, vectors_dir=vectors_dir, ops=ops)
     missing = [op for op in (ops or _all_ops()) if op not in impl]
     for op in missing:
@@ -135,7 +156,8 @@ def _all_ops():
 
 def _crosscheck_main(args):
     try:
-        report, stale = crosscheck(args.library, args.vectors, args.allowlist, _parse_ops(args.ops))
+        report, stale = crosscheck(args.library, args.vectors, args.allowlist, _parse_ops(args.ops),
+                                   args.adapters)
     except ImportError as error:
         print("nnref crosscheck: cannot import %s (%s); install it first" % (args.library, error),
               file=sys.stderr)
@@ -165,5 +187,7 @@ def main(argv):
     parser.add_argument("library", choices=("numpy", "torch", "onnx", "jax"))
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
+    parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,
+                        help="the adapters file (default: the checkout's tools/crosscheck_adapters.py)")
     parser.add_argument("--ops", help="comma-separated operations (default: all)")
     return _crosscheck_main(parser.parse_args(rest))

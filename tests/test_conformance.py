@@ -539,9 +539,12 @@ def test_allowlist_entries_are_well_formed_and_point_at_real_cases(generated):
             assert entry["tcId"] in [t["tcId"] for t in tests], entry
 
 
-def test_crosscheck_applies_the_allowlist(monkeypatch, tmp_path):
-    from nnref import _crosscheck
+class _FakeAdapters(object):
+    def __init__(self, adapter):
+        self.adapter = adapter
 
+
+def test_crosscheck_applies_the_allowlist(monkeypatch, tmp_path):
     def fake_adapter(name):
         impl = nnref_impl()
         impl["sigmoid"] = lambda x: [0.0 if v < -709.78 else nnref.sigmoid(v) for v in x] \
@@ -549,7 +552,7 @@ def test_crosscheck_applies_the_allowlist(monkeypatch, tmp_path):
         del impl["sine_data"]
         return impl, {"fake": "1.0"}
 
-    monkeypatch.setattr(_crosscheck, "adapter", fake_adapter)
+    monkeypatch.setattr(cli, "load_adapters", lambda path: _FakeAdapters(fake_adapter))
     allow = {"entries": [
         {"library": "fake", "op": "sigmoid", "flag": "naive-exp-overflow", "reason": "naive"},
         {"library": "fake", "op": "dense", "tcId": 31, "reason": "stale on purpose"}]}
@@ -571,7 +574,8 @@ def test_allowlist_entries_need_flag_or_tcid(tmp_path):
 
 
 def test_nnref_never_imports_the_libraries():
-    code = ("import sys, nnref, nnref.conformance, nnref._cli_conformance, nnref._crosscheck\n"
+    code = ("import sys, nnref, nnref.conformance, nnref._cli_conformance\n"
+            "nnref._cli_conformance.load_adapters()\n"
             "bad = [m for m in ('numpy', 'torch', 'onnx', 'jax') if m in sys.modules]\n"
             "sys.exit(1 if bad else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT)
@@ -579,14 +583,25 @@ def test_nnref_never_imports_the_libraries():
 
 
 def test_crosscheck_of_a_missing_library_says_so(monkeypatch, capsys):
-    from nnref import _crosscheck
-
     def missing(name):
         raise ImportError("No module named %r" % name)
 
-    monkeypatch.setattr(_crosscheck, "adapter", missing)
+    monkeypatch.setattr(cli, "load_adapters", lambda path: _FakeAdapters(missing))
     assert cli.main(["crosscheck", "jax"]) == 2
     assert "cannot import jax" in capsys.readouterr().err
+
+
+def test_crosscheck_without_the_adapters_file_says_where_it_looked(tmp_path, capsys):
+    missing = str(tmp_path / "nowhere.py")
+    assert cli.main(["crosscheck", "numpy", "--adapters", missing]) == 2
+    assert "nowhere.py" in capsys.readouterr().err
+
+
+def test_the_adapters_live_outside_the_package():
+    assert os.path.isfile(cli.DEFAULT_ADAPTERS)
+    assert os.path.dirname(cli.DEFAULT_ADAPTERS) == os.path.join(ROOT, "tools")
+    module = cli.load_adapters()
+    assert set(module.LIBRARIES) == {"numpy", "torch", "onnx", "jax"}
 
 
 def test_the_ci_job_cross_checks_numpy_torch_and_onnx_in_its_own_venv():
