@@ -158,6 +158,46 @@ def shape(kind, data):
     return (len(data), len(data[0]) if data else 0)
 
 
+def _biases_row(biases, func, width_hint):
+    kind, data = to_floats(biases, func, "biases")
+    if kind == "scalar":
+        raise TypeError("%s: biases is %r (%s); expected a row (1, m) or a vector (m,)"
+                        % (func, biases, type(biases).__name__))
+    if kind == "batch":
+        if len(data) != 1:
+            raise ValueError("%s: biases has shape (%d, %d); expected (1, %s) or (%s,)"
+                             % (func, len(data), len(data[0]), width_hint, width_hint))
+        return data[0]
+    return data
+
+
+def dense_operands(inputs, weights, biases, func):
+    """Check a dense layer's operands; return ``(rows, weights, biases)`` as new floats.
+
+    ``inputs`` must be an n x k batch, ``weights`` k x m (``[]`` when k == 0),
+    ``biases`` 1 x m or a length-m vector (returned as a plain row).  Shape
+    errors are ValueErrors naming both shapes, e.g. ``inputs (300, 2) and
+    weights (3, 3) are not aligned: 2 != 3``.
+    """
+    rows = to_batch(inputs, func, "inputs")
+    kind, matrix = to_floats(weights, func, "weights")
+    if kind == "scalar" or (kind == "vector" and matrix):
+        raise ValueError("%s: weights must be a k x m batch of rows, got shape %s"
+                         % (func, shape_text(kind, matrix)))
+    width = len(matrix[0]) if matrix else None
+    width_text = "m" if width is None else str(width)
+    bias = _biases_row(biases, func, width_text)
+    depth = len(matrix)
+    if rows and len(rows[0]) != depth:
+        raise ValueError("%s: inputs (%d, %d) and weights (%d, %s) are not aligned: %d != %d"
+                         % (func, len(rows), len(rows[0]), depth, width_text,
+                            len(rows[0]), depth))
+    if width is not None and len(bias) != width:
+        raise ValueError("%s: biases (%d,) do not match weights (%d, %d): %d != %d"
+                         % (func, len(bias), depth, width, len(bias), width))
+    return rows, matrix, bias
+
+
 def shape_text(kind, data):
     """The shape as NumPy prints it: ``()``, ``(3,)``, ``(2, 3)``."""
     dims = shape(kind, data)

@@ -48,7 +48,7 @@ import decimal  # noqa: F401  (absent on MicroPython: nnref.exact is then absent
 import math
 
 from . import _exact_decimal
-from ._checks import apply_elementwise, shape_text, to_batch, to_floats
+from ._checks import apply_elementwise, dense_operands, to_floats
 from ._exact_rounding import round_float, round_scaled_to
 from ._rounding import to_scaled_int
 
@@ -288,19 +288,6 @@ def _dense_output(row, column, bias, fmt):
     return bias if _is_negative_zero(bias) else 0.0
 
 
-def _biases_row(biases, width_hint):
-    kind, data = to_floats(biases, "exact.dense", "biases")
-    if kind == "scalar":
-        raise TypeError("exact.dense: biases is %r (%s); expected a row (1, m) or a vector (m,)"
-                        % (biases, type(biases).__name__))
-    if kind == "batch":
-        if len(data) != 1:
-            raise ValueError("exact.dense: biases has shape (%d, %d); expected (1, %s) or (%s,)"
-                             % (len(data), len(data[0]), width_hint, width_hint))
-        return data[0]
-    return data
-
-
 def dense(inputs, weights, biases, dtype="float64"):
     """A dense layer's output, inputs @ weights + biases, each output correctly rounded.
 
@@ -337,21 +324,7 @@ def dense(inputs, weights, biases, dtype="float64"):
     [[1e+308]]
     """
     fmt = _check_dtype("exact.dense", dtype)
-    rows = to_batch(inputs, "exact.dense", "inputs")
-    kind, matrix = to_floats(weights, "exact.dense", "weights")
-    if kind == "scalar" or (kind == "vector" and matrix):
-        raise ValueError("exact.dense: weights must be a k x m batch of rows, got shape %s"
-                         % (shape_text(kind, matrix),))
-    width = len(matrix[0]) if matrix else None
-    bias = _biases_row(biases, "m" if width is None else width)
-    depth = len(matrix)
-    if rows and len(rows[0]) != depth:
-        raise ValueError("exact.dense: inputs (%d, %d) and weights (%d, %s) are not aligned: "
-                         "%d != %d" % (len(rows), len(rows[0]), depth,
-                                       "m" if width is None else width, len(rows[0]), depth))
-    if width is not None and len(bias) != width:
-        raise ValueError("exact.dense: biases (%d,) do not match weights (%d, %d): %d != %d"
-                         % (len(bias), depth, width, len(bias), width))
+    rows, matrix, bias = dense_operands(inputs, weights, biases, "exact.dense")
     if not matrix:
         return [[round_float(b, fmt) for b in bias] for _ in rows]
     columns = [list(c) for c in zip(*matrix)]

@@ -7,21 +7,8 @@ and ``Softmax`` are the book's ``Layer_Dense`` and ``Activation_*`` classes:
 """
 
 from . import activations
-from ._checks import shape_text, to_batch, to_floats
+from ._checks import dense_operands
 from ._dot import dense_rows
-
-
-def _biases_row(biases, width_hint):
-    kind, data = to_floats(biases, "dense", "biases")
-    if kind == "scalar":
-        raise TypeError("dense: biases is %r (%s); expected a row (1, m) or a vector (m,)"
-                        % (biases, type(biases).__name__))
-    if kind == "batch":
-        if len(data) != 1:
-            raise ValueError("dense: biases has shape (%d, %d); expected (1, %s) or (%s,)"
-                             % (len(data), len(data[0]), width_hint, width_hint))
-        return data[0]
-    return data
 
 
 def dense(inputs, weights, biases):
@@ -57,21 +44,7 @@ def dense(inputs, weights, biases):
     >>> dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]])
     [[1e+308]]
     """
-    rows = to_batch(inputs, "dense", "inputs")
-    kind, matrix = to_floats(weights, "dense", "weights")
-    if kind == "scalar" or (kind == "vector" and matrix):
-        raise ValueError("dense: weights must be a k x m batch of rows, got shape %s"
-                         % (shape_text(kind, matrix),))
-    width = len(matrix[0]) if matrix else None
-    bias = _biases_row(biases, "m" if width is None else width)
-    depth = len(matrix)
-    if rows and len(rows[0]) != depth:
-        raise ValueError("dense: inputs (%d, %d) and weights (%d, %s) are not aligned: %d != %d"
-                         % (len(rows), len(rows[0]), depth, "m" if width is None else width,
-                            len(rows[0]), depth))
-    if width is not None and len(bias) != width:
-        raise ValueError("dense: biases (%d,) do not match weights (%d, %d): %d != %d"
-                         % (len(bias), depth, width, len(bias), width))
+    rows, matrix, bias = dense_operands(inputs, weights, biases, "dense")
     return dense_rows(rows, matrix, bias)
 
 
