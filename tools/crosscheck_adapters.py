@@ -18,8 +18,11 @@ jax         ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
             ``jax.nn.softmax(axis=-1)``, ``x @ W + b``, with ``jax_enable_x64``
 ==========  ====================================================================
 
-The library is imported only when its adapter is asked for, never by
-``import nnref``.  Install what you want to check into the environment that
+This file lives outside the package on purpose: nnref itself needs nothing
+but the standard library, and the peer libraries' code belongs with the other
+tools that need them.  ``python -m nnref crosscheck LIB`` loads it from the
+checkout (or from ``--adapters FILE``), and the library is imported only when
+its adapter is asked for.  Install what you want to check into the environment that
 runs ``python -m nnref crosscheck``: ``pip install numpy``, ``pip install
 torch==2.13.0`` (on Python 3.11 that is the CPU build; other versions pull the
 CUDA build), ``pip install onnx`` (it brings NumPy), ``pip install jax``.  ``adapter(name)`` returns ``(impl, versions)``: the
