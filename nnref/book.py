@@ -78,7 +78,7 @@ from . import activations
 from ._checks import to_batch, to_floats
 from ._float32 import dot_f64, exp_f32, f32, sum_f32
 from ._printing import format_array as _format_array
-from .datasets import _check_size, _linspace, _resolve_rng
+from .datasets import _linspace, _resolve_rng, _stack_classes
 from .datasets import sine_data as _sine_data64
 from .rng import RandomState, seed as _seed
 
@@ -121,6 +121,26 @@ def format_array(x):
 
 # ---------------------------------------------------------------- data sets
 
+def _spiral_class32(rng, samples, c):
+    # nnfs's arm with float32 noise, the point stored as float32.
+    radius = _linspace(0.0, 1, samples)
+    angle = _linspace(c * 4, (c + 1) * 4, samples)
+    noise = [f32(f32(g) * _F32_POINT_TWO) for g in rng.randn(samples)]
+    points = []
+    for r, base, n in zip(radius, angle, noise):
+        t = (base + n) * 2.5
+        points.append([f32(r * math.sin(t)), f32(r * math.cos(t))])
+    return points
+
+
+def _vertical_class32(rng, samples, c):
+    # The x0 draws, then the x1 draws, every step rounded to float32.
+    centre = f32(c / 3)
+    xs = [f32(f32(f32(g) * _F32_POINT_ONE) + centre) for g in rng.randn(samples)]
+    ys = [f32(f32(f32(g) * _F32_POINT_ONE) + 0.5) for g in rng.randn(samples)]
+    return [[a, b] for a, b in zip(xs, ys)]
+
+
 def spiral_data(samples, classes, rng=None):
     """``nnfs.datasets.spiral_data`` after ``nnfs.init()``: float32 points.
 
@@ -143,19 +163,7 @@ def spiral_data(samples, classes, rng=None):
      [-0.44170892  0.23429306]
      [-0.8745907  -0.48486194]]
     """
-    _check_size("spiral_data", "samples", samples)
-    _check_size("spiral_data", "classes", classes)
-    rng = _resolve_rng("spiral_data", rng)
-    X, y = [], []
-    for c in range(classes):
-        radius = _linspace(0.0, 1, samples)
-        angle = _linspace(c * 4, (c + 1) * 4, samples)
-        noise = [f32(f32(g) * _F32_POINT_TWO) for g in rng.randn(samples)]
-        for r, base, n in zip(radius, angle, noise):
-            t = (base + n) * 2.5
-            X.append([f32(r * math.sin(t)), f32(r * math.cos(t))])
-        y.extend([c] * samples)
-    return X, y
+    return _stack_classes("spiral_data", samples, classes, rng, _spiral_class32)
 
 
 def vertical_data(samples, classes, rng=None):
@@ -170,17 +178,7 @@ def vertical_data(samples, classes, rng=None):
     >>> y
     [0, 0, 1, 1]
     """
-    _check_size("vertical_data", "samples", samples)
-    _check_size("vertical_data", "classes", classes)
-    rng = _resolve_rng("vertical_data", rng)
-    X, y = [], []
-    for c in range(classes):
-        centre = f32(c / 3)
-        xs = [f32(f32(f32(g) * _F32_POINT_ONE) + centre) for g in rng.randn(samples)]
-        ys = [f32(f32(f32(g) * _F32_POINT_ONE) + 0.5) for g in rng.randn(samples)]
-        X.extend([a, b] for a, b in zip(xs, ys))
-        y.extend([c] * samples)
-    return X, y
+    return _stack_classes("vertical_data", samples, classes, rng, _vertical_class32)
 
 
 def sine_data(samples=1000):

@@ -75,6 +75,23 @@ def _linspace(start, stop, num):
     return points
 
 
+def _stack_classes(func, samples, classes, rng, make_class):
+    """The frame every nnfs data set shares: ``(X, y)`` for ``classes`` classes in order.
+
+    Checks the sizes, picks the generator (``rng`` or the default one), and
+    stacks ``make_class(rng, samples, c)`` (a list of ``samples`` points) for
+    ``c = 0 .. classes-1``, with ``samples`` labels ``c`` each.
+    """
+    _check_size(func, "samples", samples)
+    _check_size(func, "classes", classes)
+    rng = _resolve_rng(func, rng)
+    X, y = [], []
+    for c in range(classes):
+        X.extend(make_class(rng, samples, c))
+        y.extend([c] * samples)
+    return X, y
+
+
 def _spiral_class(rng, samples, class_number):
     # One arm: radius r from 0 to 1, angle t over [4c, 4(c+1)] plus noise
     # (one randn(samples) call), point (r sin(2.5 t), r cos(2.5 t)).
@@ -117,14 +134,7 @@ def spiral_data(samples, classes, rng=None):
     >>> spiral_data(0, 3)
     ([], [])
     """
-    _check_size("spiral_data", "samples", samples)
-    _check_size("spiral_data", "classes", classes)
-    rng = _resolve_rng("spiral_data", rng)
-    X, y = [], []
-    for class_number in range(classes):
-        X.extend(_spiral_class(rng, samples, class_number))
-        y.extend([class_number] * samples)
-    return X, y
+    return _stack_classes("spiral_data", samples, classes, rng, _spiral_class)
 
 
 def _vertical_class(rng, samples, class_number):
@@ -158,14 +168,7 @@ def vertical_data(samples, classes, rng=None):
     >>> vertical_data(2, 0)
     ([], [])
     """
-    _check_size("vertical_data", "samples", samples)
-    _check_size("vertical_data", "classes", classes)
-    rng = _resolve_rng("vertical_data", rng)
-    X, y = [], []
-    for class_number in range(classes):
-        X.extend(_vertical_class(rng, samples, class_number))
-        y.extend([class_number] * samples)
-    return X, y
+    return _stack_classes("vertical_data", samples, classes, rng, _vertical_class)
 
 
 def sine_data(samples=1000):
