@@ -17,7 +17,8 @@ Both give the same bits: the float nearest to the exact value, ties to even.
 
 import math
 
-from ._rounding import _bit_length, round_scaled, special_sum, to_scaled_int
+from ._rounding import (_bit_length, is_negative_zero, round_scaled, special_sum,
+                        to_scaled_int)
 
 try:
     from operator import mul
@@ -45,10 +46,6 @@ _ROW_BITS_LIMIT = 220
 # narrow as rows' own (53 bits and the usual spread of the data).
 _BATCH_BITS_LIMIT = 100
 _WEIGHT_BITS_LIMIT = 600
-
-
-def _is_negative_zero(x):
-    return x == 0.0 and math.copysign(1.0, x) < 0.0
 
 
 def _scale_exactly(values, most):
@@ -90,7 +87,7 @@ def scale_to_ints(values, most=None):
 def _zero_sign(row, column, bias):
     # The exact sum is zero.  IEEE addition gives -0.0 only if every term is
     # -0.0: here, every product is a zero of negative sign and so is the bias.
-    if not _is_negative_zero(bias):
+    if not is_negative_zero(bias):
         return 0.0
     for x, w in zip(row, column):
         if x != 0.0 and w != 0.0:

@@ -102,7 +102,8 @@ def round_scaled(n, e):
     return -result if negative else result
 
 
-def _is_negative_zero(x):
+def is_negative_zero(x):
+    """True for ``-0.0`` only (``-0.0 == 0.0``, so the sign bit has to be asked for)."""
     return x == 0.0 and math.copysign(1.0, x) < 0.0
 
 
@@ -153,7 +154,7 @@ def exact_sum(values):
         return special
     pairs = [to_scaled_int(v) for v in values if v != 0.0]
     if not pairs:
-        return -0.0 if values and all(map(_is_negative_zero, values)) else 0.0
+        return -0.0 if values and all(map(is_negative_zero, values)) else 0.0
     low = min(e for _, e in pairs)
     total = 0
     for n, e in pairs:

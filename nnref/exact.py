@@ -48,9 +48,10 @@ import decimal  # noqa: F401  (absent on MicroPython: nnref.exact is then absent
 import math
 
 from . import _exact_decimal
+from .activations import _step1  # step is exact: the float tier's kernel is the oracle's
 from ._checks import apply_elementwise, dense_operands, to_floats
 from ._exact_rounding import round_float, round_scaled_to
-from ._rounding import to_scaled_int
+from ._rounding import is_negative_zero, to_scaled_int
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -64,12 +65,6 @@ def _check_dtype(func, dtype):
 
 
 # --- elementwise -----------------------------------------------------------------
-
-def _step1(v):
-    if v > 0.0:
-        return 1.0
-    return v if v != v else 0.0             # NaN stays NaN
-
 
 def step(x, dtype="float64"):
     """Heaviside step: 1.0 where x > 0, else 0.0.
@@ -227,10 +222,9 @@ def softmax(x, dtype="float64"):
 
 
 # --- dense -----------------------------------------------------------------------
-
-def _is_negative_zero(v):
-    return v == 0.0 and math.copysign(1.0, v) < 0.0
-
+# Written apart from the float tier's nnref._dot on purpose: the oracle is what
+# that packed, optimised code is checked against, so the two share no logic
+# beyond the input checks and the exact float <-> integer conversions.
 
 def _nonfinite_output(row, column, bias):
     # IEEE arithmetic on the exact terms when some input is NaN or infinite:
@@ -285,7 +279,7 @@ def _dense_output(row, column, bias, fmt):
     for x, w in zip(row, column):
         if math.copysign(1.0, x) * math.copysign(1.0, w) > 0.0:
             return 0.0                        # a +0.0 product
-    return bias if _is_negative_zero(bias) else 0.0
+    return bias if is_negative_zero(bias) else 0.0
 
 
 def dense(inputs, weights, biases, dtype="float64"):
