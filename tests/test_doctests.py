@@ -3,8 +3,8 @@ code blocks of README.md and docs/spec.md.
 
 Every module under ``nnref/`` is found on disk and must import here: on the
 interpreters the test suite runs on (CPython 3.6-3.13, PyPy), all of them do,
-``nnref.exact`` included (it needs only ``decimal``, which every interpreter the suite runs on has).  A module that fails
-to import fails its test; nothing is skipped.  (MicroPython, where
+``nnref.exact`` included (it needs only ``decimal``, which they all have).
+A module that fails to import fails its test; nothing is skipped.  (MicroPython, where
 ``nnref.exact`` is absent, does not run pytest; the portability checks cover
 it.)
 """
