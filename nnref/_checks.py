@@ -25,6 +25,15 @@ _SEQUENCES = (list, tuple)
 _ROW_TYPES = {list, tuple}
 _EXACT_INT_LIMIT = 2 ** 53
 
+try:
+    # float.conjugate(v) is v for a float (a plain float for a subclass such as
+    # numpy.float64) and a TypeError for anything else, int and bool included:
+    # the cheapest C-level call that checks and reads an element at once.
+    # MicroPython has no float.conjugate; there the rows are checked first.
+    read_float = float.conjugate
+except AttributeError:
+    read_float = None
+
 
 def _describe(value):
     text = repr(value)
@@ -206,7 +215,7 @@ def shape_text(kind, data):
     return "(%s)" % ", ".join(str(d) for d in dims)
 
 
-def map_rows(row_function, x, func, name):
+def map_rows(row_function, x, func, name, reads_floats=False):
     """Check ``x`` as ``to_floats`` does and apply ``row_function`` to each of its rows.
 
     ``row_function`` takes a vector of floats and returns a new list (it must
@@ -214,7 +223,21 @@ def map_rows(row_function, x, func, name):
     and its one result returned.  The common case, a row already made only of
     floats, is passed as it is: no copy is made before the function's own, so
     an elementwise activation costs one list comprehension per row.
+
+    ``reads_floats=True`` says that ``row_function`` reads every element
+    through ``read_float``, so it raises TypeError on anything but a float:
+    then only the shape is checked before the call, and a TypeError sends
+    ``x`` through the full checks, which name the element (or convert ints).
     """
+    if reads_floats and read_float is not None:
+        try:
+            rows = _well_formed_rows(x)
+            if rows is not None:
+                return list(map(row_function, rows))
+            if isinstance(x, _SEQUENCES) and not (x and isinstance(x[0], _SEQUENCES)):
+                return row_function(x)
+        except TypeError:
+            pass
     if isinstance(x, _SEQUENCES):
         if not (x and isinstance(x[0], _SEQUENCES)):
             if _only_floats(x, len(x)):
@@ -232,6 +255,15 @@ def map_rows(row_function, x, func, name):
             out.append(row_function(row))
         return out
     return row_function([as_float_scalar(x, func, name)])[0]
+
+
+def _well_formed_rows(x):
+    # ``x`` itself if it is a batch of lists or tuples all of one length
+    # (two C-speed passes), else None.  The elements are not looked at.
+    if (type(x) in _ROW_TYPES and x and type(x[0]) in _ROW_TYPES
+            and set(map(type, x)) <= _ROW_TYPES and len(set(map(len, x))) == 1):
+        return x
+    return None
 
 
 def as_float_scalar(x, func, name):

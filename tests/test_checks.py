@@ -59,3 +59,25 @@ def test_arrays_get_a_hint():
 def test_iterators_are_not_accepted():
     with pytest.raises(TypeError):
         nnref.relu(iter([1.0]))
+
+
+@pytest.mark.parametrize("func", FUNCS)
+def test_batches_mixing_ints_and_float_subclasses(func):
+    # Every element kind that is a number, in one batch, and in tuples: the
+    # result is the function of the plain floats, in new lists of floats.
+    x = ((MyFloat(-1.5), 2), [3.0, -4], (MyFloat(0.25), 10 ** 20))
+    plain = [[-1.5, 2.0], [3.0, -4.0], [0.25, 1e20]]
+    out = func(x)
+    assert out == func(plain)
+    assert all(type(row) is list for row in out)
+    assert all(type(v) is float for row in out for v in row)
+    assert x == ((MyFloat(-1.5), 2), [3.0, -4], (MyFloat(0.25), 10 ** 20))
+    assert out[1] is not x[1]
+
+
+@pytest.mark.parametrize("func", FUNCS)
+def test_a_bool_after_many_floats_is_found(func):
+    x = [[0.5] * 40 for _ in range(30)]
+    x[29][39] = False
+    with pytest.raises(TypeError, match=r"x\[29\]\[39\] is False \(bool\)"):
+        func(x)
