@@ -13,10 +13,13 @@ instead, on the same data:
   per row ``m = max(row); e = [exp(v - m) for v in row]; s = fsum(e); [v / s for v in e]``.
 
 When NumPy is installed it also gives nnref's time over NumPy's (float64,
-``X @ W + b`` and the usual one-liners, on one thread), and when micrograd is installed,
-micrograd's time over nnref's for the chapter's forward pass
-(Dense(2, 3) -> ReLU -> Dense(3, 3) on spiral_data(100, 3); micrograd has no
-exp, so softmax is left out of both).
+``X @ W + b`` and the usual one-liners, on one thread).  When micrograd is
+installed it times the chapter's forward pass (Dense(2, 3) -> ReLU ->
+Dense(3, 3) on spiral_data(100, 3); micrograd has no exp, so softmax is left
+out) and prints micrograd's time over the time of each of: nnref, the plain
+idioms, a floor for pure Python (no input checks, float rounding, every
+operation a C-level ``map()`` over a whole column), and NumPy when installed.
+The floor shows how far any pure-Python forward pass can get from micrograd.
 
 Timing is meant to be fair on a small, noisy machine: ours and the baseline
 alternate, each is timed with ``time.process_time()`` with the garbage
@@ -38,6 +41,7 @@ import os
 import platform
 import sys
 import time
+from itertools import repeat
 from math import exp, fsum
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -151,13 +155,29 @@ def cases(quick):
 
 
 def chapter_forward():
-    # The chapter's network without softmax: micrograd has no exp.
+    """The chapter's network without softmax (micrograd has no exp), five ways.
+
+    Returns ``(rows, worst)``: ``rows`` is a list of ``(name, function)``,
+    micrograd first, and ``worst`` the largest difference between
+    micrograd's outputs and nnref's.
+    """
     X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
     layer1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
     layer2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    W1, b1 = layer1.weights, layer1.biases[0]
+    W2, b2 = layer2.weights, layer2.biases[0]
 
     def ours():
         return layer2.forward(nnref.relu(layer1.forward(X)))
+
+    def plain():
+        return plain_dense(plain_relu(plain_dense(X, W1, b1)), W2, b2)
+
+    def unchecked_columns():
+        # A floor for pure Python, not a rival: no checks, float rounding, and
+        # all arithmetic in C-level map() over whole columns.
+        hidden = [plain_relu_column(c) for c in columns_dense(list(zip(*X)), W1, b1)]
+        return list(map(list, zip(*columns_dense(hidden, W2, b2))))
 
     model = micrograd_nn.MLP(2, [3, 3])
     # Same weights in micrograd (its neurons hold the columns of our weights).
@@ -170,8 +190,42 @@ def chapter_forward():
     def theirs():
         return [[v.data for v in model(row)] for row in X]
 
-    worst = max(abs(a - b) for ra, rb in zip(ours(), theirs()) for a, b in zip(ra, rb))
-    return ours, theirs, worst
+    rows = [("micrograd %s (MLP(2, [3, 3]))" % micrograd_version(), theirs), ("nnref", ours),
+            ("plain idioms", plain),
+            ("unchecked column-wise C-level map(), float rounding", unchecked_columns)]
+    if numpy is not None:
+        aX, aW1, ab1, aW2, ab2 = map(numpy.array, (X, W1, b1, W2, b2))
+        rows.append(("NumPy", lambda: numpy.maximum(aX @ aW1 + ab1, 0.0) @ aW2 + ab2))
+    reference = theirs()
+    worst = max(abs(a - b) for ra, rb in zip(ours(), reference) for a, b in zip(ra, rb))
+    for _, function in rows[2:4]:
+        got = function()
+        worst = max(worst, max(abs(a - b) for ra, rb in zip(got, reference)
+                               for a, b in zip(ra, rb)))
+    return rows, worst
+
+
+def micrograd_version():
+    try:
+        from importlib.metadata import version
+        return version("micrograd")
+    except Exception:   # Python < 3.8, or installed without metadata
+        return "(version unknown)"
+
+
+def columns_dense(columns, W, b):
+    # Output column j = sum_i columns[i] * W[i][j] + b[j], one map() per term.
+    out = []
+    for j, bj in enumerate(b):
+        total = map(operator.add, map(operator.mul, columns[0], repeat(W[0][j])), repeat(bj))
+        for i in range(1, len(columns)):
+            total = map(operator.add, total, map(operator.mul, columns[i], repeat(W[i][j])))
+        out.append(list(total))
+    return out
+
+
+def plain_relu_column(column):
+    return [0.0 if v < 0.0 else v for v in column]
 
 
 def main(argv=None):
@@ -197,12 +251,16 @@ def main(argv=None):
               % (name, times[0], times[1], times[0] / times[1], versus_numpy))
         sys.stdout.flush()
     if micrograd_nn is not None:
-        ours, theirs, worst = chapter_forward()
-        times = best_times([ours, theirs], repeat)
+        rows, worst = chapter_forward()
+        times = best_times([function for _, function in rows], repeat)
         print()
-        print("Chapter forward pass (spiral_data(100, 3), Dense(2,3) -> ReLU -> Dense(3,3)):")
-        print("nnref %.5f s, micrograd %.5f s: micrograd / nnref = %.0f (largest difference %.1e)"
-              % (times[0], times[1], times[1] / times[0], worst))
+        print("Chapter forward pass, spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)")
+        print("(largest difference from micrograd's outputs %.1e):" % worst)
+        print()
+        print("| forward pass | time (s) | micrograd / this |")
+        print("|---|---|---|")
+        for (name, _), seconds in zip(rows, times):
+            print("| %s | %.5f | %.1f |" % (name, seconds, times[0] / seconds))
     return 0
 
 
