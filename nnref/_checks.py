@@ -102,10 +102,15 @@ def _only_floats(values, count):
 def _all_float_rows(x):
     # The common batch, checked in three C-speed passes: rows that are lists or
     # tuples, all of one length, holding only floats.
-    if _elements is None or not set(map(type, x)) <= _ROW_TYPES:
-        return False
-    lengths = set(map(len, x))
-    return len(lengths) == 1 and _only_floats(_elements(x), len(x) * lengths.pop())
+    return (_elements is not None and _is_rectangular(x)
+            and _only_floats(_elements(x), len(x) * len(x[0])))
+
+
+def _is_rectangular(x):
+    # True if ``x`` is a nonempty list or tuple of lists or tuples all of one
+    # length, in two C-speed passes.  The elements are not looked at.
+    return (type(x) in _ROW_TYPES and len(x) > 0 and set(map(type, x)) <= _ROW_TYPES
+            and len(set(map(len, x))) == 1)
 
 
 def batch_to_floats(x, func, name):
@@ -231,9 +236,8 @@ def map_rows(row_function, x, func, name, reads_floats=False):
     """
     if reads_floats and read_float is not None:
         try:
-            rows = _well_formed_rows(x)
-            if rows is not None:
-                return list(map(row_function, rows))
+            if _is_rectangular(x):
+                return list(map(row_function, x))
             if isinstance(x, _SEQUENCES) and not (x and isinstance(x[0], _SEQUENCES)):
                 return row_function(x)
         except TypeError:
@@ -255,15 +259,6 @@ def map_rows(row_function, x, func, name, reads_floats=False):
             out.append(row_function(row))
         return out
     return row_function([as_float_scalar(x, func, name)])[0]
-
-
-def _well_formed_rows(x):
-    # ``x`` itself if it is a batch of lists or tuples all of one length
-    # (two C-speed passes), else None.  The elements are not looked at.
-    if (type(x) in _ROW_TYPES and x and type(x[0]) in _ROW_TYPES
-            and set(map(type, x)) <= _ROW_TYPES and len(set(map(len, x))) == 1):
-        return x
-    return None
 
 
 def as_float_scalar(x, func, name):
