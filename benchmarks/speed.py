@@ -14,16 +14,21 @@ instead, on the same data:
 
 When NumPy is installed it also gives nnref's time over NumPy's (float64,
 ``X @ W + b`` and the usual one-liners, on one thread).  When micrograd is
-installed it times the chapter's forward pass (Dense(2, 3) -> ReLU ->
-Dense(3, 3) on spiral_data(100, 3); micrograd has no exp, so softmax is left
-out) and prints micrograd's time over the time of each of: nnref, the plain
-idioms, a floor for pure Python (no input checks, float rounding, every
-operation a C-level ``map()`` over a whole column), and NumPy when installed.
-The floor shows how far any pure-Python forward pass can get from micrograd.
+installed it prints micrograd's time over the time of nnref, of the plain
+idioms, of a column-wise pass (no input checks, float rounding, every
+operation a C-level ``map()`` over a whole column) and of NumPy, on two
+forward passes: the chapter's (Dense(2, 3) -> ReLU -> Dense(3, 3) on
+spiral_data(100, 3); micrograd has no exp, so softmax is left out) and one
+wider layer (40 rows through Dense(64, 64)).  Each is timed with the garbage
+collector off and on: micrograd leaves reference cycles behind, and on the
+wider layer collecting them costs it more than its arithmetic.  On the
+chapter's small layers the column-wise pass is the fastest pure Python we
+found, a floor that shows how far any pure-Python forward pass can get from
+micrograd; on the wider layer ``sum(map(mul, ...))`` is faster.
 
 Timing is meant to be fair on a small, noisy machine: ours and the baseline
 alternate, each is timed with ``time.process_time()`` with the garbage
-collector off (as ``timeit`` does), and the best of ``--repeat`` runs (at
+collector off (as ``timeit`` does) except where said, and the best of ``--repeat`` runs (at
 least 9) is kept.
 
 Run from the checkout:
@@ -104,18 +109,23 @@ def numpy_sigmoid(a):
 
 # --- timing ------------------------------------------------------------------------
 
-def best_times(functions, repeat):
+def best_times(functions, repeat, garbage_collector=False):
     """Best process time of each zero-argument function, run alternately ``repeat`` times.
 
     The garbage collector is off while a function runs (as ``timeit`` does):
     otherwise a collection triggered by one function's allocations is billed
-    to whichever function happens to run when it fires.
+    to whichever function happens to run when it fires.  With
+    ``garbage_collector=True`` it stays on, as in a real program: micrograd
+    leaves reference cycles behind (each result's backward closure refers to
+    the result), so the collector's work is part of its cost.
     """
     best = [float("inf")] * len(functions)
     gc.collect()
     for _ in range(repeat):
         for i, f in enumerate(functions):
-            gc.disable()
+            gc.collect()
+            if not garbage_collector:
+                gc.disable()
             try:
                 start = time.process_time()
                 f()
@@ -154,55 +164,72 @@ def cases(quick):
                None if numpy is None else (lambda f=peer: f(aX)))
 
 
-def chapter_forward():
-    """The chapter's network without softmax (micrograd has no exp), five ways.
+def micrograd_workloads():
+    """Forward passes to time against micrograd, each done four or five ways.
 
-    Returns ``(rows, worst)``: ``rows`` is a list of ``(name, function)``,
-    micrograd first, and ``worst`` the largest difference between
-    micrograd's outputs and nnref's.
+    Yields ``(name, rows, worst)``: ``rows`` is a list of ``(label, function)``,
+    micrograd first, and ``worst`` the largest difference between micrograd's
+    outputs and the others'.  The ways: micrograd, nnref, the plain idioms, a
+    column-wise pass (no checks, float rounding, every operation a C-level
+    map() over a whole column) and NumPy.
     """
+    # The chapter's network without softmax (micrograd has no exp).
     X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
     layer1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
     layer2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
     W1, b1 = layer1.weights, layer1.biases[0]
     W2, b2 = layer2.weights, layer2.biases[0]
+    model = micrograd_nn.MLP(2, [3, 3])
+    for micro_layer, W, b in zip(model.layers, (W1, W2), (b1, b2)):
+        set_micrograd_weights(micro_layer, W, b)
 
-    def ours():
-        return layer2.forward(nnref.relu(layer1.forward(X)))
-
-    def plain():
-        return plain_dense(plain_relu(plain_dense(X, W1, b1)), W2, b2)
-
-    def unchecked_columns():
-        # A floor for pure Python, not a rival: no checks, float rounding, and
-        # all arithmetic in C-level map() over whole columns.
+    def unchecked_chapter():
         hidden = [plain_relu_column(c) for c in columns_dense(list(zip(*X)), W1, b1)]
         return list(map(list, zip(*columns_dense(hidden, W2, b2))))
 
-    model = micrograd_nn.MLP(2, [3, 3])
-    # Same weights in micrograd (its neurons hold the columns of our weights).
-    for layer, ref in zip(model.layers, (layer1, layer2)):
-        for j, neuron in enumerate(layer.neurons):
-            for i, w in enumerate(neuron.w):
-                w.data = ref.weights[i][j]
-            neuron.b.data = ref.biases[0][j]
-
-    def theirs():
-        return [[v.data for v in model(row)] for row in X]
-
-    rows = [("micrograd %s (MLP(2, [3, 3]))" % micrograd_version(), theirs), ("nnref", ours),
-            ("plain idioms", plain),
-            ("unchecked column-wise C-level map(), float rounding", unchecked_columns)]
+    rows = [("micrograd", lambda: [[v.data for v in model(row)] for row in X]),
+            ("nnref", lambda: layer2.forward(nnref.relu(layer1.forward(X)))),
+            ("plain idioms", lambda: plain_dense(plain_relu(plain_dense(X, W1, b1)), W2, b2)),
+            ("column-wise", unchecked_chapter)]
     if numpy is not None:
         aX, aW1, ab1, aW2, ab2 = map(numpy.array, (X, W1, b1, W2, b2))
         rows.append(("NumPy", lambda: numpy.maximum(aX @ aW1 + ab1, 0.0) @ aW2 + ab2))
-    reference = theirs()
-    worst = max(abs(a - b) for ra, rb in zip(ours(), reference) for a, b in zip(ra, rb))
-    for _, function in rows[2:4]:
+    yield ("chapter: spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)",
+           rows, largest_difference(rows))
+
+    # One wider layer, where the plain idiom's sum(map(mul, ...)) runs at C speed.
+    rng = nnref.RandomState(3)
+    X, W, b = data(rng, 40, 64), data(rng, 64, 64, 0.01), [0.01 * v for v in rng.randn(64)]
+    wide = micrograd_nn.Layer(64, 64, nonlin=False)
+    set_micrograd_weights(wide, W, b)
+    rows = [("micrograd", lambda: [[v.data for v in wide(row)] for row in X]),
+            ("nnref", lambda: nnref.dense(X, W, b)),
+            ("plain idioms", lambda: plain_dense(X, W, b)),
+            ("column-wise", lambda: list(map(list, zip(*columns_dense(list(zip(*X)), W, b)))))]
+    if numpy is not None:
+        aX, aW, ab = map(numpy.array, (X, W, b))
+        rows.append(("NumPy", lambda: aX @ aW + ab))
+    yield "one layer: 40x64 -> Dense(64,64)", rows, largest_difference(rows)
+
+
+def set_micrograd_weights(layer, W, b):
+    # micrograd's neurons hold the columns of our weights.
+    for j, neuron in enumerate(layer.neurons):
+        for i, w in enumerate(neuron.w):
+            w.data = W[i][j]
+        neuron.b.data = b[j]
+
+
+def largest_difference(rows):
+    reference = rows[0][1]()
+    worst = 0.0
+    for _, function in rows[1:]:
         got = function()
+        if numpy is not None and isinstance(got, numpy.ndarray):
+            got = got.tolist()
         worst = max(worst, max(abs(a - b) for ra, rb in zip(got, reference)
                                for a, b in zip(ra, rb)))
-    return rows, worst
+    return worst
 
 
 def micrograd_version():
@@ -251,16 +278,23 @@ def main(argv=None):
               % (name, times[0], times[1], times[0] / times[1], versus_numpy))
         sys.stdout.flush()
     if micrograd_nn is not None:
-        rows, worst = chapter_forward()
-        times = best_times([function for _, function in rows], repeat)
         print()
-        print("Chapter forward pass, spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)")
-        print("(largest difference from micrograd's outputs %.1e):" % worst)
+        print("micrograd %s's time over each forward pass's (column-wise: no input checks,"
+              % micrograd_version())
+        print("float rounding, every operation a C-level map() over a whole column):")
         print()
-        print("| forward pass | time (s) | micrograd / this |")
-        print("|---|---|---|")
-        for (name, _), seconds in zip(rows, times):
-            print("| %s | %.5f | %.1f |" % (name, seconds, times[0] / seconds))
+        print("| forward pass | garbage collector | nnref | plain idioms | column-wise | NumPy |")
+        print("|---|---|---|---|---|---|")
+        differences = []
+        for name, rows, worst in micrograd_workloads():
+            for collector in (False, True):
+                times = best_times([function for _, function in rows], repeat, collector)
+                ratios = ["%.1f" % (times[0] / t) for t in times[1:]] + ["-"] * (5 - len(times))
+                print("| %s | %s | %s |" % (name, "on" if collector else "off", " | ".join(ratios)))
+                sys.stdout.flush()
+            differences.append("%.1e on the %s" % (worst, name.split(":")[0]))
+        print()
+        print("Largest difference from micrograd's outputs: %s." % ", ".join(differences))
     return 0
 
 
