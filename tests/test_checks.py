@@ -1,6 +1,9 @@
 """The input contract shared by every function: accepted kinds, rejected kinds, messages."""
 
+import struct
+
 import pytest
+from hypothesis import given, strategies as st
 
 import nnref
 
@@ -81,3 +84,35 @@ def test_a_bool_after_many_floats_is_found(func):
     x[29][39] = False
     with pytest.raises(TypeError, match=r"x\[29\]\[39\] is False \(bool\)"):
         func(x)
+
+
+def _bits(v):
+    return struct.unpack("<Q", struct.pack("<d", v))[0]
+
+
+_NUMBERS = st.one_of(st.floats(), st.integers(-2 ** 60, 2 ** 60),
+                     st.floats().map(MyFloat))
+
+
+@given(st.integers(1, 4).flatmap(
+    lambda width: st.lists(st.lists(_NUMBERS, min_size=width, max_size=width), max_size=5)))
+def test_relu_of_any_numbers_is_relu_of_their_floats(x):
+    # relu reads ints and float subclasses as the floats they equal: the
+    # result, bit for bit, is max(0, v) of float(v) (NaN and -0.0 kept).
+    expected = [[0.0 if float(v) < 0.0 else float(v) for v in row] for row in x]
+    got = nnref.relu(x)
+    assert [[type(v) for v in row] for row in got] == [[float] * len(row) for row in expected]
+    assert [list(map(_bits, row)) for row in got] == [list(map(_bits, row)) for row in expected]
+
+
+@given(st.lists(st.lists(st.floats(), min_size=3, max_size=3), min_size=1, max_size=5),
+       st.data())
+def test_one_bad_element_anywhere_is_named(x, data):
+    i = data.draw(st.integers(0, len(x) - 1))
+    j = data.draw(st.integers(0, 2))
+    bad = data.draw(st.sampled_from([True, "1", None, 1j]))
+    x[i][j] = bad
+    for func in FUNCS:
+        with pytest.raises(TypeError) as info:
+            func(x)
+        assert "x[%d][%d] is %r" % (i, j, bad) in str(info.value)
