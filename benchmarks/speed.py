@@ -114,7 +114,8 @@ def best_times(functions, repeat, garbage_collector=False):
 
     The garbage collector is off while a function runs (as ``timeit`` does):
     otherwise a collection triggered by one function's allocations is billed
-    to whichever function happens to run when it fires.  With
+    to whichever function happens to run when it fires.  Each run starts
+    after a full collection, so none inherits another's garbage.  With
     ``garbage_collector=True`` it stays on, as in a real program: micrograd
     leaves reference cycles behind (each result's backward closure refers to
     the result), so the collector's work is part of its cost.
@@ -177,43 +178,56 @@ def micrograd_workloads():
     X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
     layer1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
     layer2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
-    W1, b1 = layer1.weights, layer1.biases[0]
-    W2, b2 = layer2.weights, layer2.biases[0]
-    model = micrograd_nn.MLP(2, [3, 3])
-    for micro_layer, W, b in zip(model.layers, (W1, W2), (b1, b2)):
-        set_micrograd_weights(micro_layer, W, b)
-
-    def unchecked_chapter():
-        hidden = [plain_relu_column(c) for c in columns_dense(list(zip(*X)), W1, b1)]
-        return list(map(list, zip(*columns_dense(hidden, W2, b2))))
-
-    rows = [("micrograd", lambda: [[v.data for v in model(row)] for row in X]),
-            ("nnref", lambda: layer2.forward(nnref.relu(layer1.forward(X)))),
-            ("plain idioms", lambda: plain_dense(plain_relu(plain_dense(X, W1, b1)), W2, b2)),
-            ("column-wise", unchecked_chapter)]
-    if numpy is not None:
-        aX, aW1, ab1, aW2, ab2 = map(numpy.array, (X, W1, b1, W2, b2))
-        rows.append(("NumPy", lambda: numpy.maximum(aX @ aW1 + ab1, 0.0) @ aW2 + ab2))
-    yield ("chapter: spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)",
-           rows, largest_difference(rows))
-
+    network = [(layer1.weights, layer1.biases[0], True), (layer2.weights, layer2.biases[0], False)]
+    yield forward_ways("chapter: spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)",
+                       X, network)
     # One wider layer, where the plain idiom's sum(map(mul, ...)) runs at C speed.
     rng = nnref.RandomState(3)
     X, W, b = data(rng, 40, 64), data(rng, 64, 64, 0.01), [0.01 * v for v in rng.randn(64)]
-    wide = micrograd_nn.Layer(64, 64, nonlin=False)
-    set_micrograd_weights(wide, W, b)
-    rows = [("micrograd", lambda: [[v.data for v in wide(row)] for row in X]),
-            ("nnref", lambda: nnref.dense(X, W, b)),
-            ("plain idioms", lambda: plain_dense(X, W, b)),
-            ("column-wise", lambda: list(map(list, zip(*columns_dense(list(zip(*X)), W, b)))))]
+    yield forward_ways("one layer: 40x64 -> Dense(64,64)", X, [(W, b, False)])
+
+
+def forward_ways(name, X, network):
+    # network: (weights, biases, ReLU after?) for each layer.
+    model = micrograd_nn.MLP(len(X[0]), [len(b) for _, b, _ in network])
+    for micro_layer, (W, b, relu) in zip(model.layers, network):
+        micro_layer_set(micro_layer, W, b, relu)
+
+    def through(dense, relu_function, data):
+        for W, b, relu in network:
+            data = dense(data, W, b)
+            if relu:
+                data = relu_function(data)
+        return data
+
+    def column_wise():
+        # relu is elementwise, so plain_relu works on columns as on rows.
+        return list(map(list, zip(*through(columns_dense, plain_relu, list(zip(*X))))))
+
+    rows = [("micrograd", lambda: [[v.data for v in model(row)] for row in X]),
+            ("nnref", lambda: through(nnref.dense, nnref.relu, X)),
+            ("plain idioms", lambda: through(plain_dense, plain_relu, X)),
+            ("column-wise", column_wise)]
     if numpy is not None:
-        aX, aW, ab = map(numpy.array, (X, W, b))
-        rows.append(("NumPy", lambda: aX @ aW + ab))
-    yield "one layer: 40x64 -> Dense(64,64)", rows, largest_difference(rows)
+        arrays = [(numpy.array(W), numpy.array(b), relu) for W, b, relu in network]
+        aX = numpy.array(X)
+
+        def numpy_forward():
+            data = aX
+            for aW, ab, relu in arrays:
+                data = data @ aW + ab
+                if relu:
+                    data = numpy.maximum(data, 0.0)
+            return data
+        rows.append(("NumPy", numpy_forward))
+    return name, rows, largest_difference(rows)
 
 
-def set_micrograd_weights(layer, W, b):
-    # micrograd's neurons hold the columns of our weights.
+def micro_layer_set(layer, W, b, relu):
+    # micrograd's neurons hold the columns of our weights; its MLP puts a
+    # ReLU after every layer but the last, which must agree with ours.
+    if any(neuron.nonlin != relu for neuron in layer.neurons):
+        raise ValueError("micrograd's layer and ours disagree on the ReLU")
     for j, neuron in enumerate(layer.neurons):
         for i, w in enumerate(neuron.w):
             w.data = W[i][j]
@@ -249,10 +263,6 @@ def columns_dense(columns, W, b):
             total = map(operator.add, total, map(operator.mul, columns[i], repeat(W[i][j])))
         out.append(list(total))
     return out
-
-
-def plain_relu_column(column):
-    return [0.0 if v < 0.0 else v for v in column]
 
 
 def main(argv=None):
