@@ -37,7 +37,7 @@ import it explicitly) and ``nnref.selfcheck()`` (known-answer checks that
 need nothing but nnref).  ``python -m nnref --help`` lists the commands.
 """
 
-__version__ = "0.1.0"
+from ._base.version import __version__
 
 from .activations import step, linear, sigmoid, relu, softmax
 from .layers import dense, Dense, Step, Linear, Sigmoid, ReLU, Softmax

@@ -8,8 +8,8 @@ them (see ``nnref._checks``).
 
 import math
 
-from ._checks import apply_elementwise, map_rows, read_float, to_floats
-from ._rounding import exact_sum
+from ._base.checks import apply_elementwise, map_rows, read_float, to_floats
+from ._base.rounding import exact_sum
 
 _NAN = float("nan")
 _exp = math.exp

@@ -7,8 +7,8 @@ and ``Softmax`` are the book's ``Layer_Dense`` and ``Activation_*`` classes:
 """
 
 from . import activations
-from ._checks import dense_operands
-from ._dot import dense_rows
+from ._base.checks import dense_operands
+from ._base.dot import dense_rows
 
 
 def dense(inputs, weights, biases):

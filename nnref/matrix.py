@@ -21,9 +21,9 @@ here shadow the builtins inside code that does ``from nnref.matrix import *``;
 ``nnref.matrix.sum`` reads best.
 """
 
-from ._checks import shape as _shape, shape_text, to_floats
-from ._dot import dense_rows
-from ._rounding import fsum
+from ._base.checks import shape as _shape, shape_text, to_floats
+from ._base.dot import dense_rows
+from ._base.rounding import fsum
 
 _NAN = float("nan")
 

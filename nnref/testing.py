@@ -48,7 +48,7 @@ AssertionError: assert_close: 1 of 1 elements are not close (allowed: equal valu
 
 import math
 
-from ._floatbits import f32_bits, f32_from_bits, f64_bits, f64_from_bits, float_hex, round_f32
+from ._base.formats import f32_bits, f32_from_bits, f64_bits, f64_from_bits, float_hex, round_f32
 
 _INF = float("inf")
 

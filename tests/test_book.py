@@ -350,7 +350,7 @@ def test_relu_is_float32_and_exact():
 
 @pytest.mark.parametrize("case", OPS["sums"], ids=["n%d" % c["length"] for c in OPS["sums"]])
 def test_softmax_denominator_is_numpys_float32_pairwise_sum(case):
-    from nnref._float32 import sum_f32
+    from nnref.book._float32 import sum_f32
     row = [abs(v) for v in rebuild(case["seed"], case["length"], case["scale_exponent"])]
     assert sum_f32(row).hex() == case["sum"]
 

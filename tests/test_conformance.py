@@ -19,8 +19,9 @@ from fractions import Fraction
 import pytest
 
 import nnref
-from nnref import _vectors, conformance
-from nnref import _cli_conformance as cli
+from nnref import conformance
+from nnref.conformance import _cases as _vectors
+from nnref.cli import conformance as cli
 from nnref.rng import RandomState
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -574,8 +575,8 @@ def test_allowlist_entries_need_flag_or_tcid(tmp_path):
 
 
 def test_nnref_never_imports_the_libraries():
-    code = ("import sys, nnref, nnref.conformance, nnref._cli_conformance\n"
-            "nnref._cli_conformance.load_adapters()\n"
+    code = ("import sys, nnref, nnref.conformance, nnref.cli.conformance\n"
+            "nnref.cli.conformance.load_adapters()\n"
             "bad = [m for m in ('numpy', 'torch', 'onnx', 'jax') if m in sys.modules]\n"
             "sys.exit(1 if bad else 0)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT)

@@ -25,11 +25,16 @@ FLAGS = doctest.ELLIPSIS
 
 
 def module_names():
-    names = ["nnref"]
-    for filename in sorted(os.listdir(PACKAGE_DIR)):
-        if filename.endswith(".py") and filename != "__init__.py":
-            names.append("nnref." + filename[:-3])
-    return names
+    names = []
+    for folder, subfolders, filenames in os.walk(PACKAGE_DIR):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "__")))
+        package = os.path.relpath(folder, ROOT).replace(os.sep, ".")
+        for filename in sorted(filenames):
+            if filename == "__init__.py":
+                names.append(package)
+            elif filename.endswith(".py"):
+                names.append(package + "." + filename[:-3])
+    return sorted(names)
 
 
 MODULES = module_names()
@@ -108,5 +113,5 @@ def test_public_function_has_an_example(name, function):
 def test_every_module_was_found():
     # The discovery above must see the core modules (a wrong path would find nothing).
     for name in ("nnref.activations", "nnref.layers", "nnref.matrix", "nnref.rng",
-                 "nnref.datasets", "nnref._checks"):
+                 "nnref.datasets", "nnref._base.checks"):
         assert name in MODULES

@@ -15,7 +15,7 @@ import pytest
 
 import nnref
 from nnref import book, datasets
-from nnref.__main__ import main
+from nnref.cli import main
 from nnref.rng import RandomState
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")

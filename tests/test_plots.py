@@ -16,7 +16,7 @@ from contextlib import redirect_stdout
 import pytest
 from hypothesis import given, strategies as st
 
-from nnref import _cli_plot
+from nnref.cli import plot as _cli_plot
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NS = "{http://www.w3.org/2000/svg}"
@@ -363,7 +363,7 @@ def test_cli_flags_reach_the_picture(tmp_path):
 
 
 def test_cli_through_the_package_dispatcher(tmp_path):
-    from nnref.__main__ import main
+    from nnref.cli import main
     out = tmp_path / "a.svg"
     with redirect_stdout(io.StringIO()):
         assert main(["plot", "activations", "--out", str(out)]) == 0

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from nnref._printing import format_array, shortest_digits
+from nnref.book._printing import format_array, shortest_digits
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 

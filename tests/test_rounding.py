@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from hypothesis import given, strategies as st
 
-from nnref._rounding import exact_sum, fsum, round_scaled, to_scaled_int
+from nnref._base.rounding import exact_sum, fsum, round_scaled, to_scaled_int
 
 INF = float("inf")
 finite = st.floats(allow_nan=False, allow_infinity=False)

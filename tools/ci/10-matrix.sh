@@ -6,7 +6,7 @@
 # 2. Runs tools/matrix.sh: the full test suite on CPython 3.6-3.13 and PyPy,
 #    the self-check on MicroPython and Pyodide; fails if any interpreter
 #    fails or is missing.
-# 3. Type-checks the stubs (nnref/*.pyi) with mypy from PyPI in its own
+# 3. Type-checks the stubs (nnref/**/*.pyi) with mypy from PyPI in its own
 #    virtual environment: `mypy --strict` on the stubs and on
 #    tests/typing_usage.py, which also runs as a plain script; mypy's
 #    stubtest, which compares the stubs with what the package defines; and
@@ -39,7 +39,7 @@ typecheck() {
             return 1
     fi
     "$venv/bin/mypy" --strict --warn-unused-ignores --no-incremental \
-        tests/typing_usage.py nnref/*.pyi || return 1
+        tests/typing_usage.py nnref/*.pyi nnref/exact/*.pyi || return 1
     PYTHONPATH=. "$venv/bin/python" -m mypy.stubtest --mypy-config-file tools/stubtest.ini \
         --allowlist tools/stubtest-allowlist.txt nnref || return 1
     PYTHONPATH=. python3 tests/typing_usage.py || return 1

@@ -2,7 +2,7 @@
 //
 //   node tools/js/run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | -m MODULE | FILE) [ARG ...]
 //
-// Every nnref/*.py of the checkout (--root, default: two folders up from this
+// Every .py file of the checkout's nnref/, subpackages included (--root, default: two folders up from this
 // file) is copied into MicroPython's in-memory file system under /lib/nnref,
 // and /lib goes first on sys.path.  sys.argv is [FILE or "-c" or MODULE, ARG ...].
 // `-m MODULE` runs the checkout's MODULE/__main__.py (or MODULE.py) as
@@ -76,16 +76,23 @@ function parseArgs(argv) {
   return options;
 }
 
-// Copy the package's modules into the Emscripten file system.
+// Copy the package's modules, subpackages included, into the Emscripten file system.
 function copyPackage(mp, root) {
   const packageDir = path.join(root, "nnref");
-  const names = fs.readdirSync(packageDir).filter((name) => name.endsWith(".py")).sort();
-  if (!names.includes("__init__.py")) usage(`no nnref package in ${root}`);
+  if (!fs.existsSync(path.join(packageDir, "__init__.py"))) usage(`no nnref package in ${root}`);
   mp.FS.mkdir("/lib");
-  mp.FS.mkdir("/lib/nnref");
-  for (const name of names) {
-    mp.FS.writeFile(`/lib/nnref/${name}`, fs.readFileSync(path.join(packageDir, name)));
-  }
+  const copyFolder = (from, to) => {
+    mp.FS.mkdir(to);
+    for (const entry of fs.readdirSync(from, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const source = path.join(from, entry.name);
+      if (entry.isDirectory()) {
+        if (fs.existsSync(path.join(source, "__init__.py"))) copyFolder(source, `${to}/${entry.name}`);
+      } else if (entry.name.endsWith(".py")) {
+        mp.FS.writeFile(`${to}/${entry.name}`, fs.readFileSync(source));
+      }
+    }
+  };
+  copyFolder(packageDir, "/lib/nnref");
 }
 
 // Runs the user's code inside MicroPython and leaves the exit code in

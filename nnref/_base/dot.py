@@ -17,7 +17,7 @@ Both give the same bits: the float nearest to the exact value, ties to even.
 
 import math
 
-from ._rounding import (_bit_length, is_negative_zero, round_scaled, special_sum,
+from .rounding import (_bit_length, is_negative_zero, round_scaled, special_sum,
                         to_scaled_int)
 
 try:

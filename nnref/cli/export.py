@@ -31,9 +31,9 @@ import argparse
 import json
 import sys
 
-from . import book, datasets
-from ._floatbits import float_hex
-from .rng import RandomState
+from .. import book, datasets
+from .._base.formats import float_hex
+from ..rng import RandomState
 
 _DEFAULT_SAMPLES = {"spiral": 100, "vertical": 100, "sine": 1000}
 _DEFAULT_CLASSES = 3

@@ -21,11 +21,11 @@ import argparse
 import os
 import sys
 
-from . import _svg
-from .activations import linear, relu, sigmoid, softmax, step
-from .datasets import spiral_data
-from .layers import Dense, dense
-from .rng import RandomState
+from . import svg as _svg
+from ..activations import linear, relu, sigmoid, softmax, step
+from ..datasets import spiral_data
+from ..layers import Dense, dense
+from ..rng import RandomState
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]

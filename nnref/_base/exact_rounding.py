@@ -21,7 +21,7 @@ of two, exactly.
 
 import math
 
-from ._rounding import to_scaled_int
+from .rounding import to_scaled_int
 
 _INF = float("inf")
 

@@ -21,7 +21,7 @@ the point is to give NumPy's bits:
 
 import math
 
-from ._floatbits import round_f32
+from .._base.formats import round_f32
 
 _INF = float("inf")
 

@@ -1,6 +1,6 @@
 from typing import List, Literal, Union, overload
 
-from ._types import Batch, Vector
+from .._types import Batch, Vector
 
 _DType = Literal["float64", "float32"]
 

@@ -20,9 +20,9 @@ This module runs on CPython and PyPy only (it needs ``fractions`` and
 import math
 from fractions import Fraction
 
-from . import __version__
-from ._floatbits import float_hex
-from .rng import RandomState
+from .._base.version import __version__
+from .._base.formats import float_hex
+from ..rng import RandomState
 
 SCHEMA_ID = "nnref-conformance/1"
 SCHEMA_FILE = "conformance.schema.json"
@@ -225,18 +225,18 @@ def _dense_tol(inputs, weights, biases, signed_zero=False):
 # --- expected values -------------------------------------------------------------
 
 def _oracle(op):
-    from . import exact
+    from .. import exact
     return getattr(exact, op)
 
 
 def _expected(op, inputs):
     if op in ("spiral_data", "vertical_data"):
-        from . import datasets
+        from .. import datasets
         X, y = getattr(datasets, op)(inputs["samples"], inputs["classes"],
                                      rng=RandomState(inputs["seed"]))
         return {"X": X, "y": y}
     if op == "sine_data":
-        from . import datasets
+        from .. import datasets
         X, y = datasets.sine_data(inputs["samples"])
         return {"X": X, "y": y}
     args = [inputs[name] for name in ARGUMENTS[op]]
@@ -443,7 +443,7 @@ def _transpose(rows):
 
 
 def _build_dense():
-    from . import datasets, layers
+    from .. import datasets, layers
     b = _Builder("dense")
 
     def add(group, comment, flags, inputs, weights, biases, signed_zero=False, **kw):

@@ -31,7 +31,7 @@ How the values are exact: ``dense`` adds the exact products as integers
 ``softmax`` use ``decimal``, whose ``exp`` is correctly rounded, to bound
 the true value between two fractions, and raise the precision until both
 bounds round to the same float (Ziv's strategy; see
-``nnref._exact_decimal``).  The module needs ``decimal``, so on an
+``nnref.exact._decimal_math``).  The module needs ``decimal``, so on an
 interpreter without it (MicroPython) importing it raises ``ImportError``
 and ``nnref.exact`` is simply absent.
 
@@ -47,11 +47,11 @@ and ``nnref.exact`` is simply absent.
 import decimal  # noqa: F401  (absent on MicroPython: nnref.exact is then absent too)
 import math
 
-from . import _exact_decimal
-from .activations import _step1  # step is exact: the float tier's kernel is the oracle's
-from ._checks import apply_elementwise, dense_operands, to_floats
-from ._exact_rounding import round_float, round_scaled_to
-from ._rounding import is_negative_zero, to_scaled_int
+from . import _decimal_math
+from ..activations import _step1  # step is exact: the float tier's kernel is the oracle's
+from .._base.checks import apply_elementwise, dense_operands, to_floats
+from .._base.exact_rounding import round_float, round_scaled_to
+from .._base.rounding import is_negative_zero, to_scaled_int
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -176,7 +176,7 @@ def sigmoid(x, dtype="float64"):
     5e-324
     """
     fmt = _check_dtype("exact.sigmoid", dtype)
-    return apply_elementwise(lambda v: _exact_decimal.sigmoid(v, fmt),
+    return apply_elementwise(lambda v: _decimal_math.sigmoid(v, fmt),
                              *to_floats(x, "exact.sigmoid", "x"))
 
 
@@ -217,8 +217,8 @@ def softmax(x, dtype="float64"):
         raise TypeError("exact.softmax: x is %r (%s); expected a vector or a batch of rows"
                         % (x, type(x).__name__))
     if kind == "vector":
-        return _exact_decimal.softmax_row(data, fmt) if data else []
-    return [_exact_decimal.softmax_row(row, fmt) if row else [] for row in data]
+        return _decimal_math.softmax_row(data, fmt) if data else []
+    return [_decimal_math.softmax_row(row, fmt) if row else [] for row in data]
 
 
 # --- dense -----------------------------------------------------------------------

@@ -21,9 +21,11 @@ import json
 import os
 import sys
 
-from . import __version__, conformance
+from .. import conformance
+from .._base.version import __version__
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The checkout: two folders above nnref/cli/.
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_ALLOWLIST = os.path.join(_REPO, "conformance", "allowlist.json")
 # The adapters import NumPy, PyTorch, ONNX or JAX, so they live with the other
 # tools that need third-party libraries, outside the package.
@@ -31,7 +33,7 @@ DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
 def _parse_ops(text):
-    from ._vectors import ARGUMENTS
+    from ..conformance._cases import ARGUMENTS
     if text is None:
         return None
     ops = [op.strip() for op in text.split(",") if op.strip()]
@@ -44,7 +46,7 @@ def _parse_ops(text):
 
 def write_vectors(out, ops=None):
     """Write the vector files (and the schema) into ``out``; return the paths written."""
-    from . import _vectors
+    from ..conformance import _cases as _vectors
     if not os.path.isdir(out):
         os.makedirs(out)
     written = []
@@ -150,7 +152,7 @@ def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
 
 
 def _all_ops():
-    from ._vectors import OPERATIONS
+    from ..conformance._cases import OPERATIONS
     return [op for op, _ in OPERATIONS]
 
 

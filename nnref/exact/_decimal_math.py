@@ -36,8 +36,8 @@ proof into an error instead of an endless loop.)
 import decimal
 from decimal import Decimal
 
-from ._exact_rounding import round_ratio
-from ._rounding import to_scaled_int
+from .._base.exact_rounding import round_ratio
+from .._base.rounding import to_scaled_int
 
 _INF = float("inf")
 _NAN = float("nan")

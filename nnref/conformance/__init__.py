@@ -63,8 +63,8 @@ import json
 import math
 import os
 
-from ._rounding import round_scaled, to_scaled_int
-from .testing import ulp_distance
+from .._base.rounding import round_scaled, to_scaled_int
+from ..testing import ulp_distance
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -488,7 +488,7 @@ def _format_table(report):
 # --- running ---------------------------------------------------------------------
 
 def _operations():
-    from ._vectors import OPERATIONS
+    from ._cases import OPERATIONS
     return [name for name, _ in OPERATIONS]
 
 
@@ -498,8 +498,8 @@ def _vector_document(op, vectors_dir=None):
     if vectors_dir is not None:
         return load(os.path.join(vectors_dir, op + ".json"))
     if op not in _GENERATED:            # generating takes a moment: once per process
-        from . import _vectors
-        _GENERATED[op] = _vectors.encode(_vectors.build(op))
+        from . import _cases
+        _GENERATED[op] = _cases.encode(_cases.build(op))
     return _GENERATED[op]
 
 

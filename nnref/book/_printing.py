@@ -30,7 +30,7 @@ the same on every interpreter (MicroPython's own ``repr`` is not shortest).
 
 import math
 
-from ._floatbits import round_f32
+from .._base.formats import round_f32
 
 _INF = float("inf")
 

@@ -74,13 +74,13 @@ issue 13).  The target here is the book's printed numbers.
 import math
 import sys
 
-from . import activations
-from ._checks import to_batch, to_floats
+from .. import activations
+from .._base.checks import to_batch, to_floats
 from ._float32 import dot_f64, exp_f32, f32, sum_f32
 from ._printing import format_array as _format_array
-from .datasets import _linspace, _resolve_rng, _stack_classes
-from .datasets import sine_data as _sine_data64
-from .rng import RandomState, seed as _seed
+from ..datasets import _linspace, _resolve_rng, _stack_classes
+from ..datasets import sine_data as _sine_data64
+from ..rng import RandomState, seed as _seed
 
 _NAN = float("nan")
 _INF = float("inf")
