@@ -148,3 +148,17 @@ def test_downward_and_sideways_imports_pass():
     assert violations("from .. import conformance\n", "nnref.cli.conformance") == []
     assert violations("from nnref.cli import main\n", "nnref.__main__") == []
     assert violations("import math, json\n", "nnref._base.formats") == []
+
+
+def test_the_drawing_in_the_docs_is_the_package_and_points_down():
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    try:
+        import import_graph
+    finally:
+        sys.path.remove(os.path.join(ROOT, "tools"))
+    assert import_graph.documented() == import_graph.mermaid(), \
+        "docs/architecture.md is out of date: run python3 tools/import_graph.py"
+    layers, edges = import_graph.graph()
+    assert len(edges) > 30
+    assert [(a, b) for a, b in edges if layer_of(a) < layer_of(b)] == []
