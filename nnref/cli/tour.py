@@ -8,6 +8,7 @@ in float64 with nnref's default generator seeded with 0.
 import sys
 
 import nnref
+from ._usage import error
 
 
 def _show(label, value, out):
@@ -60,7 +61,26 @@ def walk_through(out=None):
     book.print_chapter4(file=out)
 
 
+_USAGE = "usage: python -m nnref [tour] [-h]"
+_HELP = _USAGE + """
+
+Walk through chapter 4: the activations on the chapter's inputs, then its
+forward pass on the spiral data in float64 and in book mode (float32).
+
+options:
+  -h, --help  show this help message and exit"""
+
+
 def main(argv=None):
-    """Entry point for ``python -m nnref`` and ``python -m nnref tour``."""
+    """Entry point for ``python -m nnref`` and ``python -m nnref tour``; returns the exit code.
+
+    Parsed by hand: MicroPython, which runs the tour, has no ``argparse``.
+    """
+    args = list(argv[1:] if argv else [])
+    if args and args[0] in ("-h", "--help"):
+        print(_HELP)
+        return 0
+    if args:
+        return error("tour", "unrecognized arguments: %s" % " ".join(args), _USAGE)
     walk_through()
     return 0
