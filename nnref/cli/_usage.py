@@ -32,9 +32,10 @@ IO_STATUS = 1
 
 
 def error(verb, message, usage=None, status=USAGE_STATUS, file=None):
-    """Write ``usage`` (if any) and ``nnref VERB: error: MESSAGE`` to ``file`` (stderr); return ``status``.
+    """Write ``usage`` (if any), then ``nnref VERB: error: MESSAGE``, to ``file``; return ``status``.
 
-    ``verb`` None is the dispatcher (``nnref: error: MESSAGE``).
+    ``verb`` None is the dispatcher (``nnref: error: MESSAGE``); ``file`` defaults to
+    ``sys.stderr``.
 
     >>> import io
     >>> err = io.StringIO()
