@@ -21,9 +21,10 @@ import os
 
 from . import svg as _svg
 from ._usage import error, io_error, parser as _usage_parser
-from ..activations import linear, relu, sigmoid, softmax, step
+from .. import _chapter
+from ..activations import linear, relu, sigmoid, step
 from ..datasets import spiral_data
-from ..layers import Dense, dense
+from ..layers import dense
 from ..rng import RandomState
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -197,21 +198,13 @@ def relu_pair_svg(w1=-1.0, b1=0.5, w2=-2.0, b2=1.0):
 # ---------------------------------------------------------------- softmax regions
 
 def chapter_network(seed=0, samples=100):
-    """The chapter's run from ``RandomState(seed)``: spiral data, then Dense(2,3) and Dense(3,3).
+    """The chapter's run from ``RandomState(seed)`` (``nnref._chapter.forward_pass``).
 
-    Draws in the book's order (data first, then the two layers' weights) and
-    returns ``(X, y, forward)``, where ``forward(rows)`` gives the softmax
-    outputs of Dense(2,3) -> ReLU -> Dense(3,3) -> Softmax.
+    Returns ``(X, y, forward)``, where ``forward(rows)`` gives the softmax
+    outputs of its Dense(2,3) -> ReLU -> Dense(3,3) -> Softmax on ``rows``.
     """
-    rng = RandomState(seed)
-    X, y = spiral_data(samples, 3, rng=rng)
-    dense1 = Dense(2, 3, rng=rng)
-    dense2 = Dense(3, 3, rng=rng)
-
-    def forward(rows):
-        return softmax(dense2.forward(relu(dense1.forward(rows))))
-
-    return X, y, forward
+    run = _chapter.forward_pass(samples, 3, rng=RandomState(seed))
+    return run["X"], run["y"], lambda rows: _chapter.predict(run, rows)
 
 
 def _mix(colour, t):
