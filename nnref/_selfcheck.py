@@ -29,6 +29,8 @@ How results are compared, as each line says:
 import struct
 import sys
 
+from . import _chapter
+
 _INF = float("inf")
 _NAN = float("nan")
 
@@ -131,11 +133,8 @@ def _raises(kind, words, function, *args):
 
 # --- known answers ---------------------------------------------------------------
 
-# Chapter 4's inputs and weights (the book's three neurons, batch of three).
-_CHAPTER_INPUTS = [[1, 2, 3, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]]
-_CHAPTER_WEIGHTS_T = [[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]
-_CHAPTER_BIASES = [2.0, 3.0, 0.5]
-_LAYER_OUTPUTS = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
+# The inputs are the chapter's examples (nnref/_chapter.py); the answers
+# below are not computed from them by nnref.
 
 # Exact rational results rounded once (fractions.Fraction).
 _DENSE_CHAPTER = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.19999999999999987],
@@ -189,7 +188,7 @@ _LIBM_ULP = 4
 # --- the checks: each raises _Mismatch (or anything) on failure ------------------
 
 def _check_relu_chapter(nnref):
-    _exact(nnref.relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]),
+    _exact(nnref.relu(_chapter.RELU_INPUTS),
            [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0])
     _exact(nnref.relu(3), 3.0)
     _exact(nnref.relu([[-1, 2], [3, -4]]), [[0.0, 2.0], [3.0, 0.0]])
@@ -225,8 +224,8 @@ def _check_sigmoid_values(nnref):
 
 
 def _check_softmax_chapter(nnref):
-    _near(nnref.softmax([4.8, 1.21, 2.385]), _SOFTMAX_CHAPTER, _LIBM_ULP)
-    _near(nnref.softmax([[4.8, 1.21, 2.385], [4.8, 1.21, 2.385]]),
+    _near(nnref.softmax(_chapter.SOFTMAX_INPUTS), _SOFTMAX_CHAPTER, _LIBM_ULP)
+    _near(nnref.softmax([_chapter.SOFTMAX_INPUTS, _chapter.SOFTMAX_INPUTS]),
           [_SOFTMAX_CHAPTER, _SOFTMAX_CHAPTER], _LIBM_ULP)
 
 
@@ -248,9 +247,10 @@ def _check_softmax_special(nnref):
 
 
 def _check_dense_chapter(nnref):
-    weights = [list(column) for column in zip(*_CHAPTER_WEIGHTS_T)]
-    _exact(nnref.dense(_CHAPTER_INPUTS, weights, [_CHAPTER_BIASES]), _DENSE_CHAPTER)
-    _exact(nnref.dense(_CHAPTER_INPUTS, weights, _CHAPTER_BIASES), _DENSE_CHAPTER)
+    # The book's weights are neurons x inputs; dense takes inputs x neurons.
+    weights = [list(column) for column in zip(*_chapter.WEIGHTS)]
+    _exact(nnref.dense(_chapter.INPUTS, weights, [_chapter.BIASES]), _DENSE_CHAPTER)
+    _exact(nnref.dense(_chapter.INPUTS, weights, _chapter.BIASES), _DENSE_CHAPTER)
 
 
 def _check_dense_integers(nnref):
@@ -337,11 +337,11 @@ def _check_layers(nnref):
 
 def _check_matrix_sums(nnref):
     m = nnref.matrix
-    _exact(m.sum(_LAYER_OUTPUTS), _SUM_ALL)
-    _exact(m.sum(_LAYER_OUTPUTS, axis=1, keepdims=True), _SUM_ROWS)
-    _exact(m.sum(_LAYER_OUTPUTS, axis=0), _SUM_COLUMNS)
-    _exact(m.sum(_LAYER_OUTPUTS, axis=-1), [v[0] for v in _SUM_ROWS])
-    _exact(m.sum(_LAYER_OUTPUTS, axis=None, keepdims=True), [[_SUM_ALL]])
+    _exact(m.sum(_chapter.SOFTMAX_BATCH), _SUM_ALL)
+    _exact(m.sum(_chapter.SOFTMAX_BATCH, axis=1, keepdims=True), _SUM_ROWS)
+    _exact(m.sum(_chapter.SOFTMAX_BATCH, axis=0), _SUM_COLUMNS)
+    _exact(m.sum(_chapter.SOFTMAX_BATCH, axis=-1), [v[0] for v in _SUM_ROWS])
+    _exact(m.sum(_chapter.SOFTMAX_BATCH, axis=None, keepdims=True), [[_SUM_ALL]])
 
 
 def _check_matrix_sum_special(nnref):
@@ -359,9 +359,9 @@ def _check_matrix_sum_special(nnref):
 
 def _check_matrix_max(nnref):
     m = nnref.matrix
-    _exact(m.max(_LAYER_OUTPUTS), 8.9)
-    _exact(m.max(_LAYER_OUTPUTS, axis=1, keepdims=True), [[4.8], [8.9], [1.41]])
-    _exact(m.max(_LAYER_OUTPUTS, axis=0), [8.9, 1.21, 2.385])
+    _exact(m.max(_chapter.SOFTMAX_BATCH), 8.9)
+    _exact(m.max(_chapter.SOFTMAX_BATCH, axis=1, keepdims=True), [[4.8], [8.9], [1.41]])
+    _exact(m.max(_chapter.SOFTMAX_BATCH, axis=0), [8.9, 1.21, 2.385])
     _exact(m.max([1.0, _NAN, 3.0]), _NAN)
     _exact(m.max([[1, 5], [7, 2]], axis=1), [5.0, 7.0])
     _raises(ValueError, ["max"], m.max, [])
@@ -504,9 +504,9 @@ def _check_exact(nnref):
     exact = nnref.exact
     _exact(exact.sigmoid([0.0, 1.0, -3.5, 20.0, -745.0]),
            [0.5] + [y for _, y in _SIGMOID] + [5e-324])
-    _exact(exact.softmax([4.8, 1.21, 2.385]), _SOFTMAX_CHAPTER)
-    weights = [list(column) for column in zip(*_CHAPTER_WEIGHTS_T)]
-    _exact(exact.dense(_CHAPTER_INPUTS, weights, [_CHAPTER_BIASES]), _DENSE_CHAPTER)
+    _exact(exact.softmax(_chapter.SOFTMAX_INPUTS), _SOFTMAX_CHAPTER)
+    weights = [list(column) for column in zip(*_chapter.WEIGHTS)]
+    _exact(exact.dense(_chapter.INPUTS, weights, [_chapter.BIASES]), _DENSE_CHAPTER)
     _exact(exact.relu([-1.0, -0.0, _NAN, 2]), [0.0, -0.0, _NAN, 2.0])
     _exact(exact.sigmoid(1.0, dtype="float32"), _SIGMOID_1_FLOAT32)
 

@@ -4,9 +4,14 @@ This is the top layer: it may import anything in nnref, and nothing imports it.
 With no command it walks through chapter 4 (``nnref/cli/tour.py``).  Each
 command lives in its own module of this package, imported only when it is asked
 for, so that ``import nnref`` stays small and a command's needs stay its own.
+Every command reports failures the one way ``nnref/cli/_usage.py`` describes
+(``nnref VERB: error: MESSAGE`` on stderr; status 2 for a usage error, 1 for
+failures found or an unwritable output, 0 for success).
 """
 
 import sys
+
+from ._usage import error, exit_status
 
 # command -> (module, one-line description); each module has main(argv) -> int.
 COMMANDS = {
@@ -36,10 +41,13 @@ def main(argv=None):
         return 0
     command = argv[0] if argv else "tour"
     if command not in COMMANDS:
-        print("nnref: unknown command %r\n\n%s" % (command, _usage()), file=sys.stderr)
-        return 2
+        return error(None, "unknown command %r (choose from %s; -h for help)"
+                     % (command, ", ".join(sorted(COMMANDS))), _usage().split("\n")[0])
     module_name = COMMANDS[command][0]
     # fromlist positionally: MicroPython's __import__ takes no keyword arguments.
     module = __import__("nnref.cli." + module_name, None, None, ["main"])
-    return module.main(argv)
+    try:
+        return module.main(argv)
+    except SystemExit as exit:      # argparse's --help (0) and usage errors (2)
+        return exit_status(exit)
 

@@ -16,13 +16,12 @@ The format, the tolerance rules and the recorded outcomes are in
 ``docs/conformance.md``.
 """
 
-import argparse
 import json
 import os
-import sys
 
 from .. import conformance
 from .._base.version import __version__
+from ._usage import error, io_error, parser as _usage_parser
 
 # The checkout: two folders above nnref/cli/.
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -39,7 +38,7 @@ def _parse_ops(text):
     ops = [op.strip() for op in text.split(",") if op.strip()]
     for op in ops:
         if op not in ARGUMENTS:
-            raise SystemExit("nnref: unknown operation %r; expected some of %s"
+            raise ValueError("--ops: unknown operation %r; expected some of %s"
                              % (op, ", ".join(sorted(ARGUMENTS))))
     return ops
 
@@ -67,7 +66,10 @@ def _write(path, text):
 
 
 def _vectors_main(args):
-    paths = write_vectors(args.out, _parse_ops(args.ops))
+    try:
+        paths = write_vectors(args.out, args.ops)
+    except (IOError, OSError) as exc:
+        return io_error("vectors", "cannot write the vectors into %s: %s" % (args.out, exc))
     for path in paths:
         print("wrote %s" % path)
     return 0
@@ -76,9 +78,8 @@ def _vectors_main(args):
 def _check_main(args):
     try:
         report = conformance.check_files(args.vectors, args.results)
-    except (OSError, ValueError) as error:
-        print("nnref check: %s" % error, file=sys.stderr)
-        return 2
+    except (OSError, ValueError) as exc:    # documented: 2 if a file cannot be read
+        return error("check", str(exc))
     print(report)
     return 0 if report.ok else 1
 
@@ -158,12 +159,10 @@ def _all_ops():
 
 def _crosscheck_main(args):
     try:
-        report, stale = crosscheck(args.library, args.vectors, args.allowlist, _parse_ops(args.ops),
+        report, stale = crosscheck(args.library, args.vectors, args.allowlist, args.ops,
                                    args.adapters)
-    except ImportError as error:
-        print("nnref crosscheck: cannot import %s (%s); install it first" % (args.library, error),
-              file=sys.stderr)
-        return 2
+    except ImportError as exc:
+        return error("crosscheck", "cannot import %s (%s); install it first" % (args.library, exc))
     print(report)
     for entry in stale:
         print("note: allow-list entry not needed any more: %s" % json.dumps(entry, sort_keys=True))
@@ -171,25 +170,42 @@ def _crosscheck_main(args):
 
 
 def main(argv):
-    """Entry point for ``python -m nnref vectors|check|crosscheck``; returns the exit code."""
+    """Entry point for ``python -m nnref vectors|check|crosscheck``; returns the exit code.
+
+    An argument argparse rejects (or ``--help``) raises ``SystemExit`` from
+    the parser, which ``nnref.cli.main`` returns as the status; an unknown
+    ``--ops`` name returns 2, in the same style.
+    """
     command, rest = argv[0], list(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m nnref " + command)
+    parser = _parser(command)
+    args = parser.parse_args(rest)
+    if command == "check":
+        return _check_main(args)
+    try:
+        args.ops = _parse_ops(args.ops)
+    except ValueError as exc:
+        return error(command, str(exc), parser.format_usage())
+    return _vectors_main(args) if command == "vectors" else _crosscheck_main(args)
+
+
+def _parser(command):
     if command == "vectors":
-        parser.description = "Write the conformance vectors, one JSON file per operation."
+        parser = _usage_parser(command, "Write the conformance vectors, one JSON file per operation.")
         parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
         parser.add_argument("--ops", help="comma-separated operations (default: all)")
-        return _vectors_main(parser.parse_args(rest))
+        return parser
     if command == "check":
-        parser.description = ("Check RESULTS (the vectors with each expected replaced by output) "
-                              "against VECTORS; files or folders.")
+        parser = _usage_parser(command, "Check RESULTS (the vectors with each expected replaced "
+                                        "by output) against VECTORS; files or folders.")
         parser.add_argument("vectors")
         parser.add_argument("results")
-        return _check_main(parser.parse_args(rest))
-    parser.description = "Run the conformance vectors through a library and check the results."
+        return parser
+    parser = _usage_parser(command, "Run the conformance vectors through a library and check "
+                                    "the results.")
     parser.add_argument("library", choices=("numpy", "torch", "onnx", "jax"))
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
     parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,
                         help="the adapters file (default: the checkout's tools/crosscheck_adapters.py)")
     parser.add_argument("--ops", help="comma-separated operations (default: all)")
-    return _crosscheck_main(parser.parse_args(rest))
+    return parser

@@ -27,32 +27,20 @@ Exit codes: 0 on success, 2 for a usage error (unknown data set, bad option
 or value), 1 when the output file cannot be written.
 """
 
-import argparse
 import json
 import sys
 
 from .. import book, datasets
 from .._base.formats import float_hex
 from ..rng import RandomState
+from ._usage import error, io_error, parser as _parser
 
 _DEFAULT_SAMPLES = {"spiral": 100, "vertical": 100, "sine": 1000}
 _DEFAULT_CLASSES = 3
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    # Report usage errors as an exception, so main() returns 2 instead of
-    # argparse calling sys.exit() from inside the library code.
-    def error(self, message):
-        raise _UsageError("%s: error: %s" % (self.prog, message))
-
-
 def _data_parser():
-    parser = _Parser(prog="python -m nnref data",
-                     description="Write one of the book's data sets as CSV or JSON.")
+    parser = _parser("data", "Write one of the book's data sets as CSV or JSON.")
     parser.add_argument("dataset", choices=["spiral", "vertical", "sine"])
     parser.add_argument("--samples", type=int, default=None,
                         help="points per class (sine: points; default 100, sine 1000)")
@@ -68,8 +56,7 @@ def _data_parser():
 
 
 def _book_parser():
-    parser = _Parser(prog="python -m nnref book",
-                     description="Write every intermediate of the book's chapter-4 run.")
+    parser = _parser("book", "Write every intermediate of the book's chapter-4 run.")
     parser.add_argument("chapter", choices=["ch4"])
     parser.add_argument("--format", choices=["json"], default="json")
     parser.add_argument("--out", default=None, help="write to this file instead of stdout")
@@ -106,7 +93,7 @@ def _build_data(args):
     samples = _DEFAULT_SAMPLES[name] if args.samples is None else args.samples
     if name == "sine":
         if args.classes is not None:
-            raise _UsageError("python -m nnref data: error: sine has no classes (--classes)")
+            raise ValueError("sine has no classes (--classes)")
         X, y = datasets.sine_data(samples)
         return {
             "pairs": [("dataset", name), ("samples", samples), ("dtype", "float64"),
@@ -169,38 +156,35 @@ def _book_json():
     return _json_document(pairs)
 
 
-def _write(text, path):
+def _write(text, path, command):
     if path is None:
         sys.stdout.write(text)
         return 0
     try:
         with open(path, "w", newline="") as f:
             f.write(text)
-    except (IOError, OSError) as error:
-        sys.stderr.write("nnref: cannot write %s: %s\n" % (path, error))
-        return 1
+    except (IOError, OSError) as exc:
+        return io_error(command, "cannot write %s: %s" % (path, exc))
     return 0
 
 
 def main(argv):
-    """Run ``data ...`` or ``book ...`` (``argv`` starts with the command); return the exit code."""
+    """Run ``data ...`` or ``book ...`` (``argv`` starts with the command); return the exit code.
+
+    An argument argparse rejects (or ``--help``) raises ``SystemExit`` from
+    the parser, which ``nnref.cli.main`` returns as the status; a value the
+    library rejects returns 2, in the same style.
+    """
     command, rest = argv[0], list(argv[1:])
-    try:
-        if command == "data":
-            args = _data_parser().parse_args(rest)
+    if command == "data":
+        parser = _data_parser()
+        args = parser.parse_args(rest)
+        try:
             data = _build_data(args)
-            text = _data_json(data) if args.format == "json" else _data_csv(data, args.header)
-        elif command == "book":
-            args = _book_parser().parse_args(rest)
-            text = _book_json()
-        else:
-            raise _UsageError("nnref: %s is not an export command" % (command,))
-    except _UsageError as error:
-        sys.stderr.write("%s\n" % (error,))
-        return 2
-    except (TypeError, ValueError) as error:   # sizes or seed rejected by the library
-        sys.stderr.write("nnref %s: error: %s\n" % (command, error))
-        return 2
-    except SystemExit as exit:                 # --help
-        return exit.code if isinstance(exit.code, int) else 0
-    return _write(text, args.out)
+        except (TypeError, ValueError) as exc:     # sizes or seed rejected by the library
+            return error(command, str(exc), parser.format_usage())
+        text = _data_json(data) if args.format == "json" else _data_csv(data, args.header)
+    else:
+        args = _book_parser().parse_args(rest)
+        text = _book_json()
+    return _write(text, args.out, command)

@@ -17,14 +17,14 @@ Each writes ``--out FILE`` (default ``nnref-KIND.svg`` in the current folder)
 and prints the path.  The same arguments always give the same bytes.
 """
 
-import argparse
 import os
-import sys
 
 from . import svg as _svg
-from ..activations import linear, relu, sigmoid, softmax, step
+from ._usage import error, io_error, parser as _usage_parser
+from .. import _chapter
+from ..activations import linear, relu, sigmoid, step
 from ..datasets import spiral_data
-from ..layers import Dense, dense
+from ..layers import dense
 from ..rng import RandomState
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -198,21 +198,13 @@ def relu_pair_svg(w1=-1.0, b1=0.5, w2=-2.0, b2=1.0):
 # ---------------------------------------------------------------- softmax regions
 
 def chapter_network(seed=0, samples=100):
-    """The chapter's run from ``RandomState(seed)``: spiral data, then Dense(2,3) and Dense(3,3).
+    """The chapter's run from ``RandomState(seed)`` (``nnref._chapter.forward_pass``).
 
-    Draws in the book's order (data first, then the two layers' weights) and
-    returns ``(X, y, forward)``, where ``forward(rows)`` gives the softmax
-    outputs of Dense(2,3) -> ReLU -> Dense(3,3) -> Softmax.
+    Returns ``(X, y, forward)``, where ``forward(rows)`` gives the softmax
+    outputs of its Dense(2,3) -> ReLU -> Dense(3,3) -> Softmax on ``rows``.
     """
-    rng = RandomState(seed)
-    X, y = spiral_data(samples, 3, rng=rng)
-    dense1 = Dense(2, 3, rng=rng)
-    dense2 = Dense(3, 3, rng=rng)
-
-    def forward(rows):
-        return softmax(dense2.forward(relu(dense1.forward(rows))))
-
-    return X, y, forward
+    run = _chapter.forward_pass(samples, 3, rng=RandomState(seed))
+    return run["X"], run["y"], lambda rows: _chapter.predict(run, rows)
 
 
 def _mix(colour, t):
@@ -262,8 +254,7 @@ def softmax_regions_svg(seed=0, samples=100, grid=50):
 # ---------------------------------------------------------------- command line
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m nnref plot",
-                                     description="Draw the chapter's pictures as SVG.")
+    parser = _usage_parser("plot", "Draw the chapter's pictures as SVG.")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
 
@@ -300,18 +291,25 @@ def render(args):
 
 
 def main(argv):
-    """Entry point for ``python -m nnref plot ...``; ``argv`` starts with ``"plot"``."""
-    args = _parser().parse_args(argv[1:])
-    if args.kind == "softmax-regions" and args.grid < 1:
-        print("nnref plot: --grid must be at least 1", file=sys.stderr)
-        return 2
+    """Entry point for ``python -m nnref plot ...``; ``argv`` starts with ``"plot"``.
+
+    An argument argparse rejects (or ``--help``) raises ``SystemExit`` from
+    the parser, which ``nnref.cli.main`` returns as the status; a value the
+    library rejects returns 2, in the same style.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv[1:])
     try:
+        if args.kind == "softmax-regions" and args.grid < 1:
+            raise ValueError("--grid must be at least 1")
         text = render(args)
-    except (TypeError, ValueError) as error:
-        print("nnref plot: %s" % error, file=sys.stderr)
-        return 2
+    except (TypeError, ValueError) as exc:      # sizes or seed rejected by the library
+        return error("plot", str(exc), parser.format_usage())
     path = args.out or "nnref-%s.svg" % args.kind
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except (IOError, OSError) as exc:
+        return io_error("plot", "cannot write %s: %s" % (path, exc))
     print(os.path.abspath(path))
     return 0
