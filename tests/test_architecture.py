@@ -158,7 +158,7 @@ def test_the_drawing_in_the_docs_is_the_package_and_points_down():
     finally:
         sys.path.remove(os.path.join(ROOT, "tools"))
     assert import_graph.documented() == import_graph.mermaid(), \
-        "docs/architecture.md is out of date: run python3 tools/import_graph.py"
+        "docs/architecture.md is out of date: run python3 tools/import_graph.py --write"
     layers, edges = import_graph.graph()
     assert len(edges) > 30
     assert [(a, b) for a, b in edges if layer_of(a) < layer_of(b)] == []

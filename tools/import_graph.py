@@ -2,6 +2,7 @@
 
     python3 tools/import_graph.py            # print the diagram
     python3 tools/import_graph.py --check    # exit 1 if docs/architecture.md is out of date
+    python3 tools/import_graph.py --write    # redraw it in docs/architecture.md
 
 The imports are read from the sources by ``tests/test_architecture.py``,
 which also fails on any arrow from a lower layer to a higher one; this script
@@ -67,10 +68,22 @@ def documented():
     return text[start:text.index(END, start)]
 
 
+def write():
+    with open(DOC) as handle:
+        text = handle.read()
+    start = text.index(BEGIN) + len(BEGIN)
+    text = text[:start] + mermaid() + text[text.index(END, start):]
+    with open(DOC, "w") as handle:
+        handle.write(text)
+
+
 def main(argv):
+    if argv == ["--write"]:
+        write()
+        return 0
     if argv == ["--check"]:
         if documented() != mermaid():
-            print("docs/architecture.md is out of date: run python3 tools/import_graph.py")
+            print("docs/architecture.md is out of date: run python3 tools/import_graph.py --write")
             return 1
         print("docs/architecture.md: the drawn graph is the package's")
         return 0
