@@ -136,16 +136,17 @@ _ALL = (FLOAT64, FLOAT32)
 #: The formats by dtype name.
 FORMATS = dict((fmt.name, fmt) for fmt in _ALL)
 
+# "'float64' or 'float32'"; with more rows "'a', 'b' or 'c'".
 _NAMES = ["%r" % fmt.name for fmt in _ALL]
-_DTYPE_NAMES = " or ".join([", ".join(_NAMES[:-1]), _NAMES[-1]]) if len(_NAMES) > 1 else _NAMES[0]
+_DTYPE_NAMES = ", ".join(_NAMES[:-1]) + " or " + _NAMES[-1] if len(_NAMES) > 1 else _NAMES[0]
 
 
 def check_dtype(dtype, func, name="dtype"):
     """The ``Format`` named by the string ``dtype``; ``ValueError`` for anything else.
 
     ``func`` and ``name`` start the message, which lists the formats.
-    Anything but one of the names (another string, ``None``, a number) is a
-    ``ValueError``, as NumPy's unknown dtype names are.
+    Anything but one of the names (another string, ``None``, a number, a
+    ``Format`` record) is a ``ValueError`` with that one message.
 
     >>> check_dtype("float32", "ulp")
     <float format float32>
@@ -342,7 +343,7 @@ def round_f32(x):
 
 
 def round_float(x, fmt):
-    """The float ``x`` rounded to ``fmt`` (ties to even): NaN, ``±inf`` and signed zeros unchanged.
+    """The float ``x`` rounded to ``fmt``, ties to even; NaN, ``±inf`` and zeros unchanged.
 
     Identity for float64; ``round_f32`` for float32; ``round_scaled`` of the
     exact value for other formats.  Values past the range become ``±inf``.
