@@ -9,6 +9,7 @@ them (see ``nnref._checks``).
 import math
 
 from ._base.checks import apply_elementwise, map_rows, read_float, to_floats
+from ._base.formats import is_finite
 from ._base.rounding import exact_sum
 
 _NAN = float("nan")
@@ -153,7 +154,7 @@ def _softmax_row(row):
     # step is exact), and e^(x - top) = e^d * e^err ~ e^d + e^d * err.
     top = max(row)
     spread = top - min(row)
-    if spread - spread != 0.0:
+    if not is_finite(spread):
         return _softmax_row_nonfinite(row, top)
     neg_top = -top
     exps = []
@@ -174,7 +175,7 @@ def _softmax_row_nonfinite(row, top):
     for v in row:
         d = v - top
         e = _exp(d)
-        if d - d == 0.0:
+        if is_finite(d):
             e += e * (v - (d + top) if v >= neg_top else (v - d) - top)
         exps.append(e)
     total = _sum_exps(exps)

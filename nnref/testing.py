@@ -48,115 +48,71 @@ AssertionError: assert_close: 1 of 1 elements are not close (allowed: equal valu
 
 import math
 
-from ._base.formats import f32_bits, f32_from_bits, f64_bits, f64_from_bits, float_hex, round_f32
+from ._base.formats import (FLOAT64, bit_length, check_dtype, float_hex, from_bits,
+                            round_float, round_scaled, to_bits, to_scaled_int)
 
 _INF = float("inf")
-
-# Per format: significand precision p (bits, with the implicit one), the
-# exponent bound of ints that still round to a finite value (the rounded value
-# must stay below 2**bound), and the sign bit of the bit pattern.
-_PRECISION = {"float64": 53, "float32": 24}
-_RANGE_BOUND = {"float64": 1024, "float32": 128}
-_SIGN_BIT = {"float64": 1 << 63, "float32": 1 << 31}
 
 
 # --- validation and conversion -------------------------------------------------
 
-def _check_dtype(func, dtype):
-    if not isinstance(dtype, str) or dtype not in _PRECISION:
-        raise ValueError("%s: dtype must be 'float64' or 'float32', not %r" % (func, dtype))
-
-
-def _bit_length(n):
-    # int.bit_length is missing on MicroPython.
-    try:
-        return n.bit_length()
-    except AttributeError:
-        length = 0
-        while n:
-            n >>= 1
-            length += 1
-        return length
-
-
-def _round_int(func, name, n, dtype):
+def _round_int(func, name, n, fmt):
     # The int n correctly rounded (ties to even) to the format, from its exact
     # value: float(n) would round twice for float32, and truncates on MicroPython.
-    magnitude = -n if n < 0 else n
-    p = _PRECISION[dtype]
-    shift = _bit_length(magnitude) - p
-    if shift <= 0:
-        value = float(magnitude)  # at most p bits: exact everywhere
-    else:
-        top = magnitude >> shift
-        rest = magnitude - (top << shift)
-        half = 1 << (shift - 1)
-        if rest > half or (rest == half and top & 1):
-            top += 1
-            if top >> p:  # carried into a new binade
-                top >>= 1
-                shift += 1
-        # top has p bits, so the value lies in [2**(p-1+shift), 2**(p+shift)).
-        if p + shift > _RANGE_BOUND["float64"]:
-            raise ValueError("%s: %s is an int too large for a float64 (%d bits)"
-                             % (func, name, _bit_length(magnitude)))
-        if p + shift > _RANGE_BOUND[dtype]:
-            value = _INF  # past the float32 range: IEEE overflow, as for floats
-        else:
-            value = math.ldexp(float(top), shift)
-    return -value if n < 0 else value
+    value = round_scaled(n, 0)
+    if value in (_INF, -_INF):
+        raise ValueError("%s: %s is an int too large for a float64 (%d bits)"
+                         % (func, name, bit_length(n)))
+    if fmt is FLOAT64:
+        return value
+    return round_scaled(n, 0, fmt)  # past the float32 range: inf (IEEE overflow), as for floats
 
 
-def _as_format(func, name, x, dtype):
-    # The number x as a float holding a value of the format dtype.
+def _as_format(func, name, x, fmt):
+    # The number x as a float holding a value of the format fmt.
     if type(x) is bool:  # bool is an int on CPython but not a number here
         raise TypeError("%s: %s is %r (bool), not an int or float" % (func, name, x))
     if isinstance(x, float):
-        x = float(x)  # float subclasses such as numpy.float64 become plain floats
-        return round_f32(x) if dtype == "float32" else x
+        # float subclasses such as numpy.float64 become plain floats
+        return round_float(float(x), fmt)
     if isinstance(x, int):
-        return _round_int(func, name, x, dtype)
+        return _round_int(func, name, x, fmt)
     raise TypeError("%s: %s is %r (%s), not an int or float"
                     % (func, name, x, type(x).__name__))
 
 
 # --- the integer line of floats ------------------------------------------------
 
-def _order_key(x, dtype):
+def _order_key(x, fmt):
     # Non-NaN floats in increasing order map to consecutive integers: positive
     # floats to their bit pattern, negative ones to minus the pattern of their
     # magnitude, so +0.0 and -0.0 both map to 0 and +inf sits one above the
     # largest finite value.
-    if dtype == "float32":
-        bits = f32_bits(x)
-    else:
-        bits = f64_bits(x)
-    sign = _SIGN_BIT[dtype]
+    bits = to_bits(x, fmt)
+    sign = fmt.sign_bit
     if bits & sign:
         return -(bits ^ sign)
     return bits
 
 
-def _from_key(key, dtype):
-    bits = -key | _SIGN_BIT[dtype] if key < 0 else key
-    if dtype == "float32":
-        return f32_from_bits(bits)
-    return f64_from_bits(bits)
+def _from_key(key, fmt):
+    bits = -key | fmt.sign_bit if key < 0 else key
+    return from_bits(bits, fmt)
 
 
-def _distance(x, y, dtype):
-    # x, y already of the format dtype.
+def _distance(x, y, fmt):
+    # x, y already of the format fmt.
     if x != x or y != y:
         return 0 if (x != x and y != y) else _INF
-    d = _order_key(x, dtype) - _order_key(y, dtype)
+    d = _order_key(x, fmt) - _order_key(y, fmt)
     return -d if d < 0 else d
 
 
-def _step(x, direction, dtype):
-    # The neighbour of x (of the format dtype) in the given direction (+1/-1).
+def _step(x, direction, fmt):
+    # The neighbour of x (of the format fmt) in the given direction (+1/-1).
     if x != x or x == direction * _INF:
         return x
-    result = _from_key(_order_key(x, dtype) + direction, dtype)
+    result = _from_key(_order_key(x, fmt) + direction, fmt)
     if result == 0.0:
         return math.copysign(0.0, x)  # as C nextafter: stepping from -tiny up gives -0.0
     return result
@@ -211,10 +167,10 @@ def ulp_distance(a, b, dtype="float64"):
     >>> ulp_distance(0.1, 0.10000000149011612, dtype="float32")   # same float32
     0
     """
-    _check_dtype("ulp_distance", dtype)
-    x = _as_format("ulp_distance", "a", a, dtype)
-    y = _as_format("ulp_distance", "b", b, dtype)
-    return _distance(x, y, dtype)
+    fmt = check_dtype(dtype, "ulp_distance")
+    x = _as_format("ulp_distance", "a", a, fmt)
+    y = _as_format("ulp_distance", "b", b, fmt)
+    return _distance(x, y, fmt)
 
 
 def next_up(x, dtype="float64"):
@@ -242,8 +198,8 @@ def next_up(x, dtype="float64"):
     >>> next_up(1.0, dtype="float32")
     1.0000001192092896
     """
-    _check_dtype("next_up", dtype)
-    return _step(_as_format("next_up", "x", x, dtype), 1, dtype)
+    fmt = check_dtype(dtype, "next_up")
+    return _step(_as_format("next_up", "x", x, fmt), 1, fmt)
 
 
 def next_down(x, dtype="float64"):
@@ -270,8 +226,8 @@ def next_down(x, dtype="float64"):
     >>> next_down(0.0)
     -5e-324
     """
-    _check_dtype("next_down", dtype)
-    return _step(_as_format("next_down", "x", x, dtype), -1, dtype)
+    fmt = check_dtype(dtype, "next_down")
+    return _step(_as_format("next_down", "x", x, fmt), -1, fmt)
 
 
 def ulp(x, dtype="float64"):
@@ -299,30 +255,30 @@ def ulp(x, dtype="float64"):
     >>> ulp(1.7976931348623157e308) == 2.0**971
     True
     """
-    _check_dtype("ulp", dtype)
-    v = _as_format("ulp", "x", x, dtype)
+    fmt = check_dtype(dtype, "ulp")
+    v = _as_format("ulp", "x", x, fmt)
     if v != v:
         return v
     v = math.fabs(v)
     if v == _INF:
         return v
-    up = _step(v, 1, dtype)
+    up = _step(v, 1, fmt)
     if up == _INF:  # the largest finite value: use the gap below it
-        return v - _step(v, -1, dtype)
+        return v - _step(v, -1, fmt)
     return up - v
 
 
 # --- assert_close --------------------------------------------------------------
 
-def _tree(value, name, where, dtype):
-    # value as nested lists of floats of the format dtype; where names the position.
+def _tree(value, name, where, fmt):
+    # value as nested lists of floats of the format fmt; where names the position.
     label = name + where
     if type(value) is bool:
         raise TypeError("assert_close: %s is %r (bool), not a number" % (label, value))
     if isinstance(value, (int, float)):
-        return _as_format("assert_close", label, value, dtype)
+        return _as_format("assert_close", label, value, fmt)
     if isinstance(value, (list, tuple)):
-        return [_tree(v, name, "%s[%d]" % (where, i), dtype) for i, v in enumerate(value)]
+        return [_tree(v, name, "%s[%d]" % (where, i), fmt) for i, v in enumerate(value)]
     # NumPy arrays and scalars, PyTorch tensors: converted by their own methods,
     # so that neither library has to be imported here.
     for method in ("tolist", "item"):
@@ -330,7 +286,7 @@ def _tree(value, name, where, dtype):
         if convert is not None and callable(convert):
             converted = convert()
             if converted is not value:
-                return _tree(converted, name, where, dtype)
+                return _tree(converted, name, where, fmt)
     raise TypeError("assert_close: %s is %r (%s), not a number, list, tuple or object"
                     " with .tolist()" % (label, value, type(value).__name__))
 
@@ -391,27 +347,13 @@ def _check_tolerance(name, value, integral_ok):
         raise ValueError("assert_close: %s must be a finite number >= 0, not %r" % (name, value))
     if integral_ok:
         return value
-    return _dyadic(_as_format("assert_close", name, value, "float64"))
-
-
-def _dyadic(x):
-    # (m, e) with x == m * 2**e exactly, for a finite float x.
-    bits = f64_bits(x)
-    exponent = (bits >> 52) & 0x7FF
-    m = bits & ((1 << 52) - 1)
-    if exponent:
-        m |= 1 << 52
-    else:
-        exponent = 1  # subnormals share the exponent of the smallest normals
-    if bits >> 63:
-        m = -m
-    return m, exponent - 1075
+    return to_scaled_int(_as_format("assert_close", name, value, FLOAT64))
 
 
 def _within(x, y, bound):
     # |x - y| <= bound_m * 2**bound_e, computed exactly in integers.
-    xm, xe = _dyadic(x)
-    ym, ye = _dyadic(y)
+    xm, xe = to_scaled_int(x)
+    ym, ye = to_scaled_int(y)
     bm, be = bound
     base = min(xe, ye, be)
     d = (xm << (xe - base)) - (ym << (ye - base))
@@ -430,7 +372,7 @@ def _element_passes(x, y, distance, max_ulp, rel, absolute):
     if x in (_INF, -_INF) or y in (_INF, -_INF):
         return False  # rel and abs measure finite differences only
     if rel is not None:
-        ym, ye = _dyadic(y)
+        ym, ye = to_scaled_int(y)
         if _within(x, y, (rel[0] * (-ym if ym < 0 else ym), rel[1] + ye)):
             return True
     if absolute is not None and _within(x, y, absolute):
@@ -524,13 +466,13 @@ def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, dtype="f
         ...
     AssertionError: assert_close: shapes differ: actual (1, 2), expected (2, 1); at the top level actual has 1 element, expected 2
     """
-    _check_dtype("assert_close", dtype)
+    fmt = check_dtype(dtype, "assert_close")
     max_ulp = _check_tolerance("max_ulp", max_ulp, True)
     rel_bound = _check_tolerance("rel", rel, False)
     abs_bound = _check_tolerance("abs", abs, False)
 
-    actual_tree = _tree(actual, "actual", "", dtype)
-    expected_tree = _tree(expected, "expected", "", dtype)
+    actual_tree = _tree(actual, "actual", "", fmt)
+    expected_tree = _tree(expected, "expected", "", fmt)
     found = _structure_difference(actual_tree, expected_tree, "")
     if found is not None:
         raise AssertionError("assert_close: shapes differ: actual %s, expected %s; %s"
@@ -541,7 +483,7 @@ def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, dtype="f
     failed = 0
     worst = None
     for where, x, y in pairs:
-        distance = _distance(x, y, dtype)
+        distance = _distance(x, y, fmt)
         if _element_passes(x, y, distance, max_ulp, rel_bound, abs_bound):
             continue
         failed += 1

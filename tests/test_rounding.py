@@ -6,7 +6,8 @@ from fractions import Fraction
 
 from hypothesis import given, strategies as st
 
-from nnref._base.rounding import exact_sum, fsum, round_scaled, to_scaled_int
+from nnref._base.formats import round_scaled, to_scaled_int
+from nnref._base.rounding import exact_sum, fsum
 
 INF = float("inf")
 finite = st.floats(allow_nan=False, allow_infinity=False)

@@ -16,7 +16,7 @@ come back or be changed.  Ints become floats (correctly rounded, also on
 MicroPython, whose ``float(int)`` truncates past 2**53).
 """
 
-from .rounding import round_scaled
+from .formats import round_scaled
 
 _INF = float("inf")
 _FLOAT_ONLY = {float}

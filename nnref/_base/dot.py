@@ -17,8 +17,9 @@ Both give the same bits: the float nearest to the exact value, ties to even.
 
 import math
 
-from .rounding import (_bit_length, is_negative_zero, round_scaled, special_sum,
-                        to_scaled_int)
+from .formats import (all_finite, bit_length, is_finite, is_negative_zero, round_scaled,
+                      to_scaled_int)
+from .rounding import special_sum
 
 try:
     from operator import mul
@@ -68,10 +69,9 @@ def scale_to_ints(values, most=None):
     """
     magnitudes = list(map(abs, values))
     total = sum(magnitudes)                  # NaN or inf if any value is; inf on overflow
-    if total - total != 0.0:
-        for v in values:
-            if v - v != 0.0:
-                return None                  # NaN or +-inf
+    if not is_finite(total):
+        if not all_finite(values):
+            return None                      # NaN or +-inf
         return _scale_exactly(values, most)  # finite, but the float sum overflowed
     if total == 0.0:
         return [0] * len(values), (0 if most is None or most > 0 else most)
@@ -105,7 +105,7 @@ def _nonfinite_dot(row, column, bias):
     for x, w in zip(row, column):
         if x != x or w != w:
             return float("nan")
-        if x - x != 0.0 or w - w != 0.0:     # an infinite factor
+        if not (is_finite(x) and is_finite(w)):     # an infinite factor
             if x == 0.0 or w == 0.0:
                 return float("nan")          # 0 * inf
             terms.append(x * w)              # +-inf with the right sign
@@ -119,7 +119,7 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     ``row_scaled`` and ``column_scaled`` are ``scale_to_ints`` of ``row`` and
     ``column`` (None where not finite), computed once by the caller.
     """
-    if row_scaled is None or column_scaled is None or bias - bias != 0.0:
+    if row_scaled is None or column_scaled is None or not is_finite(bias):
         return _nonfinite_dot(row, column, bias)
     row_ints, row_exp = row_scaled
     column_ints, column_exp = column_scaled
@@ -183,7 +183,7 @@ class _Packed(object):
     def __init__(self, scaled_columns, row_bits):
         column_ints = [ints for ints, _ in scaled_columns]
         self.exponents = [exponent for _, exponent in scaled_columns]
-        weight_bits = max([_bit_length(sum(map(abs, ints))) for ints in column_ints])
+        weight_bits = max([bit_length(sum(map(abs, ints))) for ints in column_ints])
         slot_bytes = (row_bits + weight_bits + 1 + 7) // 8      # |s[j]| < 2**(S-1)
         width = len(column_ints)
         self.slot_bytes = slot_bytes
@@ -243,7 +243,7 @@ def _scale_columns(columns, biases):
     scaled_columns = []
     for column, bias in zip(columns, biases):
         scaled = scale_to_ints(column + [bias])
-        if scaled is None or _bit_length(sum(map(abs, scaled[0]))) > _WEIGHT_BITS_LIMIT:
+        if scaled is None or bit_length(sum(map(abs, scaled[0]))) > _WEIGHT_BITS_LIMIT:
             return None
         scaled_columns.append(scaled)
     return scaled_columns
@@ -252,7 +252,7 @@ def _scale_columns(columns, biases):
 def _row_bits(scaled):
     # Step 5's bound on a row's integers: the widest one, and 2**-r (the bias's factor).
     ints, exponent = scaled
-    return max(_bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent)
+    return max(bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent)
 
 
 def _scale_batch(inputs):

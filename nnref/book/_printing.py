@@ -30,13 +30,9 @@ the same on every interpreter (MicroPython's own ``repr`` is not shortest).
 
 import math
 
-from .._base.formats import round_f32
+from .._base.formats import FORMATS, check_dtype, is_finite, round_f32
 
 _INF = float("inf")
-
-# dtype -> (significand bits, exponent of the smallest subnormal's last bit,
-#           most significant digits ever needed to round-trip)
-_FORMATS = {"float64": (53, -1074, 17), "float32": (24, -149, 9)}
 
 _PRECISION = 8      # np.set_printoptions default
 _LINE_WIDTH = 75
@@ -53,16 +49,12 @@ def _right(text, width, fill=" "):
     return text + fill * (width - len(text))
 
 
-def _check_dtype(dtype, func):
-    if dtype not in _FORMATS:
-        raise ValueError("%s: dtype must be 'float64' or 'float32', got %r" % (func, dtype))
-
-
 class _Exact(object):
     # A positive finite float as 4*M units of 2**(E-2), with the half-gaps to
     # its neighbours in the same units, for exact comparisons with decimals.
     def __init__(self, x, dtype):
-        bits, lsb_min, _ = _FORMATS[dtype]
+        fmt = FORMATS[dtype]
+        bits, lsb_min = fmt.precision, fmt.min_lsb
         exponent = math.frexp(x)[1] - bits
         if exponent < lsb_min:
             exponent = lsb_min
@@ -142,7 +134,7 @@ def shortest_digits(x, dtype="float64"):
     """
     exact = _Exact(abs(x), dtype)
     k = exact.floor_log10()
-    for p in range(1, _FORMATS[dtype][2] + 1):
+    for p in range(1, FORMATS[dtype].round_trip_digits + 1):
         q = k - p + 1
         base = exact.rounded(q)
         # Nearest first: base, then the neighbour on x's side of it.
@@ -201,7 +193,7 @@ def _less(a, b, dtype):
 
 
 def _use_scientific(values, dtype):
-    magnitudes = [abs(v) for v in values if v - v == 0.0 and v != 0.0]
+    magnitudes = [abs(v) for v in values if v != 0.0 and is_finite(v)]
     if not magnitudes:
         return False
     largest, smallest = max(magnitudes), min(magnitudes)
@@ -222,7 +214,7 @@ def _nonfinite_text(x):
 def _make_formatter(values, dtype):
     # One function for every element, with the widths fixed from all of them
     # (NumPy's FloatingFormat).
-    finite = [v for v in values if v - v == 0.0]
+    finite = [v for v in values if is_finite(v)]
     has_nonfinite = len(finite) != len(values)
     if _use_scientific(values, dtype):
         parts = [_scientific(v, dtype) for v in finite]
@@ -251,7 +243,7 @@ def _make_formatter(values, dtype):
     width = pad_left + pad_right + 1
 
     def element_text(v):
-        if v - v != 0.0:
+        if not is_finite(v):
             return _left(_nonfinite_text(v), width)
         return finite_text(v)
     return element_text
@@ -340,7 +332,7 @@ def format_array(x, dtype="float64"):
     [ 1.0e-05 -1.5e+00      nan]
     """
     func = "format_array"
-    _check_dtype(dtype, func)
+    check_dtype(dtype, func)
     kind, data = _shape(x, func)
     if dtype == "float32":
         if kind == "batch":

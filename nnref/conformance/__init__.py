@@ -63,7 +63,7 @@ import json
 import math
 import os
 
-from .._base.rounding import round_scaled, to_scaled_int
+from .._base.formats import round_scaled, to_scaled_int
 from ..testing import ulp_distance
 
 _INF = float("inf")

@@ -50,19 +50,11 @@ import math
 from . import _decimal_math
 from ..activations import _step1  # step is exact: the float tier's kernel is the oracle's
 from .._base.checks import apply_elementwise, dense_operands, to_floats
-from .._base.exact_rounding import round_float, round_scaled_to
-from .._base.rounding import is_negative_zero, to_scaled_int
+from .._base.formats import (check_dtype, is_finite, is_negative_zero, round_float,
+                             round_scaled, to_scaled_int)
 
 _INF = float("inf")
 _NAN = float("nan")
-_DTYPES = ("float64", "float32")
-
-
-def _check_dtype(func, dtype):
-    if not isinstance(dtype, str) or dtype not in _DTYPES:
-        raise ValueError("%s: dtype must be 'float64' or 'float32', not %r" % (func, dtype))
-    return dtype
-
 
 # --- elementwise -----------------------------------------------------------------
 
@@ -88,7 +80,7 @@ def step(x, dtype="float64"):
     >>> step(3, dtype="float32")
     1.0
     """
-    _check_dtype("exact.step", dtype)
+    check_dtype(dtype, "exact.step")
     return apply_elementwise(_step1, *to_floats(x, "exact.step", "x"))
 
 
@@ -113,7 +105,7 @@ def linear(x, dtype="float64"):
     >>> linear([0.1, 1e300], dtype="float32")
     [0.10000000149011612, inf]
     """
-    fmt = _check_dtype("exact.linear", dtype)
+    fmt = check_dtype(dtype, "exact.linear")
     return apply_elementwise(lambda v: round_float(v, fmt), *to_floats(x, "exact.linear", "x"))
 
 
@@ -137,7 +129,7 @@ def relu(x, dtype="float64"):
     >>> relu([3.3, -0.0], dtype="float32")
     [3.299999952316284, -0.0]
     """
-    fmt = _check_dtype("exact.relu", dtype)
+    fmt = check_dtype(dtype, "exact.relu")
     return apply_elementwise(lambda v: round_float(0.0 if v < 0.0 else v, fmt),
                              *to_floats(x, "exact.relu", "x"))
 
@@ -175,7 +167,7 @@ def sigmoid(x, dtype="float64"):
     >>> sigmoid(-745.0)
     5e-324
     """
-    fmt = _check_dtype("exact.sigmoid", dtype)
+    fmt = check_dtype(dtype, "exact.sigmoid")
     return apply_elementwise(lambda v: _decimal_math.sigmoid(v, fmt),
                              *to_floats(x, "exact.sigmoid", "x"))
 
@@ -211,7 +203,7 @@ def softmax(x, dtype="float64"):
     >>> softmax([[0.0, 0.0], [1e308, -1e308]])
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    fmt = _check_dtype("exact.softmax", dtype)
+    fmt = check_dtype(dtype, "exact.softmax")
     kind, data = to_floats(x, "exact.softmax", "x")
     if kind == "scalar":
         raise TypeError("exact.softmax: x is %r (%s); expected a vector or a batch of rows"
@@ -234,7 +226,7 @@ def _nonfinite_output(row, column, bias):
     for x, w in zip(row, column):
         if x != x or w != w:
             return _NAN
-        if x - x != 0.0 or w - w != 0.0:     # an infinite factor
+        if not (is_finite(x) and is_finite(w)):     # an infinite factor
             if x == 0.0 or w == 0.0:
                 return _NAN
             if (x > 0.0) == (w > 0.0):
@@ -272,7 +264,7 @@ def _dense_output(row, column, bias, fmt):
         low = min(e for _, e in terms)
         total = sum(n << (e - low) for n, e in terms)
         if total:
-            return round_scaled_to(total, low, fmt)
+            return round_scaled(total, low, fmt)
         return 0.0                            # nonzero terms cancel exactly: +0.0
     # Every term is a zero: -0.0 only if all are -0.0 (the sign of a product
     # of zeros is the exclusive or of the factors' signs).
@@ -317,7 +309,7 @@ def dense(inputs, weights, biases, dtype="float64"):
     >>> dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]])
     [[1e+308]]
     """
-    fmt = _check_dtype("exact.dense", dtype)
+    fmt = check_dtype(dtype, "exact.dense")
     rows, matrix, bias = dense_operands(inputs, weights, biases, "exact.dense")
     if not matrix:
         return [[round_float(b, fmt) for b in bias] for _ in rows]

@@ -36,8 +36,7 @@ proof into an error instead of an endless loop.)
 import decimal
 from decimal import Decimal
 
-from .._base.exact_rounding import round_ratio
-from .._base.rounding import to_scaled_int
+from .._base.formats import round_ratio, to_scaled_int
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -111,9 +110,10 @@ _ZERO_TO = -746.0
 def sigmoid(x, fmt):
     """The ``fmt`` value nearest to 1 / (1 + e^-x) for the float ``x``.
 
-    >>> sigmoid(1.0, "float64")
+    >>> from nnref._base.formats import FLOAT64
+    >>> sigmoid(1.0, FLOAT64)
     0.7310585786300049
-    >>> sigmoid(-745.0, "float64")
+    >>> sigmoid(-745.0, FLOAT64)
     5e-324
     """
     if x != x:
@@ -222,9 +222,10 @@ def softmax_row(row, fmt):
     A row holding NaN or +inf, or only -inf, is all NaN; -inf elements give
     +0.0; an empty row gives ``[]``.
 
-    >>> softmax_row([0.0, 0.0, 0.0], "float64")
+    >>> from nnref._base.formats import FLOAT32, FLOAT64
+    >>> softmax_row([0.0, 0.0, 0.0], FLOAT64)
     [0.3333333333333333, 0.3333333333333333, 0.3333333333333333]
-    >>> softmax_row([0.0, float("-inf")], "float32")
+    >>> softmax_row([0.0, float("-inf")], FLOAT32)
     [1.0, 0.0]
     """
     finite = []
