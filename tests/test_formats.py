@@ -32,8 +32,8 @@ NAN = float("nan")
 IEEE = {"float64": (53, -1022, 1023), "float32": (24, -126, 127), "float16": (11, -14, 15),
         "bfloat16": (8, -126, 127)}
 
-# Formats outside the table, built here to exercise the code paths a new row
-# would take (no struct code: bits and rounding computed from the values).
+# The narrow formats built here from their IEEE widths (no struct code: bits
+# and rounding computed from the values), to check the table's rows against.
 FLOAT16 = Format("float16", 5, 10)
 BFLOAT16 = Format("bfloat16", 8, 7)
 
@@ -68,9 +68,14 @@ def reference_round(q, name):
 
 # --- the table against the maths -------------------------------------------------
 
-def test_the_table_lists_float64_and_float32():
-    assert sorted(FORMATS) == ["float32", "float64"]
+def test_the_table_lists_the_four_formats():
+    assert sorted(FORMATS) == ["bfloat16", "float16", "float32", "float64"]
     assert FORMATS["float64"] is FLOAT64 and FORMATS["float32"] is FLOAT32
+    # The table's rows are the formats this file builds from IEEE 754's widths.
+    for name, built in (("float16", FLOAT16), ("bfloat16", BFLOAT16)):
+        row = FORMATS[name]
+        assert (row.exponent_bits, row.fraction_bits, row.struct_codes) == \
+            (built.exponent_bits, built.fraction_bits, None)
 
 
 @pytest.mark.parametrize("fmt, name, total, exponent_bits, code",
@@ -154,16 +159,18 @@ def test_round_trip_digits_of_the_small_formats():
 def test_check_dtype_returns_the_record():
     assert check_dtype("float64", "f") is FLOAT64
     assert check_dtype("float32", "f") is FLOAT32
+    assert check_dtype("float16", "f").precision == 11
+    assert check_dtype("bfloat16", "f").precision == 8
 
 
-@pytest.mark.parametrize("dtype", ["float16", "FLOAT32", "f4", "", " float64", b"float64",
+@pytest.mark.parametrize("dtype", ["float8", "FLOAT16", "bf16", "FLOAT32", "f4", "", " float64", b"float64",
                                    None, 32, 64.0, ["float64"], FLOAT32, True])
 def test_check_dtype_rejects_everything_else_with_one_message(dtype):
     with pytest.raises(ValueError) as caught:
         check_dtype(dtype, "some.func")
-    assert str(caught.value) == ("some.func: dtype must be 'float64' or 'float32', got %r"
-                                 % (dtype,))
-    with pytest.raises(ValueError, match="^f: kind must be 'float64' or 'float32', got "):
+    assert str(caught.value) == ("some.func: dtype must be 'float64', 'float32', 'float16' or "
+                                 "'bfloat16', got %r" % (dtype,))
+    with pytest.raises(ValueError, match="^f: kind must be 'float64', 'float32', 'float16' or 'bfloat16', got "):
         check_dtype(dtype, "f", "kind")
 
 
@@ -177,8 +184,9 @@ def test_check_dtype_rejects_everything_else_with_one_message(dtype):
 ])
 def test_every_dtype_check_words_it_the_same(call, func):
     with pytest.raises(ValueError) as caught:
-        call("float16")
-    assert str(caught.value) == "%s: dtype must be 'float64' or 'float32', got 'float16'" % func
+        call("float8")
+    assert str(caught.value) == ("%s: dtype must be 'float64', 'float32', 'float16' or 'bfloat16', "
+                                 "got 'float8'" % func)
 
 
 # --- finiteness -------------------------------------------------------------------------

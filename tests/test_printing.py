@@ -96,8 +96,8 @@ def test_float32_dtype_rounds_the_values_first():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="dtype must be 'float64' or 'float32'"):
-        format_array([1.0], "float16")
+    with pytest.raises(ValueError, match="dtype must be 'float64', 'float32', 'float16' or 'bfloat16'"):
+        format_array([1.0], "float8")
     with pytest.raises(TypeError, match="format_array: x is 1.0"):
         format_array(1.0)
     with pytest.raises(TypeError, match=r"x\[1\] is True"):

@@ -75,7 +75,7 @@ def misuses_the_stubs_reject() -> None:
         lambda: nnref.softmax(3.0),  # type: ignore[call-overload]
         lambda: nnref.dense([[1.0]], [[1.0]]),  # type: ignore[call-arg]
         lambda: RandomState("0"),  # type: ignore[arg-type]
-        lambda: testing.ulp_distance(1.0, 2.0, dtype="float16"),  # type: ignore[arg-type]
+        lambda: testing.ulp_distance(1.0, 2.0, dtype="float8"),  # type: ignore[arg-type]
         lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
     ):
         try:

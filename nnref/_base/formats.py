@@ -5,11 +5,13 @@ field widths; everything else about it (precision, exponent range, largest
 value, digits needed to round-trip) is derived from those in one place.
 ``FORMATS`` maps the ``dtype`` names to the records:
 
->>> for fmt in (FLOAT64, FLOAT32):
+>>> for fmt in (FLOAT64, FLOAT32, FLOAT16, BFLOAT16):
 ...     print(fmt.name, fmt.total_bits, fmt.exponent_bits, fmt.fraction_bits, fmt.precision,
 ...           fmt.min_exponent, fmt.max_exponent, fmt.min_lsb, fmt.max_top, fmt.round_trip_digits)
 float64 64 11 52 53 -1022 1023 -1074 1024 17
 float32 32 8 23 24 -126 127 -149 128 9
+float16 16 5 10 11 -14 15 -24 16 5
+bfloat16 16 8 7 8 -126 127 -133 128 4
 
 (bits in all, exponent bits, stored fraction bits, precision p, the
 exponents of the smallest and largest normal binades, of the smallest
@@ -129,9 +131,15 @@ class Format(object):
 
 FLOAT64 = Format("float64", 11, 52, ("<d", "<Q"))
 FLOAT32 = Format("float32", 8, 23, ("<f", "<I"))
+# IEEE 754 binary16.
+FLOAT16 = Format("float16", 5, 10)
+# bfloat16: float32's sign and 8 exponent bits with 7 stored fraction bits
+# (precision 8), subnormals kept (down to 2**-133), as ml_dtypes and PyTorch's
+# CPU kernels hold them.
+BFLOAT16 = Format("bfloat16", 8, 7)
 
 # A row per format, in the order error messages name them.
-_ALL = (FLOAT64, FLOAT32)
+_ALL = (FLOAT64, FLOAT32, FLOAT16, BFLOAT16)
 
 #: The formats by dtype name.
 FORMATS = dict((fmt.name, fmt) for fmt in _ALL)
@@ -150,10 +158,10 @@ def check_dtype(dtype, func, name="dtype"):
 
     >>> check_dtype("float32", "ulp")
     <float format float32>
-    >>> check_dtype("float16", "ulp")
+    >>> check_dtype("float8", "ulp")
     Traceback (most recent call last):
         ...
-    ValueError: ulp: dtype must be 'float64' or 'float32', got 'float16'
+    ValueError: ulp: dtype must be 'float64', 'float32', 'float16' or 'bfloat16', got 'float8'
     """
     fmt = FORMATS.get(dtype) if isinstance(dtype, str) else None
     if fmt is None:
