@@ -1,10 +1,10 @@
 """The conformance vectors, the checker and the cross-check machinery.
 
 The vectors are generated once per session (about a second); the committed
-``vectors/`` folder is checked to be exactly what ``python -m nnref vectors``
-writes.  Expected values are checked against independent sources: exact
-fractions for ``dense``, the NumPy/nnfs recordings for the data sets, the
-issue's numbers for the chapter's softmax.
+``nnref/conformance/vectors/`` folder (package data) is checked to be exactly
+what ``python -m nnref vectors`` writes.  Expected values are checked against
+independent sources: exact fractions for ``dense``, the NumPy/nnfs recordings
+for the data sets, the issue's numbers for the chapter's softmax.
 """
 
 import copy
@@ -21,13 +21,14 @@ import pytest
 import nnref
 from nnref import conformance
 from nnref.conformance import _cases as _vectors
+from nnref.conformance import _data
 from nnref.cli import conformance as cli
 from nnref.rng import RandomState
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VECTORS = os.path.join(ROOT, "vectors")
+VECTORS = os.path.join(ROOT, "nnref", "conformance", "vectors")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "conformance.schema.json")
-ALLOWLIST = os.path.join(ROOT, "conformance", "allowlist.json")
+ALLOWLIST = os.path.join(ROOT, "nnref", "conformance", "allowlist.json")
 OPS = [op for op, _ in _vectors.OPERATIONS]
 
 
@@ -137,7 +138,7 @@ def test_generation_is_byte_for_byte_deterministic(generated):
 
 
 def test_committed_vectors_are_up_to_date(generated):
-    # Regenerate with `python -m nnref vectors --out vectors` when this fails.
+    # Regenerate with `python -m nnref vectors --out nnref/conformance/vectors` when this fails.
     names = sorted(os.listdir(VECTORS))
     assert names == sorted([op + ".json" for op in OPS] + [_vectors.SCHEMA_FILE])
     for op in OPS:
@@ -596,6 +597,27 @@ def test_crosscheck_without_the_adapters_file_says_where_it_looked(tmp_path, cap
     missing = str(tmp_path / "nowhere.py")
     assert cli.main(["crosscheck", "numpy", "--adapters", missing]) == 2
     assert "nowhere.py" in capsys.readouterr().err
+
+
+def test_the_vectors_and_the_allowlist_are_package_data():
+    # The defaults are found beside the conformance package, not in a checkout...
+    package = os.path.dirname(os.path.abspath(conformance.__file__))
+    assert _data.VECTORS_DIR == os.path.join(package, "vectors") and os.path.isdir(_data.VECTORS_DIR)
+    assert cli.DEFAULT_ALLOWLIST == _data.ALLOWLIST == os.path.join(package, "allowlist.json")
+    # ... and setup.cfg ships every data file there, in the wheel and the sdist.
+    import configparser
+    import fnmatch
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(ROOT, "setup.cfg"))
+    patterns = [p.strip() for p in re.split(r"[,\n]", cfg["options.package_data"]["nnref.conformance"])]
+    folder = os.path.join(ROOT, "nnref", "conformance")
+    data = [os.path.relpath(os.path.join(d, name), folder).replace(os.sep, "/")
+            for d, _, names in os.walk(folder) for name in names
+            if not name.endswith((".py", ".pyc")) and "__pycache__" not in d]
+    assert sorted(data) == sorted(["allowlist.json", "vectors/" + _vectors.SCHEMA_FILE]
+                                  + ["vectors/%s.json" % op for op in OPS])
+    for name in data:
+        assert any(fnmatch.fnmatch(name, p) for p in patterns if p), name
 
 
 def test_the_adapters_live_outside_the_package():

@@ -7,10 +7,10 @@
   vector file, or folder, with each ``expected`` replaced by ``output``),
   prints the table and exits 1 on any failure.
 * ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
-  and fails on anything the allow-list (``conformance/allowlist.json``) does
-  not cover.  The adapters, which import the library, are the checkout's
-  ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``), outside the
-  package.
+  and fails on anything the allow-list (``nnref/conformance/allowlist.json``,
+  package data) does not cover.  The adapters, which import the library, are
+  the checkout's ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``),
+  outside the package.
 
 The format, the tolerance rules and the recorded outcomes are in
 ``docs/conformance.md``.
@@ -23,10 +23,10 @@ import sys
 
 from .. import conformance
 from .._base.version import __version__
+from ..conformance._data import ALLOWLIST as DEFAULT_ALLOWLIST
 
 # The checkout: two folders above nnref/cli/.
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_ALLOWLIST = os.path.join(_REPO, "conformance", "allowlist.json")
 # The adapters import NumPy, PyTorch, ONNX or JAX, so they live with the other
 # tools that need third-party libraries, outside the package.
 DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")

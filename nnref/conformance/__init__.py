@@ -556,9 +556,10 @@ def run(impl, vectors_dir=None, ops=None):
     ``ValueError``.
 
     ``vectors_dir`` is a folder of vector files; None uses the vectors this
-    nnref generates (identical to the committed ``vectors/``).  ``ops``
-    restricts the run to some operations.  Nothing is raised for failures:
-    call ``report.raise_for_failures()`` for that.
+    nnref generates (identical to the committed ones, the package data in
+    ``nnref/conformance/vectors/``).  ``ops`` restricts the run to some
+    operations.  Nothing is raised for failures: call
+    ``report.raise_for_failures()`` for that.
     """
     known = _operations()
     for name in impl:
