@@ -33,7 +33,7 @@ DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
 def _parse_ops(text):
-    from ..conformance._cases import ARGUMENTS
+    from ..conformance._format import ARGUMENTS
     if text is None:
         return None
     ops = [op.strip() for op in text.split(",") if op.strip()]
@@ -46,16 +46,16 @@ def _parse_ops(text):
 
 def write_vectors(out, ops=None):
     """Write the vector files (and the schema) into ``out``; return the paths written."""
-    from ..conformance import _cases as _vectors
+    from ..conformance import _cases, _format
     if not os.path.isdir(out):
         os.makedirs(out)
     written = []
-    for op, _ in _vectors.OPERATIONS:
+    for op, _ in _format.OPERATIONS:
         if ops is not None and op not in ops:
             continue
         written.append(_write(os.path.join(out, op + ".json"),
-                              _vectors.dumps(_vectors.encode(_vectors.build(op)))))
-    written.append(_write(os.path.join(out, _vectors.SCHEMA_FILE), _vectors.dumps(_vectors.SCHEMA)))
+                              _format.dumps(_format.encode(_cases.build(op)))))
+    written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
     return written
 
 
@@ -152,7 +152,7 @@ def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
 
 
 def _all_ops():
-    from ..conformance._cases import OPERATIONS
+    from ..conformance._format import OPERATIONS
     return [op for op, _ in OPERATIONS]
 
 

@@ -59,16 +59,15 @@ Decoding needs no ``float.fromhex``: hex strings are parsed by hand, so the
 checker itself also runs where that is missing.
 """
 
-import json
 import math
 import os
 
-from .._base.rounding import round_scaled, to_scaled_int
+from .._base.rounding import to_scaled_int
 from ..testing import ulp_distance
+from ._format import (OPERATIONS, VectorFormatError, _decode_output, as_results, decode_float,
+                      decode_test, decode_tree, load, parse_hex, tests_of as _tests_of)
 
 _INF = float("inf")
-_NAN = float("nan")
-_HEX_DIGITS = "0123456789abcdef"
 
 
 __all__ = ["run", "check_files", "check_documents", "check_case", "as_results", "load",
@@ -76,114 +75,12 @@ __all__ = ["run", "check_files", "check_documents", "check_case", "as_results", 
            "Failure", "ConformanceError", "VectorFormatError"]
 
 
+# Defined with the file format; named as nnref.conformance's in tracebacks.
+VectorFormatError.__module__ = __name__
+
+
 class ConformanceError(AssertionError):
     """Raised by ``Report.raise_for_failures`` when a case failed."""
-
-
-class VectorFormatError(ValueError):
-    """A vector or results file that does not follow the format."""
-
-
-# --- decoding ------------------------------------------------------------------
-
-def parse_hex(text):
-    """The float written as ``float.hex()`` text (also ``nan``, ``inf``, ``-inf``).
-
-    Parsed by hand, exactly (digits beyond 53 bits round to nearest even, as
-    ``float.fromhex`` does).
-
-    >>> parse_hex("0x1.8000000000000p+0"), parse_hex("-0x0.0p+0"), parse_hex("-inf")
-    (1.5, -0.0, -inf)
-    >>> parse_hex("0x0.0000000000001p-1022")
-    5e-324
-    """
-    if not isinstance(text, str):
-        raise VectorFormatError("hex value %r is not a string" % (text,))
-    s = text.strip().lower()
-    sign = 1
-    if s[:1] in ("-", "+"):
-        sign = -1 if s[0] == "-" else 1
-        s = s[1:]
-    if s in ("nan", "inf", "infinity"):
-        value = _NAN if s == "nan" else _INF
-        return -value if sign < 0 and s != "nan" else value
-    if not s.startswith("0x"):
-        raise VectorFormatError("hex value %r does not start with 0x" % (text,))
-    s = s[2:]
-    exponent = 0
-    if "p" in s:
-        s, power = s.split("p", 1)
-        try:
-            exponent = int(power)
-        except ValueError:
-            raise VectorFormatError("hex value %r has a bad exponent" % (text,))
-    whole, _, fraction = s.partition(".")
-    digits = whole + fraction
-    if not digits or any(c not in _HEX_DIGITS for c in digits):
-        raise VectorFormatError("hex value %r has bad digits" % (text,))
-    n = int(digits, 16)
-    value = round_scaled(n, exponent - 4 * len(fraction))
-    if n == 0:
-        value = 0.0
-    return -value if sign < 0 else value
-
-
-def decode_float(obj, where="value"):
-    """The float in ``{"dec": repr, "hex": float.hex()}``; either key may be missing.
-
-    If both are present they must name the same float (bit for bit, or both
-    NaN), else ``VectorFormatError``.  A plain JSON number is accepted too.
-
-    >>> decode_float({"dec": "0.1", "hex": "0x1.999999999999ap-4"})
-    0.1
-    >>> decode_float({"dec": "nan", "hex": "nan"})
-    nan
-    """
-    if isinstance(obj, (int, float)) and type(obj) is not bool:
-        return float(obj)
-    if not isinstance(obj, dict) or not ("hex" in obj or "dec" in obj):
-        raise VectorFormatError("%s: %r is not a float object {\"dec\": ..., \"hex\": ...}"
-                                % (where, obj))
-    from_hex = parse_hex(obj["hex"]) if "hex" in obj else None
-    from_dec = None
-    if "dec" in obj:
-        try:
-            from_dec = float(obj["dec"])
-        except (TypeError, ValueError):
-            raise VectorFormatError("%s: dec %r is not a number" % (where, obj["dec"]))
-    if from_hex is None:
-        return from_dec
-    if from_dec is not None and not _same_bits(from_hex, from_dec):
-        raise VectorFormatError("%s: dec %r and hex %r differ" % (where, obj["dec"], obj["hex"]))
-    return from_hex
-
-
-def _same_bits(a, b):
-    if a != a or b != b:
-        return a != a and b != b
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-
-
-def decode_tree(value, where="value"):
-    """Nested lists of float objects -> nested lists of floats (see ``decode_float``).
-
-    >>> decode_tree([[{"hex": "0x1.0p+0"}, {"dec": "-inf"}]])
-    [[1.0, -inf]]
-    """
-    if isinstance(value, list):
-        return [decode_tree(v, "%s[%d]" % (where, i)) for i, v in enumerate(value)]
-    return decode_float(value, where)
-
-
-def load(path):
-    """Read a vector or results file (JSON) and return the document, floats still
-    in their ``{"dec", "hex"}`` notation; ``VectorFormatError`` if it has no
-    ``testGroups``."""
-    with open(path) as handle:
-        document = json.load(handle)
-    if not isinstance(document, dict) or "testGroups" not in document:
-        raise VectorFormatError("%s is not a conformance vector file (no testGroups)" % path)
-    return document
 
 
 # --- comparing -----------------------------------------------------------------
@@ -318,52 +215,6 @@ def check_case(test, outcome):
     return False, worst, reason, False
 
 
-# --- decoding whole tests --------------------------------------------------------
-
-def _decode_output(op, value, where):
-    if value is None:
-        return None
-    if isinstance(value, dict) and "X" in value:
-        y = value["y"]
-        if y and isinstance(y[0], (list, dict)):
-            y = decode_tree(y, where + ".y")
-        return {"X": decode_tree(value["X"], where + ".X"), "y": y}
-    return decode_tree(value, where)
-
-
-def decode_test(op, test):
-    """A copy of ``test`` (from a vector file of ``op``) with its inputs,
-    expected value, alternatives and tolerance bounds decoded to floats.
-
-    >>> t = decode_test("relu", {"tcId": 4, "inputs": {"x": {"dec": "-0.0", "hex": "-0x0.0p+0"}},
-    ...                          "expected": {"dec": "-0.0", "hex": "-0x0.0p+0"}, "result": "valid",
-    ...                          "tolerance": {"rule": "exact", "ulp": 0, "signedZero": True}})
-    >>> t["inputs"], t["expected"]
-    ({'x': -0.0}, -0.0)
-    """
-    where = "%s tcId %s" % (op, test.get("tcId"))
-    out = dict(test)
-    out["inputs"] = dict((name, v if isinstance(v, int) and type(v) is not bool
-                          else decode_tree(v, "%s inputs.%s" % (where, name)))
-                         for name, v in test["inputs"].items())
-    out["expected"] = _decode_output(op, test.get("expected"), where + " expected")
-    if "alternatives" in test:
-        out["alternatives"] = [_decode_output(op, a, where + " alternative") for a in test["alternatives"]]
-    tol = dict(test["tolerance"])
-    for key in ("rel", "abs"):
-        if key in tol:
-            tol[key] = decode_tree(tol[key], "%s tolerance.%s" % (where, key))
-    out["tolerance"] = tol
-    return out
-
-
-def _tests_of(document):
-    """Every test of a vector document, in order, with its group's category."""
-    for group in document["testGroups"]:
-        for test in group["tests"]:
-            yield group, test
-
-
 # --- reports ---------------------------------------------------------------------
 
 class Failure(object):
@@ -488,7 +339,6 @@ def _format_table(report):
 # --- running ---------------------------------------------------------------------
 
 def _operations():
-    from ._cases import OPERATIONS
     return [name for name, _ in OPERATIONS]
 
 
@@ -498,8 +348,8 @@ def _vector_document(op, vectors_dir=None):
     if vectors_dir is not None:
         return load(os.path.join(vectors_dir, op + ".json"))
     if op not in _GENERATED:            # generating takes a moment: once per process
-        from . import _cases
-        _GENERATED[op] = _cases.encode(_cases.build(op))
+        from . import _cases, _format
+        _GENERATED[op] = _format.encode(_cases.build(op))
     return _GENERATED[op]
 
 
@@ -636,44 +486,3 @@ def check_files(vectors_path, results_path):
     else:
         pairs.append((vectors_path, results_path))
     return Report([check_documents(load(v), load(r), r) for v, r in pairs])
-
-
-def as_results(document, outputs=None):
-    """A RESULTS document: ``document`` with each ``expected`` replaced by ``output``.
-
-    ``outputs`` maps tcId to an output in the file notation (a float tree, or
-    ``{"error": "..."}``); without it the vectors' own expected values are
-    used, and invalid cases get ``{"error": <exception>}``.  Handy for ports
-    that want a template to fill in.
-
-    >>> vectors = _vector_document("relu")
-    >>> results = as_results(vectors)
-    >>> test = results["testGroups"][0]["tests"][0]
-    >>> sorted(test)
-    ['comment', 'flags', 'inputs', 'output', 'result', 'tcId', 'tolerance']
-    """
-    out = dict(document)
-    out["testGroups"] = []
-    for group in document["testGroups"]:
-        g = dict(group)
-        g["tests"] = []
-        for test in group["tests"]:
-            t = dict((k, v) for k, v in test.items() if k not in ("expected", "alternatives"))
-            if outputs is not None:
-                t["output"] = _copy_tree(outputs[test["tcId"]])
-            elif test["result"] == "invalid":
-                t["output"] = {"error": test.get("exception", "error")}
-            else:
-                t["output"] = _copy_tree(test["expected"])
-            g["tests"].append(t)
-        out["testGroups"].append(g)
-    return out
-
-
-def _copy_tree(value):
-    # New lists and dicts all the way down, so editing the results never edits the vectors.
-    if isinstance(value, list):
-        return [_copy_tree(v) for v in value]
-    if isinstance(value, dict):
-        return dict((k, _copy_tree(v)) for k, v in value.items())
-    return value
