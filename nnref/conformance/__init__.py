@@ -67,7 +67,8 @@ checker itself also runs where that is missing.
 #   _report      OpResult, Report and the table
 #   _run         walking documents: calling an implementation, or reading RESULTS
 #   _data        where the package data is: vectors/ and allowlist.json
-# Checking (_format, _check, _report, _run) runs on MicroPython; generating does not.
+# Checking (_format, _check, _report, _run) needs nothing MicroPython lacks; generating
+# (_cases, _tolerances) needs fractions and nnref.exact.
 
 from ._check import check_case
 from ._format import VectorFormatError, as_results, decode_float, decode_test, decode_tree, load, parse_hex

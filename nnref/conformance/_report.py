@@ -109,6 +109,12 @@ class Report(object):
         return _format_table(self)
 
 
+def _pad(text, width, left=False):
+    # By hand: MicroPython's str has no ljust or rjust.
+    space = " " * (width - len(text))
+    return text + space if left else space + text
+
+
 def _ids(failures):
     return " ".join(str(f.tc_id) for f in failures)
 
@@ -133,7 +139,8 @@ def _format_table(report):
     if report.title:
         lines.append(report.title)
     for row in [header] + rows:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:])]
+        cells = [_pad(row[0], widths[0], left=True)]
+        cells += [_pad(c, w) for c, w in zip(row[1:-1], widths[1:])]
         lines.append("  ".join(cells + [row[-1]]).rstrip())
     for f in report.failures:
         status = "allowed (%s)" % f.allowed if f.allowed is not None else "FAIL"
