@@ -403,7 +403,8 @@ def _is_leaf(value):
 
 # --- the JSON Schema -----------------------------------------------------------------
 # A draft-07 schema, using only: type, properties, required,
-# additionalProperties, items, enum, pattern, minimum, anyOf and $ref.
+# additionalProperties, items, enum, pattern, minimum, anyOf and $ref.  It is
+# written as SCHEMA_FILE beside the vectors, and a copy is in docs/.
 
 def _ref(name):
     return {"$ref": "#/definitions/" + name}

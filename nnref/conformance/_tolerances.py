@@ -12,8 +12,9 @@ code below.  Notation: ``u = 2**-53``, float64's unit roundoff, so a correctly
 rounded operation in the normal range returns ``(a op b)(1 + d)`` with
 ``|d| <= u``; one ULP of ``y`` lies between ``u|y|`` and ``2u|y|``, so a
 relative error below ``k u`` is less than ``k`` ULP.  The expected values are
-correctly rounded (``nnref.exact``): a computed value whose exact-arithmetic
-error is below ``k`` ULP is at most ``k`` whole ULP from them.
+correctly rounded (``nnref.exact``), half an ULP from the exact result at
+most, so a computed float less than ``k`` ULP from the exact result is at
+most ``k`` whole ULP from the expected one.
 
 Bounds are computed exactly (``Fraction``) and rounded up to a float, so the
 bound written in a file is never below the one derived.
