@@ -1,10 +1,10 @@
 """The conformance vectors, the checker and the cross-check machinery.
 
 The vectors are generated once per session (about a second); the committed
-``vectors/`` folder is checked to be exactly what ``python -m nnref vectors``
-writes.  Expected values are checked against independent sources: exact
-fractions for ``dense``, the NumPy/nnfs recordings for the data sets, the
-issue's numbers for the chapter's softmax.
+``nnref/conformance/vectors/`` folder (package data) is checked to be exactly
+what ``python -m nnref vectors`` writes.  Expected values are checked against
+independent sources: exact fractions for ``dense``, the NumPy/nnfs recordings
+for the data sets, the issue's numbers for the chapter's softmax.
 """
 
 import copy
@@ -20,15 +20,15 @@ import pytest
 
 import nnref
 from nnref import conformance
-from nnref.conformance import _cases as _vectors
+from nnref.conformance import _cases, _data, _format
 from nnref.cli import conformance as cli
 from nnref.rng import RandomState
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VECTORS = os.path.join(ROOT, "vectors")
+VECTORS = os.path.join(ROOT, "nnref", "conformance", "vectors")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "conformance.schema.json")
-ALLOWLIST = os.path.join(ROOT, "conformance", "allowlist.json")
-OPS = [op for op, _ in _vectors.OPERATIONS]
+ALLOWLIST = os.path.join(ROOT, "nnref", "conformance", "allowlist.json")
+OPS = [op for op, _ in _format.OPERATIONS]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def generated():
     """op -> (document, text) as generated now."""
     out = {}
     for op in OPS:
-        document = _vectors.encode(_vectors.build(op))
-        out[op] = (json.loads(_vectors.dumps(document)), _vectors.dumps(document))
+        document = _format.encode(_cases.build(op))
+        out[op] = (json.loads(_format.dumps(document)), _format.dumps(document))
     return out
 
 
@@ -104,7 +104,7 @@ def _short(value):
 
 
 def test_validator_can_fail():
-    schema = _vectors.SCHEMA
+    schema = _format.SCHEMA
     good = {"dec": "0.5", "hex": "0x1.0000000000000p-1"}
     assert validate(good, schema["definitions"]["float"], schema) == []
     assert validate({"dec": "0.5"}, schema["definitions"]["float"], schema)
@@ -118,33 +118,33 @@ def test_validator_can_fail():
 @pytest.mark.parametrize("op", OPS)
 def test_every_generated_file_matches_the_schema(generated, op):
     document, _ = generated[op]
-    assert validate(document, _vectors.SCHEMA, _vectors.SCHEMA) == []
+    assert validate(document, _format.SCHEMA, _format.SCHEMA) == []
 
 
 def test_the_schema_is_a_draft07_document_with_the_files_id(generated):
-    assert _vectors.SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert _format.SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
     for op in OPS:
-        assert generated[op][0]["schema"] == _vectors.SCHEMA["$id"]
+        assert generated[op][0]["schema"] == _format.SCHEMA["$id"]
 
 
 # --- determinism and the committed files ---------------------------------------------
 
 def test_generation_is_byte_for_byte_deterministic(generated):
     for op in OPS:
-        again = _vectors.dumps(_vectors.encode(_vectors.build(op)))
+        again = _format.dumps(_format.encode(_cases.build(op)))
         assert again == generated[op][1], op
         assert again.endswith("\n") and "\r" not in again
 
 
 def test_committed_vectors_are_up_to_date(generated):
-    # Regenerate with `python -m nnref vectors --out vectors` when this fails.
+    # Regenerate with `python -m nnref vectors --out nnref/conformance/vectors` when this fails.
     names = sorted(os.listdir(VECTORS))
-    assert names == sorted([op + ".json" for op in OPS] + [_vectors.SCHEMA_FILE])
+    assert names == sorted([op + ".json" for op in OPS] + [_format.SCHEMA_FILE])
     for op in OPS:
         with open(os.path.join(VECTORS, op + ".json"), "rb") as handle:
             assert handle.read().decode("utf-8") == generated[op][1], op
-    schema_text = _vectors.dumps(_vectors.SCHEMA)
-    for path in (os.path.join(VECTORS, _vectors.SCHEMA_FILE), SCHEMA_DOC):
+    schema_text = _format.dumps(_format.SCHEMA)
+    for path in (os.path.join(VECTORS, _format.SCHEMA_FILE), SCHEMA_DOC):
         with open(path, "rb") as handle:
             assert handle.read().decode("utf-8") == schema_text, path
 
@@ -193,10 +193,10 @@ def test_dec_and_hex_name_the_same_float_everywhere(generated):
 
 
 def test_special_values_are_spelled_out():
-    assert _vectors.encode_float(float("nan")) == {"dec": "nan", "hex": "nan"}
-    assert _vectors.encode_float(float("-inf")) == {"dec": "-inf", "hex": "-inf"}
-    assert _vectors.encode_float(-0.0) == {"dec": "-0.0", "hex": "-0x0.0p+0"}
-    assert _vectors.encode_float(5e-324) == {"dec": "5e-324", "hex": "0x0.0000000000001p-1022"}
+    assert _format.encode_float(float("nan")) == {"dec": "nan", "hex": "nan"}
+    assert _format.encode_float(float("-inf")) == {"dec": "-inf", "hex": "-inf"}
+    assert _format.encode_float(-0.0) == {"dec": "-0.0", "hex": "-0x0.0p+0"}
+    assert _format.encode_float(5e-324) == {"dec": "5e-324", "hex": "0x0.0000000000001p-1022"}
 
 
 @pytest.mark.parametrize("text", ["0x1.8p+0", "-0x1.fffffffffffffp+1023", "0x0.0000000000001p-1022",
@@ -226,15 +226,15 @@ def test_every_flag_in_notes_is_used_and_every_used_flag_is_explained(generated)
         used = set(flag for t in _tests(document) for flag in t["flags"])
         assert used == set(document["notes"]), op
         for flag in used:
-            assert document["notes"][flag] == _vectors.FLAGS[flag]
+            assert document["notes"][flag] == _cases.FLAGS[flag]
     every = set(flag for op in OPS for flag in generated[op][0]["notes"])
-    assert every == set(_vectors.FLAGS)
+    assert every == set(_cases.FLAGS)
 
 
 def test_every_flag_is_documented():
     with open(os.path.join(ROOT, "docs", "conformance.md")) as handle:
         text = handle.read()
-    for flag in _vectors.FLAGS:
+    for flag in _cases.FLAGS:
         assert "| `%s` |" % flag in text, flag
 
 
@@ -252,7 +252,7 @@ def test_test_ids_results_and_counts(generated):
         assert [t["tcId"] for t in tests] == list(range(1, len(tests) + 1))
         assert document["numberOfTests"] == len(tests)
         assert document["operation"] == op and document["nnrefVersion"] == nnref.__version__
-        assert document["arguments"] == list(_vectors.ARGUMENTS[op])
+        assert document["arguments"] == list(_format.ARGUMENTS[op])
         for t in tests:
             assert t["comment"]
             assert set(t["inputs"]) == set(document["arguments"])
@@ -309,7 +309,7 @@ def test_dense_expected_values_are_the_rounded_exact_sums(generated):
 
 
 def test_chapter_softmax_matches_the_book():
-    t = _decoded({"softmax": (_vectors.encode(_vectors.build("softmax")), None)}, "softmax")[0]
+    t = _decoded({"softmax": (_format.encode(_cases.build("softmax")), None)}, "softmax")[0]
     for got, book in zip(t["expected"], [0.89528266, 0.02470831, 0.08000903]):
         assert abs(got - book) < 5e-9
 
@@ -596,6 +596,27 @@ def test_crosscheck_without_the_adapters_file_says_where_it_looked(tmp_path, cap
     missing = str(tmp_path / "nowhere.py")
     assert cli.main(["crosscheck", "numpy", "--adapters", missing]) == 2
     assert "nowhere.py" in capsys.readouterr().err
+
+
+def test_the_vectors_and_the_allowlist_are_package_data():
+    # The defaults are found beside the conformance package, not in a checkout...
+    package = os.path.dirname(os.path.abspath(conformance.__file__))
+    assert _data.VECTORS_DIR == os.path.join(package, "vectors") and os.path.isdir(_data.VECTORS_DIR)
+    assert cli.DEFAULT_ALLOWLIST == _data.ALLOWLIST == os.path.join(package, "allowlist.json")
+    # ... and setup.cfg ships every data file there, in the wheel and the sdist.
+    import configparser
+    import fnmatch
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(ROOT, "setup.cfg"))
+    patterns = [p.strip() for p in re.split(r"[,\n]", cfg["options.package_data"]["nnref.conformance"])]
+    folder = os.path.join(ROOT, "nnref", "conformance")
+    data = [os.path.relpath(os.path.join(d, name), folder).replace(os.sep, "/")
+            for d, _, names in os.walk(folder) for name in names
+            if not name.endswith((".py", ".pyc")) and "__pycache__" not in d]
+    assert sorted(data) == sorted(["allowlist.json", "vectors/" + _format.SCHEMA_FILE]
+                                  + ["vectors/%s.json" % op for op in OPS])
+    for name in data:
+        assert any(fnmatch.fnmatch(name, p) for p in patterns if p), name
 
 
 def test_the_adapters_live_outside_the_package():

@@ -7,10 +7,10 @@
   vector file, or folder, with each ``expected`` replaced by ``output``),
   prints the table and exits 1 on any failure.
 * ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
-  and fails on anything the allow-list (``conformance/allowlist.json``) does
-  not cover.  The adapters, which import the library, are the checkout's
-  ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``), outside the
-  package.
+  and fails on anything the allow-list (``nnref/conformance/allowlist.json``,
+  package data) does not cover.  The adapters, which import the library, are
+  the checkout's ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``),
+  outside the package.
 
 The format, the tolerance rules and the recorded outcomes are in
 ``docs/conformance.md``.
@@ -21,18 +21,18 @@ import os
 
 from .. import conformance
 from .._base.version import __version__
+from ..conformance._data import ALLOWLIST as DEFAULT_ALLOWLIST
 from ._usage import error, io_error, parser as _usage_parser
 
 # The checkout: two folders above nnref/cli/.
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_ALLOWLIST = os.path.join(_REPO, "conformance", "allowlist.json")
 # The adapters import NumPy, PyTorch, ONNX or JAX, so they live with the other
 # tools that need third-party libraries, outside the package.
 DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
 def _parse_ops(text):
-    from ..conformance._cases import ARGUMENTS
+    from ..conformance._format import ARGUMENTS
     if text is None:
         return None
     ops = [op.strip() for op in text.split(",") if op.strip()]
@@ -45,16 +45,16 @@ def _parse_ops(text):
 
 def write_vectors(out, ops=None):
     """Write the vector files (and the schema) into ``out``; return the paths written."""
-    from ..conformance import _cases as _vectors
+    from ..conformance import _cases, _format
     if not os.path.isdir(out):
         os.makedirs(out)
     written = []
-    for op, _ in _vectors.OPERATIONS:
+    for op, _ in _format.OPERATIONS:
         if ops is not None and op not in ops:
             continue
         written.append(_write(os.path.join(out, op + ".json"),
-                              _vectors.dumps(_vectors.encode(_vectors.build(op)))))
-    written.append(_write(os.path.join(out, _vectors.SCHEMA_FILE), _vectors.dumps(_vectors.SCHEMA)))
+                              _format.dumps(_format.encode(_cases.build(op)))))
+    written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
     return written
 
 
@@ -153,7 +153,7 @@ def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
 
 
 def _all_ops():
-    from ..conformance._cases import OPERATIONS
+    from ..conformance._format import OPERATIONS
     return [op for op, _ in OPERATIONS]
 
 

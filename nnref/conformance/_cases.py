@@ -1,10 +1,8 @@
-"""Build the conformance vectors: the cases, their expected values and tolerances.
+"""The conformance cases: what each operation's vectors hold, and their expected values.
 
-``build(op)`` returns one vector file as a plain dict (floats still floats);
-``encode`` turns it into the JSON document, with every float written as
-``{"dec": repr, "hex": float.hex()}``; ``dumps`` serialises that document the
-same way, byte for byte, every time.  The format is described in
-``docs/conformance.md`` and checked by ``docs/conformance.schema.json``.
+``build(op)`` returns one vector file as a plain dict, floats still floats
+(``_format.encode`` writes them as ``{"dec", "hex"}`` objects, ``_format.dumps``
+as text).  Each test gets its tolerance from ``_tolerances``.
 
 Where the expected values come from:
 
@@ -15,31 +13,20 @@ Where the expected values come from:
 
 This module runs on CPython and PyPy only (it needs ``fractions`` and
 ``nnref.exact``); checking results does not (see ``nnref.conformance``).
+
+>>> document = build("relu")
+>>> document["numberOfTests"], sorted(document["notes"])[:3]
+(33, ['chapter-example', 'empty', 'inf-input'])
 """
 
 import math
 from fractions import Fraction
 
-from .._base.version import __version__
-from .._base.formats import float_hex
 from ..rng import RandomState
-
-SCHEMA_ID = "nnref-conformance/1"
-SCHEMA_FILE = "conformance.schema.json"
-
-#: The operations, in file order, with the argument names their callables take.
-OPERATIONS = (
-    ("step", ("x",)),
-    ("linear", ("x",)),
-    ("relu", ("x",)),
-    ("sigmoid", ("x",)),
-    ("softmax", ("x",)),
-    ("dense", ("inputs", "weights", "biases")),
-    ("spiral_data", ("samples", "classes", "seed")),
-    ("vertical_data", ("samples", "classes", "seed")),
-    ("sine_data", ("samples",)),
-)
-ARGUMENTS = dict(OPERATIONS)
+from . import _format
+from ._format import ARGUMENTS, OPERATIONS
+from ._tolerances import (dense_tolerance, exact_tolerance, exp_tolerance, libm_tolerance,
+                          softmax_tolerance, tolerance)
 
 #: Every flag a case may carry, and what it means.  A file's ``notes`` hold
 #: the flags that file uses.
@@ -83,8 +70,6 @@ FLAGS = {
 
 _INF = float("inf")
 _NAN = float("nan")
-_U = Fraction(1, 2 ** 52)          # the tolerance unit: machine epsilon
-_TINY = Fraction(1, 2 ** 1074)     # the smallest subnormal
 
 # Values every elementwise operation is tried on, each with its flags.
 _MAX = 1.7976931348623157e308
@@ -112,114 +97,13 @@ _CHAPTER_INPUTS = [0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]
 _CHAPTER_OUTPUTS = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
 
 
-# --- tolerances ----------------------------------------------------------------
-
-def _round_up(value):
-    # The smallest float >= the exact non-negative rational ``value``.
-    result = float(value)
-    if Fraction(result) < value:
-        result = math.nextafter(result, _INF) if hasattr(math, "nextafter") else _next_up(result)
-    return result
-
-
-def _next_up(x):
-    if x == 0.0:
-        return 5e-324
-    m, e = math.frexp(x)
-    return x + math.ldexp(1.0, max(e - 53, -1074))
-
-
-def tolerance(rule, ulp=0, rel=None, abs_=None, signed_zero=False):
-    """A tolerance object: pass if ULP distance <= ulp, or within rel or abs."""
-    tol = {"rule": rule, "ulp": ulp, "signedZero": signed_zero}
-    if rel is not None:
-        tol["rel"] = rel
-    if abs_ is not None:
-        tol["abs"] = abs_
-    return tol
-
-
-def _exact_tol(signed_zero=False):
-    return tolerance("exact", 0, signed_zero=signed_zero)
-
-
-def _exp_tol():
-    # exp within 1 ULP (2u relative), then one addition and one division.
-    return tolerance("exp", 4)
-
-
-def _softmax_rel_row(row):
-    # (|x_i - max| + n) * 2**-52 for each element; 0 where the row is not finite.
-    if not row:
-        return []
-    if any(v != v or v == _INF for v in row) or all(v == -_INF for v in row):
-        return [0.0] * len(row)
-    top = max(row)
-    n = len(row)
-    out = []
-    for v in row:
-        if v == -_INF:
-            out.append(0.0)
-        else:
-            out.append(_round_up((abs(Fraction(v) - Fraction(top)) + n) * _U))
-    return out
-
-
-def _softmax_tol(x):
-    if x and isinstance(x[0], list):
-        rel = [_softmax_rel_row(row) for row in x]
-    else:
-        rel = _softmax_rel_row(x)
-    return tolerance("softmax", 2, rel=rel)
-
-
 def _has_subnormal(value):
+    # Any subnormal float in an input or expected value (tuples and dicts too).
     if isinstance(value, dict):
         return any(_has_subnormal(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return any(_has_subnormal(v) for v in value)
     return type(value) is float and 0.0 < abs(value) < _MIN_NORMAL
-
-
-def _finite(v):
-    return v == v and v not in (_INF, -_INF)
-
-
-def _dense_abs(inputs, weights, biases):
-    # Any order of float64 multiply-adds (with or without FMA, pairwise or
-    # not) is within gamma_(k+1) * sum|terms| of the exact result, plus one
-    # underflow unit per rounding.  Non-finite terms get 0: those results are
-    # exact special values.
-    k = len(weights)
-    bias = biases[0] if biases and isinstance(biases[0], list) else biases
-    out = []
-    for row in inputs:
-        line = []
-        for j in range(len(bias)):
-            terms = [(row[i], weights[i][j]) for i in range(k)]
-            if not all(_finite(a) and _finite(b) for a, b in terms) or not _finite(bias[j]):
-                line.append(0.0)
-                continue
-            size = sum(abs(Fraction(a) * Fraction(b)) for a, b in terms) + abs(Fraction(bias[j]))
-            line.append(_round_up((k + 1) * (_U * size + _TINY)))
-        out.append(line)
-    return out
-
-
-def _dense_is_exact(inputs, weights, biases):
-    # Small integers: every partial sum, in any order, is an exact float.
-    bias = biases[0] if biases and isinstance(biases[0], list) else biases
-    values = [v for row in inputs for v in row] + [v for row in weights for v in row] + list(bias)
-    if not all(_finite(v) and v == int(v) for v in values):
-        return False
-    biggest = max([abs(int(v)) for v in values] + [0])
-    return biggest ** 2 * (len(weights) + 1) < 2 ** 53
-
-
-def _dense_tol(inputs, weights, biases, signed_zero=False):
-    if _dense_is_exact(inputs, weights, biases):
-        return _exact_tol(signed_zero)
-    return tolerance("dense", 0, abs_=_dense_abs(inputs, weights, biases), signed_zero=signed_zero)
 
 
 # --- expected values -------------------------------------------------------------
@@ -266,7 +150,7 @@ class _Builder(object):
         if result == "invalid":
             test["expected"] = None
             test["exception"] = exception
-            test["tolerance"] = _exact_tol()
+            test["tolerance"] = exact_tolerance()
         else:
             test["expected"] = _expected(self.op, inputs) if expected is None else expected
             test["tolerance"] = tol
@@ -281,27 +165,7 @@ class _Builder(object):
 
     def document(self):
         used = sorted(set(flag for g in self.groups for t in g["tests"] for flag in t["flags"]))
-        return {
-            "schema": SCHEMA_ID,
-            "nnrefVersion": __version__,
-            "operation": self.op,
-            "arguments": list(ARGUMENTS[self.op]),
-            "generator": "python -m nnref vectors",
-            "header": _HEADER,
-            "notes": dict((flag, FLAGS[flag]) for flag in used),
-            "numberOfTests": self.count,
-            "testGroups": self.groups,
-        }
-
-
-_HEADER = [
-    "Conformance vectors for nnref, the pure-Python reference of chapter 4 of",
-    "Neural Networks from Scratch in Python.  Floats are strings: dec is the",
-    "shortest repr, hex is float.hex(); nan, inf and -inf are spelled out.",
-    "A test passes if each output element is within its tolerance: ULP distance",
-    "<= ulp, or |out - expected| <= rel * |expected|, or <= abs.  See",
-    "docs/conformance.md for the result kinds and the tolerance rules.",
-]
+        return _format.document(self.op, dict((flag, FLAGS[flag]) for flag in used), self.groups)
 
 
 def _elementwise_cases(b, op, tol_for):
@@ -358,12 +222,12 @@ def _elementwise_cases(b, op, tol_for):
 def _build_elementwise(op):
     b = _Builder(op)
     if op == "sigmoid":
-        _elementwise_cases(b, op, lambda v: _exp_tol())
+        _elementwise_cases(b, op, lambda v: exp_tolerance())
         huge = b.group("huge-rows", "A long row of seeded draws.", seed=7)
         row = [v * 30.0 for v in RandomState(7).randn(1000)]
-        b.add(huge, "randn(1000) * 30", ["huge-row", "random"], {"x": row}, _exp_tol())
+        b.add(huge, "randn(1000) * 30", ["huge-row", "random"], {"x": row}, exp_tolerance())
     else:
-        _elementwise_cases(b, op, lambda v: _exact_tol())
+        _elementwise_cases(b, op, lambda v: exact_tolerance())
     return b
 
 
@@ -371,7 +235,7 @@ def _build_softmax():
     b = _Builder("softmax")
 
     def add(group, comment, flags, x, **kw):
-        b.add(group, comment, flags, {"x": x}, _softmax_tol(x), **kw)
+        b.add(group, comment, flags, {"x": x}, softmax_tolerance(x), **kw)
 
     chapter = b.group("chapter", "The chapter's softmax examples.")
     add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], [4.8, 1.21, 2.385])
@@ -448,7 +312,7 @@ def _build_dense():
 
     def add(group, comment, flags, inputs, weights, biases, signed_zero=False, **kw):
         args = {"inputs": inputs, "weights": weights, "biases": biases}
-        b.add(group, comment, flags, args, _dense_tol(inputs, weights, biases, signed_zero), **kw)
+        b.add(group, comment, flags, args, dense_tolerance(inputs, weights, biases, signed_zero), **kw)
 
     chapter = b.group("chapter", "The chapter's layers; the book's weights are neurons x inputs, "
                       "so they appear here transposed (inputs x neurons).")
@@ -543,25 +407,14 @@ def _build_dense():
     return b
 
 
-def _dataset_tol(op, classes):
-    if op == "spiral_data":
-        # sin/cos of angles up to 2.5 * 4 * classes (+ noise): one ULP of the
-        # angle moves the point by about that much, whatever its size.
-        top = 10.0 * max(classes, 1) + 5.0
-        return tolerance("libm", 4, abs_=4.0 * 2.0 ** (math.frexp(top)[1] - 53))
-    if op == "vertical_data":
-        return tolerance("libm", 4, abs_=2.0 ** -50)
-    return tolerance("libm", 4, abs_=2.0 ** -52)
-
-
 def _build_dataset(op):
     b = _Builder(op)
     if op == "sine_data":
         group = b.group("data", "x = i / samples and y = sin(2 pi x), as columns.")
         for samples in (1000, 7):
             b.add(group, "sine_data(%d)" % samples, ["libm"], {"samples": samples},
-                  _dataset_tol(op, 0))
-        b.add(group, "sine_data(0)", ["empty"], {"samples": 0}, _dataset_tol(op, 0))
+                  libm_tolerance(op, 0))
+        b.add(group, "sine_data(0)", ["empty"], {"samples": 0}, libm_tolerance(op, 0))
         errors = b.group("shape-errors", "Negative sizes must be rejected.")
         b.add(errors, "sine_data(-1)", ["shape-error"], {"samples": -1}, result="invalid",
               exception="ValueError")
@@ -570,10 +423,10 @@ def _build_dataset(op):
     # The first three are also recorded from NumPy/nnfs in tests/fixtures.
     for samples, classes, seed in ((100, 3, 0), (7, 2, 0), (1, 3, 0), (5, 2, 2 ** 32 - 1)):
         b.add(group, "%s(%d, %d) with seed %d" % (op, samples, classes, seed), ["libm", "seeded"],
-              {"samples": samples, "classes": classes, "seed": seed}, _dataset_tol(op, classes))
+              {"samples": samples, "classes": classes, "seed": seed}, libm_tolerance(op, classes))
     for samples, classes in ((0, 3), (4, 0)):
         b.add(group, "%s(%d, %d) is empty" % (op, samples, classes), ["empty"],
-              {"samples": samples, "classes": classes, "seed": 0}, _dataset_tol(op, classes))
+              {"samples": samples, "classes": classes, "seed": 0}, libm_tolerance(op, classes))
     errors = b.group("shape-errors", "Negative sizes must be rejected.")
     b.add(errors, "%s(-1, 3)" % op, ["shape-error"], {"samples": -1, "classes": 3, "seed": 0},
           result="invalid", exception="ValueError")
@@ -592,201 +445,3 @@ def build(op):
     if op in ("step", "linear", "relu", "sigmoid"):
         return _build_elementwise(op).document()
     return _build_dataset(op).document()
-
-
-# --- encoding ------------------------------------------------------------------
-
-def encode_float(x):
-    """``{"dec": repr(x), "hex": float.hex(x)}``; NaN and infinities spelled out."""
-    if x != x:
-        return {"dec": "nan", "hex": "nan"}
-    if x in (_INF, -_INF):
-        text = "inf" if x > 0 else "-inf"
-        return {"dec": text, "hex": text}
-    return {"dec": repr(x), "hex": float_hex(x)}
-
-
-def encode_tree(value):
-    """Numbers, lists and tuples, with every float (and int) as a float object."""
-    if isinstance(value, (list, tuple)):
-        return [encode_tree(v) for v in value]
-    return encode_float(float(value))
-
-
-def _encode_test(op, test):
-    out = dict(test)
-    out["inputs"] = dict((name, v if isinstance(v, int) and op.endswith("_data") else encode_tree(v))
-                         for name, v in test["inputs"].items())
-    if test["expected"] is not None:
-        out["expected"] = _encode_output(op, test["expected"])
-    if "alternatives" in test:
-        out["alternatives"] = [_encode_output(op, alt) for alt in test["alternatives"]]
-    tol = dict(test["tolerance"])
-    for key in ("rel", "abs"):
-        if key in tol:
-            tol[key] = encode_tree(tol[key])
-    out["tolerance"] = tol
-    return out
-
-
-def _encode_output(op, value):
-    if op.endswith("_data"):
-        y = value["y"]
-        if y and isinstance(y[0], list):      # sine_data: y is a column of floats
-            y = encode_tree(y)
-        return {"X": encode_tree(value["X"]), "y": y}
-    return encode_tree(value)
-
-
-def encode(document):
-    """The JSON-ready form of ``build(op)``: floats become ``{"dec", "hex"}`` objects."""
-    out = dict(document)
-    op = document["operation"]
-    out["testGroups"] = []
-    for group in document["testGroups"]:
-        g = dict(group)
-        g["tests"] = [_encode_test(op, t) for t in group["tests"]]
-        out["testGroups"].append(g)
-    return out
-
-
-def dumps(document):
-    """Serialise a JSON document deterministically: sorted keys, one-space
-    indent, short arrays and float objects on one line, ``\\n`` line ends."""
-    import json
-    lines = []
-
-    def compact(value):
-        return json.dumps(value, sort_keys=True, separators=(", ", ": "), ensure_ascii=False)
-
-    def emit(value, indent, prefix, suffix):
-        pad = " " * indent
-        text = compact(value)
-        if not isinstance(value, (dict, list)) or len(pad + prefix + text + suffix) <= 100 or _is_leaf(value):
-            lines.append(pad + prefix + text + suffix)
-            return
-        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-        lines.append(pad + prefix + opening)
-        items = sorted(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
-        for i, (key, item) in enumerate(items):
-            inner_prefix = "" if key is None else json.dumps(key, ensure_ascii=False) + ": "
-            emit(item, indent + 1, inner_prefix, "," if i < len(items) - 1 else "")
-        lines.append(pad + closing + suffix)
-
-    emit(document, 0, "", "")
-    return "\n".join(lines) + "\n"
-
-
-def _is_leaf(value):
-    return isinstance(value, dict) and set(value) == {"dec", "hex"}
-
-
-# --- the JSON Schema -------------------------------------------------------------
-# A draft-07 schema, using only: type, properties, required,
-# additionalProperties, items, enum, pattern, minimum, anyOf and $ref.
-
-def _ref(name):
-    return {"$ref": "#/definitions/" + name}
-
-
-def _array(items):
-    return {"type": "array", "items": items}
-
-
-_STRING = {"type": "string"}
-
-SCHEMA = {
-    "$schema": "http://json-schema.org/draft-07/schema#",
-    "$id": SCHEMA_ID,
-    "title": "nnref conformance vectors",
-    "description": "One operation's test vectors.  Floats are objects {dec, hex}; see "
-                   "docs/conformance.md.",
-    "type": "object",
-    "required": ["schema", "nnrefVersion", "operation", "arguments", "generator", "header", "notes",
-                 "numberOfTests", "testGroups"],
-    "additionalProperties": False,
-    "properties": {
-        "schema": {"enum": [SCHEMA_ID]},
-        "nnrefVersion": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+"},
-        "operation": {"enum": [name for name, _ in OPERATIONS]},
-        "arguments": _array(_STRING),
-        "generator": _STRING,
-        "header": _array(_STRING),
-        "notes": {"type": "object", "additionalProperties": _STRING},
-        "numberOfTests": {"type": "integer", "minimum": 0},
-        "testGroups": _array(_ref("testGroup")),
-    },
-    "definitions": {
-        "float": {
-            "description": "A float64: dec is the shortest repr, hex is float.hex(); NaN and the "
-                           "infinities are nan, inf and -inf in both.",
-            "type": "object",
-            "required": ["dec", "hex"],
-            "additionalProperties": False,
-            "properties": {
-                "dec": {"type": "string",
-                        "pattern": "^(nan|-?inf|-?[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?)$"},
-                "hex": {"type": "string",
-                        "pattern": "^(nan|-?inf|-?0x[01]\\.[0-9a-f]+p[-+][0-9]+)$"},
-            },
-        },
-        "tree": {
-            "description": "A float, or a (nested) list of them: a vector or a batch of rows.",
-            "anyOf": [_ref("float"), _array(_ref("tree"))],
-        },
-        "dataset": {
-            "description": "A data set: X (rows of floats) and y (int labels, or a column of floats).",
-            "type": "object",
-            "required": ["X", "y"],
-            "additionalProperties": False,
-            "properties": {
-                "X": _ref("tree"),
-                "y": _array({"anyOf": [{"type": "integer"}, _ref("tree")]}),
-            },
-        },
-        "output": {"anyOf": [_ref("tree"), _ref("dataset")]},
-        "tolerance": {
-            "description": "An element passes if its ULP distance is <= ulp, or |out - expected| "
-                           "<= rel * |expected|, or <= abs (rel and abs: one float, or a tree "
-                           "shaped like expected).  signedZero: the sign of a zero must match.",
-            "type": "object",
-            "required": ["rule", "ulp", "signedZero"],
-            "additionalProperties": False,
-            "properties": {
-                "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm"]},
-                "ulp": {"type": "integer", "minimum": 0},
-                "rel": _ref("tree"),
-                "abs": _ref("tree"),
-                "signedZero": {"type": "boolean"},
-            },
-        },
-        "testGroup": {
-            "type": "object",
-            "required": ["category", "description", "tests"],
-            "additionalProperties": False,
-            "properties": {
-                "category": _STRING,
-                "description": _STRING,
-                "seed": {"type": "integer", "minimum": 0},
-                "tests": _array(_ref("test")),
-            },
-        },
-        "test": {
-            "type": "object",
-            "required": ["tcId", "comment", "flags", "inputs", "expected", "result", "tolerance"],
-            "additionalProperties": False,
-            "properties": {
-                "tcId": {"type": "integer", "minimum": 1},
-                "comment": _STRING,
-                "flags": _array({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
-                "inputs": {"type": "object",
-                           "additionalProperties": {"anyOf": [{"type": "integer"}, _ref("tree")]}},
-                "expected": {"anyOf": [{"type": "null"}, _ref("output")]},
-                "alternatives": _array(_ref("output")),
-                "result": {"enum": ["valid", "acceptable", "invalid"]},
-                "exception": {"enum": ["ValueError", "TypeError"]},
-                "tolerance": _ref("tolerance"),
-            },
-        },
-    },
-}

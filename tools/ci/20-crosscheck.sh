@@ -7,8 +7,8 @@
 # onnx.  torch 2.13.0 is pinned because it is the CPU build for Python 3.11;
 # other versions pull the multi-GB CUDA build.  Then, from the checkout (not
 # installed), `python -m nnref crosscheck LIB` for each library: it fails on
-# any difference that conformance/allowlist.json does not list.  The outcomes
-# are recorded in docs/conformance.md.
+# any difference that nnref/conformance/allowlist.json does not list.  The
+# outcomes are recorded in docs/conformance.md.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 

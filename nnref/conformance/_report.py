@@ -1,0 +1,150 @@
+"""What a check found: per-operation counts and failures, and the table that shows them.
+
+``OpResult.record`` takes each case's verdict from ``check_case``; a
+``Report`` holds the ``OpResult`` of every operation checked, knows which
+failures an allow-list covers (``Failure.allowed``), prints as a table and
+raises ``ConformanceError`` on request.
+
+>>> result = OpResult("relu")
+>>> result.record({"tcId": 1}, True, 2, "", False)
+>>> result.record({"tcId": 2, "comment": "relu(nan)", "flags": ["nan-propagation"]},
+...               False, None, "got 0.0, expected nan", False)
+>>> report = Report([result])
+>>> report.ok, report.failures
+(False, [Failure(op='relu', tc_id=2, reason='got 0.0, expected nan')])
+>>> print(report)
+op    cases  passed  allowed  failed  worst ULP  failed tcIds
+relu      2       1        0       1     2 (#1)  2
+relu #2 FAIL [nan-propagation]: relu(nan) -- got 0.0, expected nan
+FAILED: 1 case(s) outside the allow-list
+"""
+
+
+class ConformanceError(AssertionError):
+    """Raised by ``Report.raise_for_failures`` when a case failed."""
+
+
+class Failure(object):
+    """One failed case: ``op``, ``tc_id``, ``comment``, ``flags``, ``reason``;
+    ``allowed`` is the allow-list's reason when one covers it (else None)."""
+
+    def __init__(self, op, tc_id, comment, flags, reason):
+        self.op = op
+        self.tc_id = tc_id
+        self.comment = comment
+        self.flags = list(flags)
+        self.reason = reason
+        self.allowed = None
+
+    def __repr__(self):
+        return "Failure(op=%r, tc_id=%r, reason=%r)" % (self.op, self.tc_id, self.reason)
+
+
+class OpResult(object):
+    """The outcome for one operation: counts, the worst ULP distance seen, failures."""
+
+    def __init__(self, op):
+        self.op = op
+        self.cases = 0
+        self.passed = 0
+        self.acceptable = 0        # passed through an alternative
+        self.worst = 0             # largest ULP distance in a passed case (abs-bound passes aside)
+        self.worst_tc_id = None
+        self.failures = []
+        self.skipped = None        # reason, if the op was not run at all
+
+    def record(self, test, passed, worst, reason, via_alternative):
+        self.cases += 1
+        # After cancellation the ULPs of a result say nothing: leave those out.
+        if passed and worst > self.worst and "cancellation" not in test.get("flags", ()):
+            self.worst = worst
+            self.worst_tc_id = test["tcId"]
+        if passed:
+            self.passed += 1
+            if via_alternative:
+                self.acceptable += 1
+        else:
+            self.failures.append(Failure(self.op, test["tcId"], test.get("comment", ""),
+                                         test.get("flags", ()), reason))
+
+
+class Report(object):
+    """What a check found, per operation (``results``) and overall.
+
+    ``ok`` is True when every failure is covered by an allow-list (or there
+    are none); ``failures`` lists every failure, ``unexpected`` those not
+    allowed.  ``str(report)`` is the table.
+    """
+
+    def __init__(self, results, title=""):
+        self.results = list(results)
+        self.title = title
+
+    @property
+    def failures(self):
+        return [f for r in self.results for f in r.failures]
+
+    @property
+    def unexpected(self):
+        return [f for f in self.failures if f.allowed is None]
+
+    @property
+    def ok(self):
+        return not self.unexpected
+
+    def raise_for_failures(self):
+        """Raise ``ConformanceError`` naming the failed tcIds, unless ``ok``."""
+        if self.ok:
+            return
+        parts = []
+        for r in self.results:
+            bad = [f for f in r.failures if f.allowed is None]
+            if bad:
+                ids = ", ".join(str(f.tc_id) for f in bad[:5]) + ("..." if len(bad) > 5 else "")
+                parts.append("%s: %d of %d cases failed: tcId %s (first: %s)"
+                             % (r.op, len(bad), r.cases, ids, bad[0].reason))
+        raise ConformanceError("; ".join(parts))
+
+    def __str__(self):
+        return _format_table(self)
+
+
+def _pad(text, width, left=False):
+    # By hand: MicroPython's str has no ljust or rjust.
+    space = " " * (width - len(text))
+    return text + space if left else space + text
+
+
+def _ids(failures):
+    return " ".join(str(f.tc_id) for f in failures)
+
+
+def _format_table(report):
+    """The report as a text table, then one line per failure."""
+    header = ("op", "cases", "passed", "allowed", "failed", "worst ULP", "failed tcIds")
+    rows = []
+    for r in report.results:
+        if r.skipped:
+            rows.append((r.op, "-", "-", "-", "-", "-", "skipped: " + r.skipped))
+            continue
+        allowed = [f for f in r.failures if f.allowed is not None]
+        bad = [f for f in r.failures if f.allowed is None]
+        worst = str(r.worst) + ("" if r.worst_tc_id is None else " (#%d)" % r.worst_tc_id)
+        text = _ids(bad)
+        if allowed:
+            text = (text + "; " if text else "") + "allowed: " + _ids(allowed)
+        rows.append((r.op, str(r.cases), str(r.passed), str(len(allowed)), str(len(bad)), worst, text))
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header) - 1)]
+    lines = []
+    if report.title:
+        lines.append(report.title)
+    for row in [header] + rows:
+        cells = [_pad(row[0], widths[0], left=True)]
+        cells += [_pad(c, w) for c, w in zip(row[1:-1], widths[1:])]
+        lines.append("  ".join(cells + [row[-1]]).rstrip())
+    for f in report.failures:
+        status = "allowed (%s)" % f.allowed if f.allowed is not None else "FAIL"
+        lines.append("%s #%s %s [%s]: %s -- %s" % (f.op, f.tc_id, status, ", ".join(f.flags),
+                                                  f.comment, f.reason))
+    lines.append("OK" if report.ok else "FAILED: %d case(s) outside the allow-list" % len(report.unexpected))
+    return "\n".join(lines)
