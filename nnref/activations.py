@@ -3,7 +3,7 @@
 Each takes a number, a vector (list or tuple of numbers) or a batch (list of
 equal-length rows) and returns the same shape as new floats; softmax works on
 rows and so needs a vector or a batch.  Input checking is shared by all of
-them (see ``nnref._checks``).
+them (see ``nnref._base.checks``).
 """
 
 import math
@@ -11,7 +11,6 @@ import math
 from ._base.checks import apply_elementwise, map_rows, read_float, to_floats
 from ._base.rounding import exact_sum
 
-_NAN = float("nan")
 _exp = math.exp
 _tanh = math.tanh
 # The exponentials softmax sums are finite and non-negative (or NaN), where

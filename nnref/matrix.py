@@ -195,17 +195,15 @@ def sum(x, axis=None, keepdims=False):
     return _reduce(x, axis, keepdims, "sum", fsum)
 
 
-def _max_row(values, func="max"):
+def _max_row(values):
     if not values:
-        raise ValueError("%s: zero-size array has no maximum" % func)
+        raise ValueError("max: zero-size array has no maximum")
     best = values[0]
     for v in values:
         if v != v:
             return _NAN                      # NaN wins, as in NumPy
         if v >= best:
             best = v                         # ties keep the later value, like np.maximum
-    if best != best:
-        return _NAN
     return best
 
 

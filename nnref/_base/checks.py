@@ -19,7 +19,6 @@ MicroPython, whose ``float(int)`` truncates past 2**53).
 from .rounding import round_scaled
 
 _INF = float("inf")
-_FLOAT_ONLY = {float}
 _INT_OR_FLOAT = {int, float}
 _SEQUENCES = (list, tuple)
 _ROW_TYPES = {list, tuple}

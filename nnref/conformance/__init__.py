@@ -320,7 +320,7 @@ def check_case(test, outcome):
 
 # --- decoding whole tests --------------------------------------------------------
 
-def _decode_output(op, value, where):
+def _decode_output(value, where):
     if value is None:
         return None
     if isinstance(value, dict) and "X" in value:
@@ -346,9 +346,9 @@ def decode_test(op, test):
     out["inputs"] = dict((name, v if isinstance(v, int) and type(v) is not bool
                           else decode_tree(v, "%s inputs.%s" % (where, name)))
                          for name, v in test["inputs"].items())
-    out["expected"] = _decode_output(op, test.get("expected"), where + " expected")
+    out["expected"] = _decode_output(test.get("expected"), where + " expected")
     if "alternatives" in test:
-        out["alternatives"] = [_decode_output(op, a, where + " alternative") for a in test["alternatives"]]
+        out["alternatives"] = [_decode_output(a, where + " alternative") for a in test["alternatives"]]
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
@@ -358,10 +358,10 @@ def decode_test(op, test):
 
 
 def _tests_of(document):
-    """Every test of a vector document, in order, with its group's category."""
+    """Every test of a vector document, in order."""
     for group in document["testGroups"]:
         for test in group["tests"]:
-            yield group, test
+            yield test
 
 
 # --- reports ---------------------------------------------------------------------
@@ -536,7 +536,7 @@ def _run_document(document, function):
     op = document["operation"]
     arguments = document["arguments"]
     result = OpResult(op)
-    for _, raw in _tests_of(document):
+    for raw in _tests_of(document):
         test = decode_test(op, raw)
         outcome = _call_case(function, op, arguments, test["inputs"])
         result.record(test, *check_case(test, outcome))
@@ -575,7 +575,7 @@ def run(impl, vectors_dir=None, ops=None):
 
 def _results_outputs(document, path):
     outputs = {}
-    for _, test in _tests_of(document):
+    for test in _tests_of(document):
         if "tcId" not in test:
             raise VectorFormatError("%s: a test has no tcId" % path)
         outputs[test["tcId"]] = test
@@ -598,7 +598,7 @@ def check_documents(vectors, results, path="results"):
         raise VectorFormatError("%s is for %r, the vectors for %r" % (path, results.get("operation"), op))
     outputs = _results_outputs(results, path)
     result = OpResult(op)
-    for _, raw in _tests_of(vectors):
+    for raw in _tests_of(vectors):
         test = decode_test(op, raw)
         given = outputs.get(raw["tcId"])
         if given is None or "output" not in given:
@@ -609,7 +609,7 @@ def check_documents(vectors, results, path="results"):
             if isinstance(output, dict) and "error" in output:
                 outcome = ("error", str(output["error"]))
             else:
-                outcome = ("value", _decode_output(op, output, "%s tcId %s output" % (op, raw["tcId"])))
+                outcome = ("value", _decode_output(output, "%s tcId %s output" % (op, raw["tcId"])))
         except VectorFormatError as error:
             result.record(test, False, None, str(error), False)
             continue
