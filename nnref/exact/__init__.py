@@ -51,7 +51,7 @@ from . import _decimal_math
 from ..activations import _step1  # step is exact: the float tier's kernel is the oracle's
 from .._base.checks import apply_elementwise, dense_operands, to_floats
 from .._base.exact_rounding import round_float, round_scaled_to
-from .._base.rounding import is_negative_zero, to_scaled_int
+from .._base.rounding import is_negative_zero, special_sum, to_scaled_int
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -222,38 +222,25 @@ def softmax(x, dtype="float64"):
 
 
 # --- dense -----------------------------------------------------------------------
-# Written apart from the float tier's nnref._dot on purpose: the oracle is what
-# that packed, optimised code is checked against, so the two share no logic
-# beyond the input checks and the exact float <-> integer conversions.
+# Written apart from the float tier's nnref._base.dot on purpose: the oracle is
+# what that packed, optimised code is checked against, so the two share no
+# logic beyond the input checks, the exact float <-> integer conversions and
+# the IEEE rule for a sum holding NaN or infinities (rounding.special_sum).
 
 def _nonfinite_output(row, column, bias):
     # IEEE arithmetic on the exact terms when some input is NaN or infinite:
-    # NaN for a NaN factor, 0 * inf or inf - inf; else the infinity.  None if
-    # every factor and the bias are finite.
-    positive = negative = False
+    # NaN for a NaN factor or 0 * inf; else the IEEE sum of the infinite
+    # products and the bias (NaN for inf - inf).  None if every factor and
+    # the bias are finite.
+    terms = [bias]
     for x, w in zip(row, column):
         if x != x or w != w:
             return _NAN
         if x - x != 0.0 or w - w != 0.0:     # an infinite factor
             if x == 0.0 or w == 0.0:
                 return _NAN
-            if (x > 0.0) == (w > 0.0):
-                positive = True
-            else:
-                negative = True
-    if bias != bias:
-        return _NAN
-    if bias == _INF:
-        positive = True
-    elif bias == -_INF:
-        negative = True
-    if positive and negative:
-        return _NAN
-    if positive:
-        return _INF
-    if negative:
-        return -_INF
-    return None
+            terms.append(_INF if (x > 0.0) == (w > 0.0) else -_INF)
+    return special_sum(terms)
 
 
 def _dense_output(row, column, bias, fmt):
