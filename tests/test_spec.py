@@ -768,6 +768,19 @@ def test_exact_oracle_docstring_sentences_hold(name):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("name", ["step", "linear", "relu", "sigmoid", "softmax"])
+def test_exact_oracle_lists_the_float_tiers_cases_then_its_own(name):
+    # nnref.exact's docstrings hold one copy of the cases both tiers share:
+    # the float tier's list, put under the oracle's heading at import.
+    import nnref.exact as exact
+    ours = docstring_special_cases(getattr(exact, name))
+    theirs = docstring_special_cases(getattr(nnref, name))
+    assert len(theirs) >= 4
+    assert ours[:len(theirs)] == theirs
+    own = {"step": 0, "linear": 1, "relu": 1, "sigmoid": 2, "softmax": 1}[name]
+    assert len(ours) == len(theirs) + own
+
+
 def test_the_core_docstrings_have_special_cases():
     # Guards the reader above: if it silently found nothing, the test above would pass vacuously.
     names = [n for n, obj in FUNCTIONS if docstring_special_cases(obj)]
