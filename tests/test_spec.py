@@ -25,6 +25,8 @@ import pytest
 import nnref
 from nnref import datasets, matrix
 
+from support import same
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_PATH = os.path.join(ROOT, "docs", "spec.md")
 
@@ -106,16 +108,6 @@ def parse_value(text):
     if text == "NaN":
         return NAN
     return float(text)
-
-
-def same(actual, expected):
-    """``actual`` is a float equal to ``expected``, with the same sign of zero; NaN matches NaN."""
-    if type(actual) is not float:
-        return False
-    expected = float(expected)
-    if expected != expected:
-        return actual != actual
-    return actual == expected and math.copysign(1.0, actual) == math.copysign(1.0, expected)
 
 
 def deep_same(actual, expected):
