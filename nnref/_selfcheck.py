@@ -183,10 +183,25 @@ _BOOK_DENSE2 = {1: [-1.8183968109042326e-07, -1.523577566331369e-07, 1.228127871
 # How far transcendental results may stray: a libm's exp/log/sin/cos is
 # within 1 ULP, and a few roundings follow.
 _LIBM_ULP = 4
+_WITHIN = "within %d ULP" % _LIBM_ULP
+_WITHIN_FLOAT32 = "within %d float32 ULP" % _LIBM_ULP
 
 
 # --- the checks: each raises _Mismatch (or anything) on failure ------------------
 
+_CHECKS = []   # (name, how results are compared, check), in the order they run
+
+
+def _check(name, how="exact"):
+    # Makes the function below a check named `name`, its results compared as
+    # `how` says ("exact", or _WITHIN for results through the libm).
+    def register(check):
+        _CHECKS.append((name, how, check))
+        return check
+    return register
+
+
+@_check("relu: the chapter's example")
 def _check_relu_chapter(nnref):
     _exact(nnref.relu(_chapter.RELU_INPUTS),
            [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0])
@@ -194,28 +209,33 @@ def _check_relu_chapter(nnref):
     _exact(nnref.relu([[-1, 2], [3, -4]]), [[0.0, 2.0], [3.0, 0.0]])
 
 
+@_check("relu: NaN, +-inf, -0.0, subnormals")
 def _check_relu_special(nnref):
     _exact(nnref.relu([_NAN, _INF, -_INF, -0.0, 0.0, -5e-324, 5e-324]),
            [_NAN, _INF, 0.0, -0.0, 0.0, 0.0, 5e-324])
 
 
+@_check("step: values and special values")
 def _check_step(nnref):
     _exact(nnref.step([-1, 0, 0.5, 2]), [0.0, 0.0, 1.0, 1.0])
     _exact(nnref.step([_NAN, _INF, -_INF, -0.0, 5e-324]), [_NAN, 1.0, 0.0, 0.0, 1.0])
     _exact(nnref.step(0.0), 0.0)
 
 
+@_check("linear: ints to floats, special values kept")
 def _check_linear(nnref):
     _exact(nnref.linear([[1, -2.5], [-0.0, _INF]]), [[1.0, -2.5], [-0.0, _INF]])
     _exact(nnref.linear(_NAN), _NAN)
     _exact(nnref.linear(-_INF), -_INF)
 
 
+@_check("sigmoid: 0, +-inf, NaN, +-1000, +-1e308")
 def _check_sigmoid_special(nnref):
     _exact(nnref.sigmoid([0.0, -0.0, _INF, -_INF, _NAN, 1000.0, -1000.0, 1e308, -1e308]),
            [0.5, 0.5, 1.0, 0.0, _NAN, 1.0, 0.0, 1.0, 0.0])
 
 
+@_check("sigmoid: values against mpmath, subnormal tail", _WITHIN)
 def _check_sigmoid_values(nnref):
     xs = [x for x, _ in _SIGMOID]
     _near(nnref.sigmoid(xs), [y for _, y in _SIGMOID], _LIBM_ULP)
@@ -223,12 +243,14 @@ def _check_sigmoid_values(nnref):
     _near(nnref.sigmoid(-745.0), 5e-324, 1)
 
 
+@_check("softmax: the chapter's [4.8, 1.21, 2.385] against mpmath", _WITHIN)
 def _check_softmax_chapter(nnref):
     _near(nnref.softmax(_chapter.SOFTMAX_INPUTS), _SOFTMAX_CHAPTER, _LIBM_ULP)
     _near(nnref.softmax([_chapter.SOFTMAX_INPUTS, _chapter.SOFTMAX_INPUTS]),
           [_SOFTMAX_CHAPTER, _SOFTMAX_CHAPTER], _LIBM_ULP)
 
 
+@_check("softmax: [[1, 2, 3]] equals [[-2, -1, 0]]")
 def _check_softmax_shift(nnref):
     # Subtracting the row max makes these the same computation, exactly.
     _exact(nnref.softmax([[1, 2, 3]]), nnref.softmax([[-2, -1, 0]]))
@@ -236,6 +258,7 @@ def _check_softmax_shift(nnref):
     _exact(nnref.softmax([1000.0, 1000.0, 1000.0, 1000.0]), [0.25, 0.25, 0.25, 0.25])
 
 
+@_check("softmax: NaN, +-inf, empty, TypeError for a number")
 def _check_softmax_special(nnref):
     _exact(nnref.softmax([1.0, _NAN]), [_NAN, _NAN])
     _exact(nnref.softmax([_INF, 1.0]), [_NAN, _NAN])
@@ -246,6 +269,7 @@ def _check_softmax_special(nnref):
     _raises(TypeError, ["softmax"], nnref.softmax, 3.0)
 
 
+@_check("dense: the chapter's 3x4 batch, correctly rounded")
 def _check_dense_chapter(nnref):
     # The book's weights are neurons x inputs; dense takes inputs x neurons.
     weights = [list(column) for column in zip(*_chapter.WEIGHTS)]
@@ -253,11 +277,13 @@ def _check_dense_chapter(nnref):
     _exact(nnref.dense(_chapter.INPUTS, weights, _chapter.BIASES), _DENSE_CHAPTER)
 
 
+@_check("dense: small integers and dyadic values")
 def _check_dense_integers(nnref):
     _exact(nnref.dense([[1, 2], [3, 4]], [[5, 6], [7, 8]], [[1, -1]]), [[20.0, 21.0], [44.0, 49.0]])
     _exact(nnref.dense([[0.5, 0.25, -2]], [[4], [8], [0.125]], [0.75]), [[4.5]])
 
 
+@_check("dense: one rounding, no intermediate overflow")
 def _check_dense_rounding(nnref):
     # One rounding of the exact sum: no intermediate overflow, no lost terms.
     _exact(nnref.dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]]), [[1e308]])
@@ -265,6 +291,7 @@ def _check_dense_rounding(nnref):
     _exact(nnref.dense([[0.1] * 10], [[1.0]] * 10, [0.0]), [[1.0]])
 
 
+@_check("dense: inf - inf, 0 * inf, overflow, signed zeros")
 def _check_dense_special(nnref):
     ones = [[1.0], [1.0]]
     _exact(nnref.dense([[_INF, -_INF]], ones, [0.0]), [[_NAN]])
@@ -277,6 +304,7 @@ def _check_dense_special(nnref):
     _exact(nnref.dense([[1.0, -1.0]], ones, [-0.0]), [[0.0]])
 
 
+@_check("dense: (0, k) and k == 0 shapes")
 def _check_dense_shapes(nnref):
     _exact(nnref.dense([], [[1.0, 2.0]], [[0.0, 0.0]]), [])
     biases = [[1.0, 2.0]]
@@ -286,6 +314,7 @@ def _check_dense_shapes(nnref):
         raise _Mismatch("k == 0 must give a new copy of the biases for every row")
 
 
+@_check("errors: TypeError/ValueError naming argument and position")
 def _check_dense_errors(nnref):
     _raises(ValueError, ["(1, 2)", "(3, 3)", "2 != 3"], nnref.dense,
             [[1.0, 2.0]], [[1.0] * 3] * 3, [[0.0] * 3])
@@ -297,6 +326,7 @@ def _check_dense_errors(nnref):
     _raises(TypeError, ["sigmoid", "complex"], nnref.sigmoid, [1j])
 
 
+@_check("inputs never modified or returned")
 def _check_inputs_untouched(nnref):
     row = [-1.0, 2.0]
     batch = [row]
@@ -313,6 +343,7 @@ def _check_inputs_untouched(nnref):
         raise _Mismatch("dense modified its inputs")
 
 
+@_check("layers: Dense weights from randn, forward, activations", _WITHIN)
 def _check_layers(nnref):
     layer = nnref.Dense(2, 3, rng=nnref.RandomState(0))
     expected = [[0.01 * v for v in _RANDN_SEED0[0:3]], [0.01 * v for v in _RANDN_SEED0[3:6]]]
@@ -335,6 +366,7 @@ def _check_layers(nnref):
             _exact(out, expected_out)
 
 
+@_check("matrix.sum: the chapter's axis/keepdims examples")
 def _check_matrix_sums(nnref):
     m = nnref.matrix
     _exact(m.sum(_chapter.SOFTMAX_BATCH), _SUM_ALL)
@@ -344,6 +376,7 @@ def _check_matrix_sums(nnref):
     _exact(m.sum(_chapter.SOFTMAX_BATCH, axis=None, keepdims=True), [[_SUM_ALL]])
 
 
+@_check("matrix.sum: exact sums, NaN, inf, -0.0, empty")
 def _check_matrix_sum_special(nnref):
     m = nnref.matrix
     _exact(m.sum([0.1] * 10), 1.0)
@@ -357,6 +390,7 @@ def _check_matrix_sum_special(nnref):
     _exact(m.sum([1e308, 1e308]), _INF)
 
 
+@_check("matrix.max: axes, keepdims, NaN wins, empty")
 def _check_matrix_max(nnref):
     m = nnref.matrix
     _exact(m.max(_chapter.SOFTMAX_BATCH), 8.9)
@@ -367,6 +401,7 @@ def _check_matrix_max(nnref):
     _raises(ValueError, ["max"], m.max, [])
 
 
+@_check("matrix: shape, zeros, transpose, matmul, add_row")
 def _check_matrix_helpers(nnref):
     m = nnref.matrix
     _exact(m.shape([[1, 2, 3], [4, 5, 6]]), (2, 3))
@@ -382,6 +417,7 @@ def _check_matrix_helpers(nnref):
     _raises(ValueError, ["(2, 3)", "(2,)"], m.matmul, [[1, 2, 3], [4, 5, 6]], [1.0, 2.0])
 
 
+@_check("RandomState: MT19937 words for seeds 0, 2**32-1, 5489")
 def _check_mt19937(nnref):
     rs = nnref.RandomState(0)
     _exact([rs.random_uint32() for _ in range(4)], _MT_SEED0_WORDS)
@@ -391,6 +427,7 @@ def _check_mt19937(nnref):
     _exact(rs.random_uint32(), 3499211612)
 
 
+@_check("RandomState: pure-Python MT19937 path")
 def _check_mt19937_pure(nnref):
     # The pure-Python MT19937 (MicroPython's path) against the same words.
     rs = nnref.RandomState(0, _pure=True)
@@ -398,6 +435,7 @@ def _check_mt19937_pure(nnref):
     _exact(nnref.RandomState(0, _pure=True).random_sample(3), _SAMPLE_SEED0)
 
 
+@_check("RandomState: random_sample, seed 0 (NumPy's values)")
 def _check_random_sample(nnref):
     _exact(nnref.RandomState(0).random_sample(3), _SAMPLE_SEED0)
     _exact(nnref.RandomState(0).random_sample(), _SAMPLE_SEED0[0])
@@ -405,6 +443,7 @@ def _check_random_sample(nnref):
     _exact(nnref.RandomState(0).random_sample(0), [])
 
 
+@_check("RandomState: randn and a mixed sequence (NumPy's values)", _WITHIN)
 def _check_randn(nnref):
     _near(nnref.RandomState(0).randn(6), _RANDN_SEED0, _LIBM_ULP)
     _near(nnref.RandomState(0).randn(2, 3), [_RANDN_SEED0[0:3], _RANDN_SEED0[3:6]], _LIBM_ULP)
@@ -416,6 +455,7 @@ def _check_randn(nnref):
     _exact(rs.randn(3) + rs.randn(3), nnref.RandomState(1).randn(6))
 
 
+@_check("RandomState: seed errors")
 def _check_random_errors(nnref):
     _raises(ValueError, ["seed"], nnref.RandomState, 2 ** 32)
     _raises(ValueError, ["seed"], nnref.RandomState, -1)
@@ -423,6 +463,7 @@ def _check_random_errors(nnref):
     _raises(TypeError, ["float"], nnref.RandomState, 1.0)
 
 
+@_check("seed(): the default generator behind rng=None", _WITHIN)
 def _check_default_generator(nnref):
     # nnref.seed reseeds the generator that rng=None draws from; restore it after.
     default = nnref.rng._default()
@@ -440,6 +481,7 @@ def _check_default_generator(nnref):
         default.set_state(saved)
 
 
+@_check("datasets.spiral_data(4, 2), seed 0 (nnfs's values)", _WITHIN)
 def _check_spiral(nnref):
     X, y = nnref.datasets.spiral_data(4, 2, rng=nnref.RandomState(0))
     _near(X, _SPIRAL_X, _LIBM_ULP)
@@ -449,6 +491,7 @@ def _check_spiral(nnref):
     _raises(ValueError, ["classes"], nnref.datasets.spiral_data, 2, -1)
 
 
+@_check("datasets: vertical_data and sine_data (nnfs's values)", _WITHIN)
 def _check_other_datasets(nnref):
     X, y = nnref.datasets.vertical_data(3, 2, rng=nnref.RandomState(0))
     _near(X, _VERTICAL_X, _LIBM_ULP)
@@ -458,6 +501,7 @@ def _check_other_datasets(nnref):
     _near(y, _SINE_Y, _LIBM_ULP)
 
 
+@_check("book: the chapter-4 run in float32 (nnfs's values)", _WITHIN_FLOAT32)
 def _check_book(nnref):
     # Book mode computes in float32, rounding where NumPy rounds.
     from nnref import book
@@ -475,6 +519,7 @@ def _check_book(nnref):
         _near32([sum(row)], [1.0], 4)         # rows sum to 1 within float32 rounding
 
 
+@_check("testing.ulp_distance: known distances")
 def _check_ulp_distance(nnref):
     t = nnref.testing
     _exact(t.ulp_distance(1.0, 1.0 + 2.0 ** -52), 1)
@@ -488,6 +533,7 @@ def _check_ulp_distance(nnref):
     _exact(t.ulp_distance(0.1 + 0.2, 0.3), 1)
 
 
+@_check("testing: next_up, next_down, ulp, assert_close")
 def _check_testing_helpers(nnref):
     t = nnref.testing
     _exact(t.next_up(1.0), 1.0000000000000002)
@@ -499,6 +545,7 @@ def _check_testing_helpers(nnref):
     _raises(AssertionError, ["1 of 1"], t.assert_close, [0.1 + 0.2], [0.3])
 
 
+@_check("exact: the oracle's correctly rounded values")
 def _check_exact(nnref):
     # The correctly rounded oracle: the true values rounded once, bit for bit.
     exact = nnref.exact
@@ -510,50 +557,6 @@ def _check_exact(nnref):
     _exact(exact.relu([-1.0, -0.0, _NAN, 2]), [0.0, -0.0, _NAN, 2.0])
     _exact(exact.sigmoid(1.0, dtype="float32"), _SIGMOID_1_FLOAT32)
 
-
-# (name, how results are compared, check)
-_CHECKS = [
-    ("relu: the chapter's example", "exact", _check_relu_chapter),
-    ("relu: NaN, +-inf, -0.0, subnormals", "exact", _check_relu_special),
-    ("step: values and special values", "exact", _check_step),
-    ("linear: ints to floats, special values kept", "exact", _check_linear),
-    ("sigmoid: 0, +-inf, NaN, +-1000, +-1e308", "exact", _check_sigmoid_special),
-    ("sigmoid: values against mpmath, subnormal tail", "within %d ULP" % _LIBM_ULP, _check_sigmoid_values),
-    ("softmax: the chapter's [4.8, 1.21, 2.385] against mpmath", "within %d ULP" % _LIBM_ULP,
-     _check_softmax_chapter),
-    ("softmax: [[1, 2, 3]] equals [[-2, -1, 0]]", "exact", _check_softmax_shift),
-    ("softmax: NaN, +-inf, empty, TypeError for a number", "exact", _check_softmax_special),
-    ("dense: the chapter's 3x4 batch, correctly rounded", "exact", _check_dense_chapter),
-    ("dense: small integers and dyadic values", "exact", _check_dense_integers),
-    ("dense: one rounding, no intermediate overflow", "exact", _check_dense_rounding),
-    ("dense: inf - inf, 0 * inf, overflow, signed zeros", "exact", _check_dense_special),
-    ("dense: (0, k) and k == 0 shapes", "exact", _check_dense_shapes),
-    ("errors: TypeError/ValueError naming argument and position", "exact", _check_dense_errors),
-    ("inputs never modified or returned", "exact", _check_inputs_untouched),
-    ("layers: Dense weights from randn, forward, activations", "within %d ULP" % _LIBM_ULP,
-     _check_layers),
-    ("matrix.sum: the chapter's axis/keepdims examples", "exact", _check_matrix_sums),
-    ("matrix.sum: exact sums, NaN, inf, -0.0, empty", "exact", _check_matrix_sum_special),
-    ("matrix.max: axes, keepdims, NaN wins, empty", "exact", _check_matrix_max),
-    ("matrix: shape, zeros, transpose, matmul, add_row", "exact", _check_matrix_helpers),
-    ("RandomState: MT19937 words for seeds 0, 2**32-1, 5489", "exact", _check_mt19937),
-    ("RandomState: pure-Python MT19937 path", "exact", _check_mt19937_pure),
-    ("RandomState: random_sample, seed 0 (NumPy's values)", "exact", _check_random_sample),
-    ("RandomState: randn and a mixed sequence (NumPy's values)", "within %d ULP" % _LIBM_ULP,
-     _check_randn),
-    ("RandomState: seed errors", "exact", _check_random_errors),
-    ("seed(): the default generator behind rng=None", "within %d ULP" % _LIBM_ULP,
-     _check_default_generator),
-    ("datasets.spiral_data(4, 2), seed 0 (nnfs's values)", "within %d ULP" % _LIBM_ULP,
-     _check_spiral),
-    ("datasets: vertical_data and sine_data (nnfs's values)", "within %d ULP" % _LIBM_ULP,
-     _check_other_datasets),
-    ("book: the chapter-4 run in float32 (nnfs's values)", "within %d float32 ULP" % _LIBM_ULP,
-     _check_book),
-    ("testing.ulp_distance: known distances", "exact", _check_ulp_distance),
-    ("testing: next_up, next_down, ulp, assert_close", "exact", _check_testing_helpers),
-    ("exact: the oracle's correctly rounded values", "exact", _check_exact),
-]
 
 # Checks of optional parts: (check name, module attribute, why it may be absent).
 _OPTIONAL = {_check_exact: ("exact", "needs the decimal module")}

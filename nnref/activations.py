@@ -3,7 +3,11 @@
 Each takes a number, a vector (list or tuple of numbers) or a batch (list of
 equal-length rows) and returns the same shape as new floats; softmax works on
 rows and so needs a vector or a batch.  Input checking is shared by all of
-them (see ``nnref._checks``).
+them (see ``nnref._base.checks``).
+
+Each public function ``f(x)`` is ``_f(x, "f", "x")``: the private ``_f``
+takes the names its errors give, so that the layer classes
+(``nnref.ReLU().forward(inputs)``) report ``ReLU.forward: inputs[0][1] ...``.
 """
 
 import math
@@ -12,7 +16,6 @@ from ._base.checks import apply_elementwise, map_rows, read_float, to_floats
 from ._base.formats import is_finite
 from ._base.rounding import exact_sum
 
-_NAN = float("nan")
 _exp = math.exp
 _tanh = math.tanh
 # The exponentials softmax sums are finite and non-negative (or NaN), where
@@ -71,7 +74,11 @@ def step(x):
     >>> step(3)
     1.0
     """
-    return apply_elementwise(_step1, *to_floats(x, "step", "x"))
+    return _step(x, "step", "x")
+
+
+def _step(x, func, name):
+    return apply_elementwise(_step1, *to_floats(x, func, name))
 
 
 def linear(x):
@@ -89,7 +96,11 @@ def linear(x):
     >>> linear([[1, -2.5]])
     [[1.0, -2.5]]
     """
-    return apply_elementwise(float, *to_floats(x, "linear", "x"))
+    return _linear(x, "linear", "x")
+
+
+def _linear(x, func, name):
+    return apply_elementwise(float, *to_floats(x, func, name))
 
 
 def sigmoid(x):
@@ -117,7 +128,11 @@ def sigmoid(x):
     >>> sigmoid(-745.0)
     5e-324
     """
-    return map_rows(_sigmoid_row, x, "sigmoid", "x")
+    return _sigmoid(x, "sigmoid", "x")
+
+
+def _sigmoid(x, func, name):
+    return map_rows(_sigmoid_row, x, func, name)
 
 
 def relu(x):
@@ -137,7 +152,11 @@ def relu(x):
     >>> relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100])
     [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0]
     """
-    return map_rows(_relu_row, x, "relu", "x", reads_floats=True)
+    return _relu(x, "relu", "x")
+
+
+def _relu(x, func, name):
+    return map_rows(_relu_row, x, func, name, reads_floats=True)
 
 
 def _softmax_row(row):
@@ -209,8 +228,17 @@ def softmax(x):
     >>> softmax([[1, 2, 3]]) == softmax([[-2, -1, 0]])
     True
     """
+    return _softmax(x, "softmax", "x")
+
+
+def _softmax(x, func, name):
+    _check_rows(x, func, name)
+    return map_rows(_softmax_row, x, func, name)
+
+
+def _check_rows(x, func, name):
+    """Softmax works on rows: anything but a list or tuple (a number too) is a TypeError."""
     if not isinstance(x, (list, tuple)):
-        to_floats(x, "softmax", "x")        # not a number either: that TypeError
-        raise TypeError("softmax: x is %r (%s); expected a vector or a batch of rows"
-                        % (x, type(x).__name__))
-    return map_rows(_softmax_row, x, "softmax", "x")
+        to_floats(x, func, name)            # not a number either: that TypeError
+        raise TypeError("%s: %s is %r (%s); expected a vector or a batch of rows"
+                        % (func, name, x, type(x).__name__))

@@ -11,9 +11,11 @@ Function                               What it builds
 Each one follows nnfs 0.5.1's algorithm step by step, with the same draws from
 the same generator in the same order, so with the same seed it gives NumPy's
 float64 values bit for bit (without ``nnfs.init()``, which switches NumPy to
-float32).  The data sets draw from ``rng``, a ``nnref.RandomState``; with
-``rng=None`` they use nnref's default generator (see ``nnref.seed``), as
-nnfs uses ``np.random``'s global one.
+float32).  The data sets draw from ``rng``, a ``nnref.RandomState`` (or any
+object with a ``randn`` method that works like it, such as NumPy's
+``RandomState``; anything else is a ``TypeError``); with ``rng=None`` they
+use nnref's default generator (see ``nnref.seed``), as nnfs uses
+``np.random``'s global one.
 
 Determinism: the random draws, the ``linspace`` and every ``+ - * /`` are
 exact IEEE operations, identical everywhere.  ``sin`` and ``cos`` come from
@@ -33,24 +35,10 @@ of points.
 
 import math
 
-from .rng import RandomState, _default
+from ._base.checks import check_size
+from .rng import RandomState, _resolve_rng  # noqa: F401  (RandomState: the doctests use it)
 
 _TWO_PI = 2 * math.pi  # nnfs computes ``2 * np.pi * X``: the product comes first
-
-
-def _check_size(func, name, value):
-    if type(value) is bool or not isinstance(value, int):
-        raise TypeError("%s: %s must be an int, not %r (%s)" % (func, name, value, type(value).__name__))
-    if value < 0:
-        raise ValueError("%s: %s must be non-negative, got %d" % (func, name, value))
-
-
-def _resolve_rng(func, rng):
-    if rng is None:
-        return _default()
-    if not isinstance(rng, RandomState):
-        raise TypeError("%s: rng must be a nnref.RandomState or None, not %s" % (func, type(rng).__name__))
-    return rng
 
 
 def _linspace(start, stop, num):
@@ -82,8 +70,8 @@ def _stack_classes(func, samples, classes, rng, make_class):
     stacks ``make_class(rng, samples, c)`` (a list of ``samples`` points) for
     ``c = 0 .. classes-1``, with ``samples`` labels ``c`` each.
     """
-    _check_size(func, "samples", samples)
-    _check_size(func, "classes", classes)
+    check_size(func, "samples", samples)
+    check_size(func, "classes", classes)
     rng = _resolve_rng(func, rng)
     X, y = [], []
     for c in range(classes):
@@ -189,7 +177,7 @@ def sine_data(samples=1000):
     >>> y[0], y[1]
     ([0.0], [1.0])
     """
-    _check_size("sine_data", "samples", samples)
+    check_size("sine_data", "samples", samples)
     X, y = [], []
     for i in range(samples):
         x = i / samples

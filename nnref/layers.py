@@ -4,11 +4,19 @@
 weights) + biases``.  ``Dense``, ``Step``, ``Linear``, ``Sigmoid``, ``ReLU``
 and ``Softmax`` are the book's ``Layer_Dense`` and ``Activation_*`` classes:
 ``forward(inputs)`` sets ``.output`` and returns it.
+
+The book-mode classes (``nnref.book.Layer_Dense``, ``Activation_ReLU`` ...)
+are built on the same two private bases, so all of them check their sizes
+and generator the same way, name ``<Class>.forward`` in the errors of
+``forward``, and show the same repr: ``Dense(n_inputs=2, n_neurons=3)``,
+``ReLU()`` before the first ``forward`` and ``ReLU(output shape (300, 3))``
+after it, with ``float32`` added for book mode.
 """
 
 from . import activations
-from ._base.checks import dense_operands
+from ._base.checks import check_size, dense_operands
 from ._base.dot import dense_rows
+from .rng import _resolve_rng
 
 
 def dense(inputs, weights, biases):
@@ -44,16 +52,73 @@ def dense(inputs, weights, biases):
     >>> dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]])
     [[1e+308]]
     """
-    rows, matrix, bias = dense_operands(inputs, weights, biases, "dense")
+    return _dense(inputs, weights, biases, "dense")
+
+
+def _dense(inputs, weights, biases, func):
+    rows, matrix, bias = dense_operands(inputs, weights, biases, func)
     return dense_rows(rows, matrix, bias)
 
 
-class Dense(object):
+class _Layer(object):
+    # What every layer class shares, nnref's and nnref.book's: forward(inputs)
+    # sets and returns .output, naming "<Class>.forward" in its errors; the
+    # repr is "<Class>(fields..., tag)", where the tag says the arithmetic
+    # when it is not float64 (book mode: "float32").
+    _tag = None
+
+    def forward(self, inputs):
+        """Set and return ``self.output``, the layer's output for ``inputs``."""
+        self.output = self._apply(inputs, type(self).__name__ + ".forward")
+        return self.output
+
+    def _fields(self):
+        out = self.output
+        if isinstance(out, list) and out and isinstance(out[0], list):
+            return ["output shape (%d, %d)" % (len(out), len(out[0]))]
+        if isinstance(out, list):
+            return ["output shape (%d,)" % len(out)]
+        if out is not None:
+            return ["output=%r" % (out,)]
+        return []
+
+    def __repr__(self):
+        fields = self._fields()
+        if self._tag is not None:
+            fields.append(self._tag)
+        return "%s(%s)" % (type(self).__name__, ", ".join(fields))
+
+
+class _DenseLayer(_Layer):
+    # Dense and book.Layer_Dense: sizes and rng checked, weights made by
+    # _weights_from(randn(n_inputs, n_neurons)), zero biases, no output yet.
+    def __init__(self, n_inputs, n_neurons, rng=None):
+        func = type(self).__name__
+        check_size(func, "n_inputs", n_inputs)
+        check_size(func, "n_neurons", n_neurons)
+        draws = _resolve_rng(func, rng).randn(n_inputs, n_neurons)
+        self.n_inputs = n_inputs
+        self.n_neurons = n_neurons
+        self.weights = self._weights_from(draws)
+        self.biases = [[0.0] * n_neurons]
+        self.output = None
+
+    def _fields(self):
+        return ["n_inputs=%d" % self.n_inputs, "n_neurons=%d" % self.n_neurons]
+
+
+class Dense(_DenseLayer):
     """The book's ``Layer_Dense``: weights ``0.01 * randn(n_inputs, n_neurons)``, zero biases.
 
-    ``rng`` is a ``RandomState`` (or anything with ``randn``); ``None`` draws
-    from nnref's default generator (``nnref.seed``), as the book's code draws
-    from NumPy's global one.
+    ``n_inputs`` and ``n_neurons`` are non-negative ints (``TypeError`` /
+    ``ValueError`` otherwise).  ``rng`` is a ``RandomState``, or any object
+    with a ``randn`` method that works like it (NumPy's ``RandomState``
+    draws the same numbers); anything else is a ``TypeError`` naming ``rng``.
+    ``None`` draws from nnref's default generator (``nnref.seed``), as the
+    book's code draws from NumPy's global one.
+
+    ``forward(inputs)`` sets and returns ``self.output = dense(inputs,
+    self.weights, self.biases)``; its errors name ``Dense.forward``.
 
     >>> from nnref import RandomState
     >>> layer = Dense(2, 3, rng=RandomState(0))
@@ -65,80 +130,57 @@ class Dense(object):
     [[0.0, 0.0, 0.0]]
     """
 
-    def __init__(self, n_inputs, n_neurons, rng=None):
-        for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
-            if type(value) is bool or not isinstance(value, int):
-                raise TypeError("Dense: %s is %r (%s); expected a non-negative int"
-                                % (name, value, type(value).__name__))
-            if value < 0:
-                raise ValueError("Dense: %s is %d; expected a non-negative int" % (name, value))
-        if rng is None:
-            from .rng import _default
-            rng = _default()
-        draws = rng.randn(n_inputs, n_neurons)
-        self.n_inputs = n_inputs
-        self.n_neurons = n_neurons
-        self.weights = [[0.01 * v for v in row] for row in draws]
-        self.biases = [[0.0] * n_neurons]
-        self.output = None
+    @staticmethod
+    def _weights_from(draws):
+        return [[0.01 * v for v in row] for row in draws]
 
-    def forward(self, inputs):
-        """Set and return ``self.output = dense(inputs, self.weights, self.biases)``."""
-        self.output = dense(inputs, self.weights, self.biases)
-        return self.output
-
-    def __repr__(self):
-        return "Dense(n_inputs=%d, n_neurons=%d)" % (self.n_inputs, self.n_neurons)
+    def _apply(self, inputs, func):
+        return _dense(inputs, self.weights, self.biases, func)
 
 
-class _Activation(object):
-    # Each subclass names its function; forward() applies it and keeps the result.
+class _Activation(_Layer):
+    # An activation layer: forward() applies _apply to the inputs.  nnref's
+    # own name their function, the private form of an nnref.activations
+    # function (which takes the names its errors give); book mode's define
+    # _apply itself.
     function = None
 
     def __init__(self):
         self.output = None
 
-    def forward(self, inputs):
-        """Set and return ``self.output``, the activation of ``inputs``."""
-        self.output = type(self).function(inputs)
-        return self.output
-
-    def __repr__(self):
-        name = type(self).__name__
-        out = self.output
-        if out is None:
-            return "%s()" % name
-        if isinstance(out, list) and out and isinstance(out[0], list):
-            return "%s(output shape (%d, %d))" % (name, len(out), len(out[0]))
-        if isinstance(out, list):
-            return "%s(output shape (%d,))" % (name, len(out))
-        return "%s(output=%r)" % (name, out)
+    def _apply(self, inputs, func):
+        return type(self).function(inputs, func, "inputs")
 
 
 class Step(_Activation):
     """The book's step activation: ``forward`` applies ``nnref.step``."""
-    function = staticmethod(activations.step)
+    function = staticmethod(activations._step)
 
 
 class Linear(_Activation):
     """The book's linear activation: ``forward`` applies ``nnref.linear``."""
-    function = staticmethod(activations.linear)
+    function = staticmethod(activations._linear)
 
 
 class Sigmoid(_Activation):
     """The book's ``Activation_Sigmoid``: ``forward`` applies ``nnref.sigmoid``."""
-    function = staticmethod(activations.sigmoid)
+    function = staticmethod(activations._sigmoid)
 
 
 class ReLU(_Activation):
     """The book's ``Activation_ReLU``: ``forward`` applies ``nnref.relu``.
 
-    >>> ReLU().forward([[-1, 2]])
+    >>> layer = ReLU()
+    >>> layer
+    ReLU()
+    >>> layer.forward([[-1, 2]])
     [[0.0, 2.0]]
+    >>> layer
+    ReLU(output shape (1, 2))
     """
-    function = staticmethod(activations.relu)
+    function = staticmethod(activations._relu)
 
 
 class Softmax(_Activation):
     """The book's ``Activation_Softmax``: ``forward`` applies ``nnref.softmax`` row by row."""
-    function = staticmethod(activations.softmax)
+    function = staticmethod(activations._softmax)

@@ -21,7 +21,7 @@ here shadow the builtins inside code that does ``from nnref.matrix import *``;
 ``nnref.matrix.sum`` reads best.
 """
 
-from ._base.checks import shape as _shape, shape_text, to_floats
+from ._base.checks import check_size, shape as _shape, shape_text, to_floats
 from ._base.dot import dense_rows
 from ._base.rounding import fsum
 
@@ -39,14 +39,6 @@ def shape(x):
     return _shape(*to_floats(x, "shape", "x"))
 
 
-def _check_size(value, name):
-    if type(value) is bool or not isinstance(value, int):
-        raise TypeError("zeros: %s is %r (%s); expected a non-negative int"
-                        % (name, value, type(value).__name__))
-    if value < 0:
-        raise ValueError("zeros: %s is %d; negative dimensions are not allowed" % (name, value))
-
-
 def zeros(shape):
     """``np.zeros(shape)``: an int ``n`` or ``(n,)`` gives ``[0.0] * n``; ``(n, m)`` gives n rows of m.
 
@@ -60,11 +52,11 @@ def zeros(shape):
             raise ValueError("zeros: shape %r has %d dimensions; nnref arrays have 1 or 2"
                              % (shape, len(shape)))
         for i, n in enumerate(shape):
-            _check_size(n, "shape[%d]" % i)
+            check_size("zeros", "shape[%d]" % i, n)
         if len(shape) == 1:
             return [0.0] * shape[0]
         return [[0.0] * shape[1] for _ in range(shape[0])]
-    _check_size(shape, "shape")
+    check_size("zeros", "shape", shape)
     return [0.0] * shape
 
 
@@ -195,17 +187,15 @@ def sum(x, axis=None, keepdims=False):
     return _reduce(x, axis, keepdims, "sum", fsum)
 
 
-def _max_row(values, func="max"):
+def _max_row(values):
     if not values:
-        raise ValueError("%s: zero-size array has no maximum" % func)
+        raise ValueError("max: zero-size array has no maximum")
     best = values[0]
     for v in values:
         if v != v:
             return _NAN                      # NaN wins, as in NumPy
         if v >= best:
             best = v                         # ties keep the later value, like np.maximum
-    if best != best:
-        return _NAN
     return best
 
 

@@ -45,6 +45,8 @@ True
 
 import math
 
+from ._base.checks import _describe, check_int, check_size
+
 try:  # the fast path: Python's own MT19937 (absent on MicroPython)
     from random import Random as _PyRandom
 except ImportError:
@@ -140,13 +142,8 @@ def _fast_path_works():
 _USE_FAST = _fast_path_works()
 
 
-def _type_name(value):
-    return type(value).__name__
-
-
 def _check_seed(where, s):
-    if type(s) is bool or not isinstance(s, int):
-        raise TypeError("%s: seed must be an int, not %r (%s)" % (where, s, _type_name(s)))
+    check_int(where, "seed", s)
     if s < 0 or s > _MASK32:
         raise ValueError("%s: seed must be between 0 and 2**32 - 1, got %d" % (where, s))
 
@@ -154,10 +151,7 @@ def _check_seed(where, s):
 def _check_shape(where, shape):
     # A shape is a tuple of non-negative ints; returns it as a tuple.
     for i, n in enumerate(shape):
-        if type(n) is bool or not isinstance(n, int):
-            raise TypeError("%s: shape[%d] must be an int, not %r (%s)" % (where, i, n, _type_name(n)))
-        if n < 0:
-            raise ValueError("%s: shape[%d] must be non-negative, got %d" % (where, i, n))
+        check_size(where, "shape[%d]" % i, n)
     return tuple(shape)
 
 
@@ -358,3 +352,26 @@ def seed(s):
 def _default():
     """The module-level default ``RandomState`` (nnref's one global state)."""
     return _DEFAULT
+
+
+def _resolve_rng(func, rng):
+    """The generator that ``func``'s ``rng=`` argument names: ``None`` is the default one.
+
+    The rule for every ``rng=`` in nnref (``Dense``, the data sets, book
+    mode): a generator is anything with a ``randn`` method that works like
+    ``RandomState.randn`` -- a ``RandomState``, or for instance NumPy's
+    ``numpy.random.RandomState``, which draws the same numbers.  Its values
+    are used as they come.  Anything without ``randn`` is a TypeError naming
+    the argument and the missing method.
+
+    >>> _resolve_rng("Dense", 42)
+    Traceback (most recent call last):
+        ...
+    TypeError: Dense: rng must be a nnref.RandomState, None, or an object with a randn method; 42 (int) has no randn method
+    """
+    if rng is None:
+        return _DEFAULT
+    if not callable(getattr(rng, "randn", None)):
+        raise TypeError("%s: rng must be a nnref.RandomState, None, or an object with a randn "
+                        "method; %s has no randn method" % (func, _describe(rng)))
+    return rng

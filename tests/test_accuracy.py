@@ -21,19 +21,14 @@ from hypothesis import given, settings, strategies as st
 import nnref
 from nnref.testing import ulp_distance
 
+from support import same
+
 INF = float("inf")
 NAN = float("nan")
 
 # The bounds the docstrings state (measured in benchmarks/accuracy.py).
 SOFTMAX_MAX_ULP = 4
 SIGMOID_MAX_ULP = 2
-
-
-def same_float(a, b):
-    """Equal as floats, NaN equal to NaN, and zeros of the same sign."""
-    if a != a or b != b:
-        return a != a and b != b
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
 def rounded(value):
@@ -72,7 +67,7 @@ def check_dense(inputs, weights, biases):
     expected = exact_dense(inputs, weights, biases)
     for i, (got_row, expected_row) in enumerate(zip(got, expected)):
         for j, (g, e) in enumerate(zip(got_row, expected_row)):
-            assert same_float(g, e), "output [%d][%d]: got %r, exact %r" % (i, j, g, e)
+            assert same(g, e), "output [%d][%d]: got %r, exact %r" % (i, j, g, e)
 
 
 # --- dense: exact ties and cancellations known by hand -------------------------
@@ -122,8 +117,8 @@ def test_tiny_products_round_once_into_the_subnormals():
     # 2**-537 * 2**-537 == 2**-1074, the smallest subnormal, exactly.
     assert nnref.dense([[2.0 ** -537]], [[2.0 ** -537]], [0.0]) == [[5e-324]]
     # Half of it is a tie with 0: to even, 0.0 (keeping the sign of the exact sum).
-    assert same_float(nnref.dense([[2.0 ** -538]], [[2.0 ** -537]], [0.0])[0][0], 0.0)
-    assert same_float(nnref.dense([[-2.0 ** -538]], [[2.0 ** -537]], [0.0])[0][0], -0.0)
+    assert same(nnref.dense([[2.0 ** -538]], [[2.0 ** -537]], [0.0])[0][0], 0.0)
+    assert same(nnref.dense([[-2.0 ** -538]], [[2.0 ** -537]], [0.0])[0][0], -0.0)
     # Three quarters of it: up.
     assert nnref.dense([[3 * 2.0 ** -540]], [[2.0 ** -536]], [0.0]) == [[5e-324]]
     # Large inputs whose products cancel down to a few subnormal steps, and a
@@ -131,7 +126,7 @@ def test_tiny_products_round_once_into_the_subnormals():
     w = [[5e-324], [5e-324]]
     assert nnref.dense([[2.0 ** 53 + 2, -2.0 ** 53]], w, [0.0]) == [[1e-323]]
     assert nnref.dense([[2.0 ** 53 + 2, -2.0 ** 53]], w, [5e-324]) == [[1.5e-323]]
-    assert same_float(nnref.dense([[2.0 ** 53, -2.0 ** 53]], w, [-0.0])[0][0], 0.0)
+    assert same(nnref.dense([[2.0 ** 53, -2.0 ** 53]], w, [-0.0])[0][0], 0.0)
     # Subnormal inputs times large weights are exact.
     assert nnref.dense([[5e-324, 5e-324]], [[2.0 ** 1000], [2.0 ** 1000]],
                        [0.0]) == [[2.0 ** -73]]
@@ -139,26 +134,26 @@ def test_tiny_products_round_once_into_the_subnormals():
 
 def test_zero_signs_follow_ieee():
     # Every term -0.0: -0.0.  Any +0.0 term, or a cancelling sum: +0.0.
-    assert same_float(nnref.dense([[-0.0, 0.0]], [[1.0], [-1.0]], [-0.0])[0][0], -0.0)
-    assert same_float(nnref.dense([[-0.0, 0.0]], [[1.0], [-1.0]], [0.0])[0][0], 0.0)
-    assert same_float(nnref.dense([[0.0, 0.0]], [[1.0], [1.0]], [-0.0])[0][0], 0.0)
-    assert same_float(nnref.dense([[1.0, -1.0]], [[1.0], [1.0]], [-0.0])[0][0], 0.0)
-    assert same_float(nnref.matrix.matmul([[-1.0]], [[0.0]])[0][0], -0.0)
+    assert same(nnref.dense([[-0.0, 0.0]], [[1.0], [-1.0]], [-0.0])[0][0], -0.0)
+    assert same(nnref.dense([[-0.0, 0.0]], [[1.0], [-1.0]], [0.0])[0][0], 0.0)
+    assert same(nnref.dense([[0.0, 0.0]], [[1.0], [1.0]], [-0.0])[0][0], 0.0)
+    assert same(nnref.dense([[1.0, -1.0]], [[1.0], [1.0]], [-0.0])[0][0], 0.0)
+    assert same(nnref.matrix.matmul([[-1.0]], [[0.0]])[0][0], -0.0)
 
 
 def test_special_values_follow_ieee_on_the_exact_terms():
     w = [[1.0], [1.0]]
-    assert same_float(nnref.dense([[INF, 1.0]], w, [0.0])[0][0], INF)
-    assert same_float(nnref.dense([[INF, -INF]], w, [0.0])[0][0], NAN)
-    assert same_float(nnref.dense([[INF, 1.0]], w, [-INF])[0][0], NAN)
-    assert same_float(nnref.dense([[NAN, 1.0]], w, [0.0])[0][0], NAN)
-    assert same_float(nnref.dense([[INF, 1.0]], [[0.0], [1.0]], [0.0])[0][0], NAN)
+    assert same(nnref.dense([[INF, 1.0]], w, [0.0])[0][0], INF)
+    assert same(nnref.dense([[INF, -INF]], w, [0.0])[0][0], NAN)
+    assert same(nnref.dense([[INF, 1.0]], w, [-INF])[0][0], NAN)
+    assert same(nnref.dense([[NAN, 1.0]], w, [0.0])[0][0], NAN)
+    assert same(nnref.dense([[INF, 1.0]], [[0.0], [1.0]], [0.0])[0][0], NAN)
     # A huge finite sum cannot cancel an infinity.
-    assert same_float(nnref.dense([[1e308, 1e308, -INF]], [[1.0], [1.0], [1.0]],
-                                  [0.0])[0][0], -INF)
+    assert same(nnref.dense([[1e308, 1e308, -INF]], [[1.0], [1.0], [1.0]],
+                            [0.0])[0][0], -INF)
     # A non-finite value in one row leaves the other rows correctly rounded.
     got = nnref.dense([[NAN, 1.0], [1.0, 2.0 ** -53]], w, [0.0])
-    assert same_float(got[0][0], NAN) and got[1] == [1.0]
+    assert same(got[0][0], NAN) and got[1] == [1.0]
 
 
 # --- dense: property tests against Fraction ------------------------------------
@@ -277,7 +272,7 @@ def test_relu_and_step_are_exact(row):
         if x != x:
             assert r != r and s != s
             continue
-        assert same_float(r, x if x > 0.0 or same_float(x, -0.0) else 0.0)
+        assert same(r, x if x > 0.0 or same(x, -0.0) else 0.0)
         assert s == (1.0 if x > 0.0 else 0.0)
 
 

@@ -5,7 +5,6 @@ never from nnref itself.
 """
 
 import math
-import struct
 from decimal import Decimal, localcontext
 
 import pytest
@@ -13,27 +12,13 @@ from hypothesis import given, strategies as st
 
 import nnref
 
+from support import same, ulps
+
 NAN = float("nan")
 INF = float("inf")
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 moderate = st.floats(min_value=-700.0, max_value=700.0)
-
-
-def bits(x):
-    return struct.unpack("<Q", struct.pack("<d", x))[0]
-
-
-def same(a, b):
-    """Bitwise float equality, with every NaN equal to every NaN."""
-    if a != a and b != b:
-        return True
-    return bits(a) == bits(b)
-
-
-def ulps(a, b):
-    # An independent ULP count for finite floats of the same sign (the tests keep it so).
-    return abs(bits(a) - bits(b))
 
 
 def correctly_rounded(d):

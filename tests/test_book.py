@@ -7,7 +7,6 @@ computation written out here, not against a modern NumPy (whose SIMD
 float32 exp differs from the book's).
 """
 
-import array
 import io
 import json
 import math
@@ -19,6 +18,8 @@ from hypothesis import given, strategies as st
 import nnref
 from nnref import book
 from nnref.rng import RandomState, _default
+
+from support import f32, hexes
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
@@ -48,21 +49,10 @@ BOOK_SOFTMAX = """\
  [0.33333233 0.3333324  0.33333528]]"""
 
 
-def f32(x):
-    """Round to float32 with array('f'), independently of nnref's struct-based helper."""
-    return array.array("f", [x])[0]
-
-
 def unhex(value):
     if isinstance(value, list):
         return [unhex(v) for v in value]
     return float.fromhex(value)
-
-
-def hexes(value):
-    if isinstance(value, list):
-        return [hexes(v) for v in value]
-    return float(value).hex()
 
 
 @pytest.fixture(autouse=True)

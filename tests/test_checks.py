@@ -1,11 +1,11 @@
 """The input contract shared by every function: accepted kinds, rejected kinds, messages."""
 
-import struct
-
 import pytest
 from hypothesis import given, strategies as st
 
 import nnref
+
+from support import bits
 
 FUNCS = [nnref.step, nnref.linear, nnref.relu, nnref.sigmoid, nnref.softmax]
 
@@ -86,10 +86,6 @@ def test_a_bool_after_many_floats_is_found(func):
         func(x)
 
 
-def _bits(v):
-    return struct.unpack("<Q", struct.pack("<d", v))[0]
-
-
 _NUMBERS = st.one_of(st.floats(), st.integers(-2 ** 60, 2 ** 60),
                      st.floats().map(MyFloat))
 
@@ -102,7 +98,7 @@ def test_relu_of_any_numbers_is_relu_of_their_floats(x):
     expected = [[0.0 if float(v) < 0.0 else float(v) for v in row] for row in x]
     got = nnref.relu(x)
     assert [[type(v) for v in row] for row in got] == [[float] * len(row) for row in expected]
-    assert [list(map(_bits, row)) for row in got] == [list(map(_bits, row)) for row in expected]
+    assert [list(map(bits, row)) for row in got] == [list(map(bits, row)) for row in expected]
 
 
 @given(st.lists(st.lists(st.floats(), min_size=3, max_size=3), min_size=1, max_size=5),

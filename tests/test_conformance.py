@@ -24,6 +24,8 @@ from nnref.conformance import _cases, _data, _format
 from nnref.cli import conformance as cli
 from nnref.rng import RandomState
 
+from support import same
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS = os.path.join(ROOT, "nnref", "conformance", "vectors")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "conformance.schema.json")
@@ -176,16 +178,12 @@ def _float_objects(value):
                 yield found
 
 
-def _bits(x):
-    return "nan" if x != x else x.hex()
-
-
 def test_dec_and_hex_name_the_same_float_everywhere(generated):
     count = 0
     for op in OPS:
         for obj in _float_objects(generated[op][0]):
             from_dec, from_hex = float(obj["dec"]), float.fromhex(obj["hex"])
-            assert _bits(from_dec) == _bits(from_hex), obj
+            assert same(from_dec, from_hex), obj
             assert conformance.parse_hex(obj["hex"]).hex() == from_hex.hex() or from_hex != from_hex
             assert obj["dec"] == repr(from_dec), obj
             count += 1

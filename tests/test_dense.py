@@ -1,7 +1,6 @@
 """dense and the Dense layer: exactness against fractions.Fraction, special values, shapes, errors."""
 
 import math
-import struct
 from fractions import Fraction
 
 import pytest
@@ -9,12 +8,10 @@ from hypothesis import given, strategies as st
 
 import nnref
 
+from support import bits
+
 NAN = float("nan")
 INF = float("inf")
-
-
-def bits(x):
-    return struct.unpack("<Q", struct.pack("<d", x))[0]
 
 
 def exact_dense(inputs, weights, biases):

@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 import nnref
 from nnref import exact
 
+from support import bits, from_bits, same
+
 INF = float("inf")
 NAN = float("nan")
 DTYPES = ("float64", "float32")
@@ -37,18 +39,7 @@ DTYPES = ("float64", "float32")
 
 # --- an independent correctly rounding conversion --------------------------------
 
-_PACK = {"float64": ("<d", "<Q"), "float32": ("<f", "<I")}
 _TOP = {"float64": Fraction(2) ** 1024, "float32": Fraction(2) ** 128}
-
-
-def _bits(x, dtype):
-    f, i = _PACK[dtype]
-    return struct.unpack(i, struct.pack(f, x))[0]
-
-
-def _from_bits(b, dtype):
-    f, i = _PACK[dtype]
-    return struct.unpack(f, struct.pack(i, b))[0]
 
 
 def _value(x, dtype):
@@ -82,28 +73,21 @@ def nearest(q, dtype):
         return abs(_value(x, dtype) - magnitude)
 
     def down(x):
-        return _from_bits(_bits(x, dtype) - 1, dtype)
+        return from_bits(bits(x, dtype) - 1, dtype)
 
     def up(x):
-        return _from_bits(_bits(x, dtype) + 1, dtype)
+        return from_bits(bits(x, dtype) + 1, dtype)
 
     while c > 0.0 and distance(down(c)) < distance(c):
         c = down(c)
     while c != INF and distance(up(c)) < distance(c):
         c = up(c)
-    if _bits(c, dtype) & 1:
+    if bits(c, dtype) & 1:
         if c > 0.0 and distance(down(c)) == distance(c):
             c = down(c)
         elif c != INF and distance(up(c)) == distance(c):
             c = up(c)
     return -c if q < 0 else c
-
-
-def same(a, b):
-    """Bit-for-bit equal as floats: NaN matches NaN, and the sign of zero counts."""
-    if a != a or b != b:
-        return a != a and b != b
-    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b) and type(a) is float
 
 
 def assert_same(actual, expected):
@@ -391,7 +375,7 @@ def test_elementwise_special_cases():
                 [INF, -INF, 0.0, -0.0, 16777216.0])
     # 2**128 - 2**103 is the tie between float32's largest value and 2**128: to even, inf
     tie = 2.0 ** 128 - 2.0 ** 103
-    below = struct.unpack("<d", struct.pack("<Q", _bits(tie, "float64") - 1))[0]
+    below = from_bits(bits(tie) - 1)
     assert_same(exact.relu([tie, below], dtype="float32"), [INF, 3.4028234663852886e38])
     assert exact.sigmoid(2) == exact.sigmoid(2.0)          # ints are taken as floats
     assert exact.step(1) == 1.0

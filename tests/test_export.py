@@ -18,6 +18,8 @@ from nnref import book, datasets
 from nnref.cli import main
 from nnref.rng import RandomState
 
+from support import hexes
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,12 +32,6 @@ def load(name):
 DATA32 = load("datasets_float32.json")
 DATA64 = load("datasets_float64.json")
 RUN = load("book_ch4_float32.json")
-
-
-def hexes(value):
-    if isinstance(value, list):
-        return [hexes(v) for v in value]
-    return float(value).hex()
 
 
 def export(args, tmp_path, name="out"):

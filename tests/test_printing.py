@@ -6,7 +6,6 @@ arrays.  The shortest-digit search is also checked against Python's own
 ``repr`` (float64) and, for float32, against exact ``Fraction`` bounds.
 """
 
-import array
 import json
 import math
 import os
@@ -18,6 +17,8 @@ from hypothesis import given, strategies as st
 
 from nnref.book._printing import format_array, shortest_digits
 
+from support import f32
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 with open(os.path.join(FIXTURES, "printing_numpy.json")) as _f:
@@ -28,10 +29,6 @@ def unhex(value):
     if isinstance(value, list):
         return [unhex(v) for v in value]
     return float.fromhex(value)
-
-
-def f32(x):
-    return array.array("f", [x])[0]
 
 
 def test_recording_uses_numpys_default_options():

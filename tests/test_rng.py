@@ -13,6 +13,8 @@ import nnref
 from nnref import rng as rng_module
 from nnref.rng import RandomState
 
+from support import hexes
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 with open(os.path.join(FIXTURES, "rng_streams.json")) as _f:
@@ -22,14 +24,6 @@ EDGE = _RECORDED["edge_states"][0]
 
 SEED_IDS = [str(s["seed"]) for s in STREAMS]
 PATHS = [False, True]  # fast (random.Random) path, pure-Python MT19937
-
-
-def hexes(value):
-    """float.hex of every float in nested lists, keeping the nesting."""
-    if isinstance(value, list):
-        return [hexes(v) for v in value]
-    assert type(value) is float, value
-    return value.hex()
 
 
 def replay(rs, call):

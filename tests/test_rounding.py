@@ -1,7 +1,6 @@
 """The exact-arithmetic helpers: round_scaled, exact_sum (MicroPython's fsum) against Fraction and math.fsum."""
 
 import math
-import struct
 from fractions import Fraction
 
 from hypothesis import given, strategies as st
@@ -9,12 +8,10 @@ from hypothesis import given, strategies as st
 from nnref._base.formats import round_scaled, to_scaled_int
 from nnref._base.rounding import exact_sum, fsum
 
+from support import bits
+
 INF = float("inf")
 finite = st.floats(allow_nan=False, allow_infinity=False)
-
-
-def bits(x):
-    return struct.unpack("<Q", struct.pack("<d", x))[0]
 
 
 def nearest(fraction):

@@ -25,6 +25,8 @@ import pytest
 import nnref
 from nnref import datasets, matrix
 
+from support import same
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC_PATH = os.path.join(ROOT, "docs", "spec.md")
 
@@ -106,16 +108,6 @@ def parse_value(text):
     if text == "NaN":
         return NAN
     return float(text)
-
-
-def same(actual, expected):
-    """``actual`` is a float equal to ``expected``, with the same sign of zero; NaN matches NaN."""
-    if type(actual) is not float:
-        return False
-    expected = float(expected)
-    if expected != expected:
-        return actual != actual
-    return actual == expected and math.copysign(1.0, actual) == math.copysign(1.0, expected)
 
 
 def deep_same(actual, expected):
@@ -766,6 +758,19 @@ def test_exact_oracle_docstring_sentences_hold(name):
         else:
             failures.extend(check_elementwise(function, sentence))
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", ["step", "linear", "relu", "sigmoid", "softmax"])
+def test_exact_oracle_lists_the_float_tiers_cases_then_its_own(name):
+    # nnref.exact's docstrings hold one copy of the cases both tiers share:
+    # the float tier's list, put under the oracle's heading at import.
+    import nnref.exact as exact
+    ours = docstring_special_cases(getattr(exact, name))
+    theirs = docstring_special_cases(getattr(nnref, name))
+    assert len(theirs) >= 4
+    assert ours[:len(theirs)] == theirs
+    own = {"step": 0, "linear": 1, "relu": 1, "sigmoid": 2, "softmax": 1}[name]
+    assert len(ours) == len(theirs) + own
 
 
 def test_the_core_docstrings_have_special_cases():

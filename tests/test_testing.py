@@ -10,7 +10,6 @@ exact rational).  Neighbours come from ``math.nextafter`` where Python has it
 """
 
 import math
-import struct
 from fractions import Fraction
 
 import pytest
@@ -18,6 +17,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from nnref.testing import assert_close, next_down, next_up, ulp, ulp_distance
+
+from support import bits, from_bits
 
 INF = float("inf")
 NAN = float("nan")
@@ -89,20 +90,12 @@ def reference_distance(a, b, dtype):
     return abs(position(round_to(a, dtype), dtype) - position(round_to(b, dtype), dtype))
 
 
-def bits64(x):
-    return struct.unpack(">Q", struct.pack(">d", x))[0]
-
-
-def from_bits64(n):
-    return struct.unpack(">d", struct.pack(">Q", n))[0]
-
-
 def bit_neighbour_up(x):
     """The next float64 above x (finite, not the largest), by stepping its bit pattern."""
     if x == 0:
         return TINY64
-    bits = bits64(x)
-    return from_bits64(bits + 1 if x > 0 else bits - 1)
+    n = bits(x)
+    return from_bits(n + 1 if x > 0 else n - 1)
 
 
 if hasattr(math, "nextafter"):  # Python 3.9+
@@ -115,8 +108,8 @@ else:
 def float32_neighbour_up(x):
     if x == 0:
         return TINY32
-    bits = struct.unpack(">I", struct.pack(">f", x))[0]
-    return struct.unpack(">f", struct.pack(">I", bits + 1 if x > 0 else bits - 1))[0]
+    n = bits(x, "float32")
+    return from_bits(n + 1 if x > 0 else n - 1, "float32")
 
 
 # --- strategies ----------------------------------------------------------------
@@ -126,7 +119,7 @@ SPECIAL = [0.0, -0.0, TINY64, -TINY64, 2.0 ** -1022, -(2.0 ** -1022), 2.0 ** -10
 
 # Uniform over bit patterns reaches every binade and the subnormals equally;
 # st.floats() favours "interesting" values.
-any_bits = st.integers(min_value=0, max_value=2 ** 64 - 1).map(from_bits64)
+any_bits = st.integers(min_value=0, max_value=2 ** 64 - 1).map(from_bits)
 numbers = st.one_of(st.floats(), any_bits, st.sampled_from(SPECIAL))
 non_nan = numbers.filter(lambda x: x == x)
 finite = numbers.filter(lambda x: x == x and x not in (INF, -INF))
@@ -363,7 +356,7 @@ def test_ulp_hand_cases(x, dtype, expected):
 def test_ulp_is_the_gap_to_the_next_float(x):
     a = abs(x)
     if a == MAX64:
-        assert Fraction(ulp(x)) == Fraction(a) - Fraction(from_bits64(bits64(a) - 1))
+        assert Fraction(ulp(x)) == Fraction(a) - Fraction(from_bits(bits(a) - 1))
     else:
         assert Fraction(ulp(x)) == Fraction(neighbour_up(a)) - Fraction(a)
     if hasattr(math, "ulp"):

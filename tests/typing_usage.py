@@ -77,6 +77,8 @@ def misuses_the_stubs_reject() -> None:
         lambda: RandomState("0"),  # type: ignore[arg-type]
         lambda: testing.ulp_distance(1.0, 2.0, dtype="float8"),  # type: ignore[arg-type]
         lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
+        lambda: datasets.spiral_data(3, 3, rng=42),  # type: ignore[arg-type]
+        lambda: nnref.Dense(2, 3, rng=42),  # type: ignore[arg-type]
     ):
         try:
             bad()

@@ -14,12 +14,24 @@ the rest with the same messages:
 The result is always new lists, so callers can never see their own lists
 come back or be changed.  Ints become floats (correctly rounded, also on
 MicroPython, whose ``float(int)`` truncates past 2**53).
+
+Sizes (``n_inputs``, ``samples``, a dimension given to ``zeros`` or
+``randn``) all go through ``check_size``, so they are checked and worded the
+same way everywhere:
+
+>>> check_size("zeros", "shape[1]", -2)
+Traceback (most recent call last):
+    ...
+ValueError: zeros: shape[1] must be non-negative, got -2
+>>> check_size("spiral_data", "samples", 2.0)
+Traceback (most recent call last):
+    ...
+TypeError: spiral_data: samples must be an int, not 2.0 (float)
 """
 
 from .formats import round_scaled
 
 _INF = float("inf")
-_FLOAT_ONLY = {float}
 _INT_OR_FLOAT = {int, float}
 _SEQUENCES = (list, tuple)
 _ROW_TYPES = {list, tuple}
@@ -40,6 +52,24 @@ def _describe(value):
     if len(text) > 60:
         text = text[:57] + "..."
     return "%s (%s)" % (text, type(value).__name__)
+
+
+def check_int(func, name, value):
+    """``value`` if it is an int; else TypeError ``func: name must be an int, not ...``.
+
+    A ``bool`` is not an int here, nor is a float with an integral value.
+    """
+    if type(value) is bool or not isinstance(value, int):
+        raise TypeError("%s: %s must be an int, not %s" % (func, name, _describe(value)))
+    return value
+
+
+def check_size(func, name, value):
+    """``value`` if it is a size, an int >= 0; else TypeError (not an int) or ValueError (negative)."""
+    check_int(func, name, value)
+    if value < 0:
+        raise ValueError("%s: %s must be non-negative, got %d" % (func, name, value))
+    return value
 
 
 def int_to_float(value, func, where):

@@ -78,8 +78,9 @@ from .. import activations
 from .._base.checks import to_batch, to_floats
 from ._float32 import dot_f64, exp_f32, f32, sum_f32
 from ._printing import format_array as _format_array
-from ..datasets import _linspace, _resolve_rng, _stack_classes
+from ..datasets import _linspace, _stack_classes
 from ..datasets import sine_data as _sine_data64
+from ..layers import _Activation as _CoreActivation, _DenseLayer
 from ..rng import RandomState, seed as _seed
 
 _NAN = float("nan")
@@ -259,12 +260,14 @@ def _dense_f32(inputs, weights, biases, func):
 
 # ------------------------------------------------------------------- classes
 
-class Layer_Dense(object):
+class Layer_Dense(_DenseLayer):
     """The book's ``Layer_Dense`` in float32: ``0.01 * randn`` weights, zero biases.
 
     ``weights`` is ``n_inputs`` x ``n_neurons`` of ``f32(f32(0.01) *
     f32(randn))`` drawn row by row from ``rng`` (``None``: nnref's default
-    generator, see ``init``); ``biases`` is ``[[0.0] * n_neurons]``.
+    generator, see ``init``; otherwise a generator as ``nnref.Dense`` takes,
+    anything with a ``randn`` method); ``biases`` is ``[[0.0] * n_neurons]``.
+    Sizes and ``rng`` are checked as ``nnref.Dense`` checks them.
     ``forward(inputs)`` sets and returns ``output``: each value is the
     float64 dot product of the inputs (taken as they are, as nnfs's ``np.dot``
     casts them to float64) and the float32 weights, added term by term,
@@ -282,43 +285,21 @@ class Layer_Dense(object):
     True
     """
 
-    def __init__(self, n_inputs, n_neurons, rng=None):
-        for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
-            if type(value) is bool or not isinstance(value, int):
-                raise TypeError("Layer_Dense: %s is %r (%s); expected a non-negative int"
-                                % (name, value, type(value).__name__))
-            if value < 0:
-                raise ValueError("Layer_Dense: %s is %d; expected a non-negative int"
-                                 % (name, value))
-        rng = _resolve_rng("Layer_Dense", rng)
-        draws = rng.randn(n_inputs, n_neurons)
-        self.n_inputs = n_inputs
-        self.n_neurons = n_neurons
-        self.weights = [[f32(_F32_WEIGHT_SCALE * f32(v)) for v in row] for row in draws]
-        self.biases = [[0.0] * n_neurons]
-        self.output = None
+    _tag = "float32"
 
-    def forward(self, inputs):
-        """Set and return ``self.output``, the float32 ``inputs @ weights + biases``."""
-        self.output = _dense_f32(inputs, self.weights, self.biases, "Layer_Dense.forward")
-        return self.output
+    @staticmethod
+    def _weights_from(draws):
+        return [[f32(_F32_WEIGHT_SCALE * f32(v)) for v in row] for row in draws]
 
-    def __repr__(self):
-        return "Layer_Dense(n_inputs=%d, n_neurons=%d, float32)" % (self.n_inputs, self.n_neurons)
+    def _apply(self, inputs, func):
+        return _dense_f32(inputs, self.weights, self.biases, func)
 
 
-class _Activation(object):
-    # forward() converts the inputs to float32 and applies the class's rule.
-    def __init__(self):
-        self.output = None
-
-    def forward(self, inputs):
-        """Set and return ``self.output``, the activation of ``inputs`` in float32."""
-        self.output = self._apply(inputs)
-        return self.output
-
-    def __repr__(self):
-        return "%s(float32)" % type(self).__name__
+class _Activation(_CoreActivation):
+    # nnref's activation layer (forward, repr, error names), computing in
+    # float32: each subclass's _apply converts the inputs to float32 and
+    # applies its rule.
+    _tag = "float32"
 
 
 class Activation_ReLU(_Activation):
@@ -330,8 +311,8 @@ class Activation_ReLU(_Activation):
     [[0.0, 0.10000000149011612]]
     """
 
-    def _apply(self, inputs):
-        kind, data = _as_f32(inputs, "Activation_ReLU.forward", "inputs")
+    def _apply(self, inputs, func):
+        kind, data = _as_f32(inputs, func, "inputs")
         return activations.relu(data)
 
 
@@ -350,11 +331,9 @@ class Activation_Softmax(_Activation):
     [[0.09003057330846786, 0.2447284758090973, 0.6652409434318542]]
     """
 
-    def _apply(self, inputs):
-        kind, data = _as_f32(inputs, "Activation_Softmax.forward", "inputs")
-        if kind == "scalar":
-            raise TypeError("Activation_Softmax.forward: inputs is %r (float); "
-                            "expected a vector or a batch" % (data,))
+    def _apply(self, inputs, func):
+        activations._check_rows(inputs, func, "inputs")
+        kind, data = _as_f32(inputs, func, "inputs")
         if kind == "vector":
             return _softmax_row_f32(data)
         return [_softmax_row_f32(row) for row in data]
@@ -370,8 +349,8 @@ class Activation_Sigmoid(_Activation):
     [0.5, 1.0, 0.0]
     """
 
-    def _apply(self, inputs):
-        return _map_f32(_sigmoid_f32, inputs, "Activation_Sigmoid.forward")
+    def _apply(self, inputs, func):
+        return _map_f32(_sigmoid_f32, inputs, func)
 
 
 class Activation_Step(_Activation):
@@ -381,8 +360,8 @@ class Activation_Step(_Activation):
     [0.0, 0.0, 1.0]
     """
 
-    def _apply(self, inputs):
-        kind, data = _as_f32(inputs, "Activation_Step.forward", "inputs")
+    def _apply(self, inputs, func):
+        kind, data = _as_f32(inputs, func, "inputs")
         return activations.step(data)
 
 
@@ -393,8 +372,8 @@ class Activation_Linear(_Activation):
     [0.10000000149011612]
     """
 
-    def _apply(self, inputs):
-        kind, data = _as_f32(inputs, "Activation_Linear.forward", "inputs")
+    def _apply(self, inputs, func):
+        kind, data = _as_f32(inputs, func, "inputs")
         return data
 
 

@@ -80,7 +80,7 @@ def activations_svg():
 
 # ---------------------------------------------------------------- spiral
 
-def _spiral_panel(fig, X, y, classes, title):
+def _spiral_panel(fig, title):
     panel = fig.panel(70, 50, 450, 450, (-1.1, 1.1), (-1.1, 1.1), title=title,
                       xlabel="X[:, 0]", ylabel="X[:, 1]",
                       xticks=[-1.0, -0.5, 0.0, 0.5, 1.0], yticks=[-1.0, -0.5, 0.0, 0.5, 1.0])
@@ -99,7 +99,7 @@ def spiral_svg(samples=100, classes=3, seed=0):
     """The spiral data set ``spiral_data(samples, classes, RandomState(seed))``."""
     X, y = spiral_data(samples, classes, rng=RandomState(seed))
     fig = _svg.Figure(560, 560, title="nnref: spiral data")
-    panel = _spiral_panel(fig, X, y, classes, "spiral_data(samples=%d, classes=%d), seed %d"
+    panel = _spiral_panel(fig, "spiral_data(samples=%d, classes=%d), seed %d"
                           % (samples, classes, seed))
     _spiral_points(panel, X, y, classes, "none")
     return fig.to_svg()
@@ -240,7 +240,7 @@ def softmax_regions_svg(seed=0, samples=100, grid=50):
     low = min(c[3] for c in cells)
     high = max(c[3] for c in cells)
     fig = _svg.Figure(560, 580, title="nnref: softmax regions of the untrained chapter network")
-    panel = _spiral_panel(fig, X, y, 3, "Dense(2,3) \u2192 ReLU \u2192 Dense(3,3) \u2192 Softmax, seed %d" % seed)
+    panel = _spiral_panel(fig, "Dense(2,3) \u2192 ReLU \u2192 Dense(3,3) \u2192 Softmax, seed %d" % seed)
     size = 2.2 / grid
     for x0, x1, best, confidence in cells:
         panel.rect(x0 - size / 2, x1 - size / 2, x0 + size / 2, x1 + size / 2,

@@ -182,7 +182,7 @@ def _encode_output(op, value):
     return encode_tree(value)
 
 
-def _decode_output(op, value, where):
+def _decode_output(value, where):
     if value is None:
         return None
     if isinstance(value, dict) and "X" in value:
@@ -227,9 +227,9 @@ def decode_test(op, test):
     out["inputs"] = dict((name, v if isinstance(v, int) and type(v) is not bool
                           else decode_tree(v, "%s inputs.%s" % (where, name)))
                          for name, v in test["inputs"].items())
-    out["expected"] = _decode_output(op, test.get("expected"), where + " expected")
+    out["expected"] = _decode_output(test.get("expected"), where + " expected")
     if "alternatives" in test:
-        out["alternatives"] = [_decode_output(op, a, where + " alternative") for a in test["alternatives"]]
+        out["alternatives"] = [_decode_output(a, where + " alternative") for a in test["alternatives"]]
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
@@ -293,10 +293,10 @@ def load(path):
 
 
 def tests_of(document):
-    """Every test of a vector document, in order, with its group: ``(group, test)`` pairs."""
+    """Every test of a vector document, in order."""
     for group in document["testGroups"]:
         for test in group["tests"]:
-            yield group, test
+            yield test
 
 
 # --- RESULTS documents -----------------------------------------------------------------
@@ -347,7 +347,7 @@ def _copy_tree(value):
 def results_by_tc_id(document, path):
     """tcId -> test of a RESULTS document; ``VectorFormatError`` for a test without one."""
     outputs = {}
-    for _, test in tests_of(document):
+    for test in tests_of(document):
         if "tcId" not in test:
             raise VectorFormatError("%s: a test has no tcId" % path)
         outputs[test["tcId"]] = test
@@ -365,7 +365,7 @@ def decode_outcome(op, tc_id, output):
     """
     if isinstance(output, dict) and "error" in output:
         return "error", str(output["error"])
-    return "value", _decode_output(op, output, "%s tcId %s output" % (op, tc_id))
+    return "value", _decode_output(output, "%s tcId %s output" % (op, tc_id))
 
 
 # --- text --------------------------------------------------------------------------------

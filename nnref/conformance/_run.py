@@ -70,7 +70,7 @@ def _run_document(document, function):
     op = document["operation"]
     arguments = document["arguments"]
     result = OpResult(op)
-    for _, raw in tests_of(document):
+    for raw in tests_of(document):
         test = decode_test(op, raw)
         outcome = _call_case(function, op, arguments, test["inputs"])
         result.record(test, *check_case(test, outcome))
@@ -121,7 +121,7 @@ def check_documents(vectors, results, path="results"):
         raise VectorFormatError("%s is for %r, the vectors for %r" % (path, results.get("operation"), op))
     outputs = results_by_tc_id(results, path)
     result = OpResult(op)
-    for _, raw in tests_of(vectors):
+    for raw in tests_of(vectors):
         test = decode_test(op, raw)
         given = outputs.get(raw["tcId"])
         if given is None or "output" not in given:

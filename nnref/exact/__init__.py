@@ -48,10 +48,11 @@ import decimal  # noqa: F401  (absent on MicroPython: nnref.exact is then absent
 import math
 
 from . import _decimal_math
-from ..activations import _step1  # step is exact: the float tier's kernel is the oracle's
+from .. import activations
 from .._base.checks import apply_elementwise, dense_operands, to_floats
 from .._base.formats import (check_dtype, is_finite, is_negative_zero, round_float,
                              round_scaled, to_scaled_int)
+from .._base.rounding import special_sum
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -59,21 +60,13 @@ _NAN = float("nan")
 # --- elementwise -----------------------------------------------------------------
 
 def step(x, dtype="float64"):
-    """Heaviside step: 1.0 where x > 0, else 0.0.
+    """Heaviside step: 1.0 where x > 0, else 0.0 -- ``nnref.step``, which is exact already.
 
-    Formula: step(x) = 1 if x > 0 else 0, elementwise.  Exact in both
-    dtypes (0 and 1 are float32 values).  Speed: well under 1 µs per element.
+    Formula: step(x) = 1 if x > 0 else 0, elementwise, by the float tier's
+    own kernel: its results are exact in both dtypes (0 and 1 are float32
+    values).  Speed: well under 1 µs per element.  Shapes as ``nnref.step``.
 
-    Special cases:
-
-    - If `x` is NaN, the result is NaN.
-    - If `x` is +0.0, the result is +0.0.
-    - If `x` is -0.0, the result is +0.0.
-    - If `x` is +inf, the result is 1.0.
-    - If `x` is -inf, the result is +0.0.
-
-    ``x`` is a number, a vector or a batch; the result has the same shape,
-    as new floats.  An empty vector gives ``[]``.
+    Special cases (``nnref.step``'s list, put here at import):
 
     >>> step([-1, 0, 0.5, 2])
     [0.0, 0.0, 1.0, 1.0]
@@ -81,7 +74,7 @@ def step(x, dtype="float64"):
     1.0
     """
     check_dtype(dtype, "exact.step")
-    return apply_elementwise(_step1, *to_floats(x, "exact.step", "x"))
+    return activations._step(x, "exact.step", "x")
 
 
 def linear(x, dtype="float64"):
@@ -92,12 +85,8 @@ def linear(x, dtype="float64"):
     (<= 0.5 ULP, ties to even).  Speed: under 1 µs per element (float64),
     a few µs (float32).
 
-    Special cases:
+    Special cases (``nnref.linear``'s list, put here at import, then this one):
 
-    - If `x` is NaN, the result is NaN.
-    - If `x` is -0.0, the result is -0.0.
-    - If `x` is +inf, the result is +inf.
-    - If `x` is -inf, the result is -inf.
     - If `dtype` is "float32" and `|x|` rounds past float32's largest value, the result is ±inf.
 
     >>> linear([[1, -2.5]])
@@ -116,12 +105,8 @@ def relu(x, dtype="float64"):
     float32: correctly rounded to float32 (<= 0.5 ULP, ties to even).
     Speed: under 1 µs per element (float64), a few µs (float32).
 
-    Special cases:
+    Special cases (``nnref.relu``'s list, put here at import, then this one):
 
-    - If `x` is NaN, the result is NaN.
-    - If `x` is -0.0, the result is -0.0.
-    - If `x` is +inf, the result is +inf.
-    - If `x` is -inf, the result is +0.0.
     - If `dtype` is "float32" and `x` rounds past float32's largest value, the result is +inf.
 
     >>> relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100])
@@ -150,13 +135,8 @@ def sigmoid(x, dtype="float64"):
     results for x >= 38 (1.0) and x <= -746 (+0.0) are decided at once.
     Inputs within about 1e-30 of a rounding boundary take a few times longer.
 
-    Special cases:
+    Special cases (``nnref.sigmoid``'s list, put here at import, then these):
 
-    - If `x` is NaN, the result is NaN.
-    - If `x` is +0.0, the result is 0.5.
-    - If `x` is -0.0, the result is 0.5.
-    - If `x` is +inf, the result is 1.0.
-    - If `x` is -inf, the result is +0.0.
     - If `x` is at least 38, the result is 1.0.
     - If `x` is at most -746, the result is +0.0.
 
@@ -185,16 +165,10 @@ def softmax(x, dtype="float64"):
     150 µs on PyPy 3.9; elements more than 746 below the row's max cost
     little (their result is +0.0).
 
-    Special cases:
+    Special cases (``nnref.softmax``'s list, put here at import, then this one):
 
-    - If a row contains NaN, every result in that row is NaN.
-    - If a row contains +inf, every result in that row is NaN.
-    - If every element of a row is -inf, every result in that row is NaN.
-    - If an element is -inf and the row has a finite element but no NaN or +inf,
-      the result for that element is +0.0.
     - If an element is more than 746 below its row's maximum and the row has no NaN or +inf,
       the result for that element is +0.0.
-    - If the row is empty, the result is an empty row.
 
     A plain number is a ``TypeError``; ``softmax([]) == []``.
 
@@ -213,39 +187,55 @@ def softmax(x, dtype="float64"):
     return [_decimal_math.softmax_row(row, fmt) if row else [] for row in data]
 
 
+def _share_special_cases(ours, theirs):
+    # One copy of the special cases the two tiers share: the oracle's
+    # docstring names the float tier's list, which is put under its "Special
+    # cases" line here, before the oracle's own cases (help() and the spec
+    # tests read them all).  Without docstrings (python -OO) nothing is done.
+    lines = (ours.__doc__ or "").splitlines()
+    source = (theirs.__doc__ or "").splitlines()
+    heads = [i for i, line in enumerate(lines) if line.strip().startswith("Special cases")]
+    starts = [i for i, line in enumerate(source) if line.strip().startswith("Special cases")]
+    if not heads or not starts:
+        return
+    shared = []
+    for line in source[starts[0] + 2:]:     # the bullets, after the heading's blank line
+        if not line.strip():
+            break
+        shared.append(line)
+    at = heads[0] + 2
+    if not lines[at].strip().startswith("- "):
+        shared.append("")                   # no cases of the oracle's own: end the list
+    ours.__doc__ = "\n".join(lines[:at] + shared + lines[at:])
+
+
+for _ours, _theirs in ((step, activations.step), (linear, activations.linear),
+                       (relu, activations.relu), (sigmoid, activations.sigmoid),
+                       (softmax, activations.softmax)):
+    _share_special_cases(_ours, _theirs)
+del _ours, _theirs
+
+
 # --- dense -----------------------------------------------------------------------
-# Written apart from the float tier's nnref._dot on purpose: the oracle is what
-# that packed, optimised code is checked against, so the two share no logic
-# beyond the input checks and the exact float <-> integer conversions.
+# Written apart from the float tier's nnref._base.dot on purpose: the oracle is
+# what that packed, optimised code is checked against, so the two share no
+# logic beyond the input checks, the exact float <-> integer conversions and
+# the IEEE rule for a sum holding NaN or infinities (rounding.special_sum).
 
 def _nonfinite_output(row, column, bias):
     # IEEE arithmetic on the exact terms when some input is NaN or infinite:
-    # NaN for a NaN factor, 0 * inf or inf - inf; else the infinity.  None if
-    # every factor and the bias are finite.
-    positive = negative = False
+    # NaN for a NaN factor or 0 * inf; else the IEEE sum of the infinite
+    # products and the bias (NaN for inf - inf).  None if every factor and
+    # the bias are finite.
+    terms = [bias]
     for x, w in zip(row, column):
         if x != x or w != w:
             return _NAN
         if not (is_finite(x) and is_finite(w)):     # an infinite factor
             if x == 0.0 or w == 0.0:
                 return _NAN
-            if (x > 0.0) == (w > 0.0):
-                positive = True
-            else:
-                negative = True
-    if bias != bias:
-        return _NAN
-    if bias == _INF:
-        positive = True
-    elif bias == -_INF:
-        negative = True
-    if positive and negative:
-        return _NAN
-    if positive:
-        return _INF
-    if negative:
-        return -_INF
-    return None
+            terms.append(_INF if (x > 0.0) == (w > 0.0) else -_INF)
+    return special_sum(terms)
 
 
 def _dense_output(row, column, bias, fmt):
