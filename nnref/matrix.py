@@ -31,6 +31,12 @@ _NAN = float("nan")
 def shape(x):
     """NumPy's ``np.shape``: ``()`` for a number, ``(n,)`` for a vector, ``(n, k)`` for a batch.
 
+    Special cases:
+
+    - If `x` is `2.5`, `shape(x)` is `()`.
+    - If `x` is `[[], []]`, `shape(x)` is `(2, 0)`.
+    - If `x` is `[[1, 2], [3]]`, `shape(x)` raises ValueError.
+
     >>> shape([[1, 2, 3], [4, 5, 6]])
     (2, 3)
     >>> shape([])
@@ -41,6 +47,14 @@ def shape(x):
 
 def zeros(shape):
     """``np.zeros(shape)``: an int ``n`` or ``(n,)`` gives ``[0.0] * n``; ``(n, m)`` gives n rows of m.
+
+    Special cases:
+
+    - If `shape` is `(2, 0)`, `zeros(shape)` is `[[], []]`.
+    - If `shape` is `(0, 3)`, `zeros(shape)` is `[]`.
+    - If `shape` is `-1`, `zeros(shape)` raises ValueError.
+    - If `shape` is `(1, 2, 3)`, `zeros(shape)` raises ValueError.
+    - If `shape` is `True`, `zeros(shape)` raises TypeError.
 
     >>> zeros((2, 3))
     [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
@@ -63,6 +77,12 @@ def zeros(shape):
 def transpose(x):
     """``x.T``: the columns of a batch as rows.  A vector or number comes back as a copy (as in NumPy).
 
+    Special cases:
+
+    - If `x` is `[[], []]`, `transpose(x)` is `[]`.
+    - If `x` is `[1, -0.0]`, `transpose(x)` is `[1.0, -0.0]`.
+    - If `x` is `[[1.0], [2.0, 3.0]]`, `transpose(x)` raises ValueError.
+
     >>> transpose([[1, 2, 3], [4, 5, 6]])
     [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]
     """
@@ -78,7 +98,19 @@ def matmul(a, b):
     Shapes as NumPy: (n, k) @ (k, m) -> (n, m); (k,) @ (k, m) -> (m,);
     (n, k) @ (k,) -> (n,); (k,) @ (k,) -> a number.  Mismatched inner sizes
     are a ``ValueError`` naming both shapes.  Special values follow IEEE
-    arithmetic on the exact terms, as in ``nnref.dense``.
+    arithmetic on the exact terms, as in ``nnref.dense``; the terms of an
+    output are its products.
+
+    Special cases:
+
+    - If a factor in a product is NaN, the result is NaN.
+    - If a product is 0 * inf, the result is NaN.
+    - If the terms include both +inf and -inf, the result is NaN.
+    - If the terms include +inf and not -inf or NaN, the result is +inf.
+    - If the exact sum is negative and rounds to zero, the result is -0.0.
+    - If the exact sum is zero and every term is -0.0, the result is -0.0.
+    - If the exact sum is zero otherwise, the result is +0.0.
+    - If `b` is `[[1.0], [2.0], [3.0]]`, `matmul([[1.0, 2.0]], b)` raises ValueError.
 
     >>> matmul([[1, 2], [3, 4]], [[5, 6], [7, 8]])
     [[19.0, 22.0], [43.0, 50.0]]
@@ -111,6 +143,13 @@ def add_row(rows, vector):
 
     Each sum is one IEEE addition.  ``vector`` may also be a 1 x m batch, as
     the book stores biases.
+
+    Special cases:
+
+    - If `vector` is `[float("-inf")]`, `add_row([[float("inf")]], vector)` is `[[float("nan")]]`.
+    - If `vector` is `[-0.0]`, `add_row([[-0.0]], vector)` is `[[-0.0]]`.
+    - If `vector` is `[1e308]`, `add_row([[1e308]], vector)` is `[[float("inf")]]`.
+    - If `vector` is `[1.0]`, `add_row([[1.0, 2.0]], vector)` raises ValueError.
 
     >>> add_row([[1, 2], [3, 4]], [10, 20])
     [[11.0, 22.0], [13.0, 24.0]]

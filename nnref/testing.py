@@ -135,19 +135,22 @@ def ulp_distance(a, b, dtype="float64"):
     rounded to the nearest float32 (ties to even) and float32 steps are
     counted.  Ints are rounded from their exact value.
 
+    Two NaNs are 0 apart, and a NaN is ``math.inf`` (a float) from any
+    number.  ``0.0`` and ``-0.0`` are the same point, so the smallest
+    subnormals of either sign are 1 step from zero.  ``inf`` is one step
+    above the largest finite value, as the next point of the line; ``-inf``
+    is symmetric.  With ``dtype="float32"``, values past the float32 range
+    round to ``±inf`` (IEEE overflow).
+
     Special cases:
 
-    - If ``a`` and ``b`` are both NaN, the result is 0.
-    - If exactly one of them is NaN, the result is ``math.inf`` (a float).
-    - ``0.0`` and ``-0.0`` are the same point: ``ulp_distance(0.0, -0.0) == 0``,
-      and the smallest subnormals of either sign are 1 step from zero.
-    - ``inf`` is one step above the largest finite value, as the next point
-      of the line: ``ulp_distance(math.inf, 1.7976931348623157e308) == 1``.
-      ``-inf`` is symmetric.
-    - With ``dtype="float32"``, values past the float32 range round to ``±inf``
-      (IEEE overflow), so ``ulp_distance(1e39, 3.4028234663852886e38,
-      "float32") == 1``.
-    - An int too large to be a float64 raises ``ValueError``.
+    - If `b` is `float("nan")`, `ulp_distance(float("nan"), b)` is `0`.
+    - If `b` is `1.0`, `ulp_distance(float("nan"), b)` is `float("inf")`.
+    - If `b` is `-0.0`, `ulp_distance(0.0, b)` is `0`.
+    - If `b` is `0.0`, `ulp_distance(-5e-324, b)` is `1`.
+    - If `b` is `1.7976931348623157e308`, `ulp_distance(float("inf"), b)` is `1`.
+    - If `b` is `3.4028234663852886e38`, `ulp_distance(1e39, b, "float32")` is `1`.
+    - If `a` is `2**1024`, `ulp_distance(a, 1.0)` raises ValueError.
 
     Errors: ``TypeError`` if ``a`` or ``b`` is a ``bool`` or not a number;
     ``ValueError`` for an unknown ``dtype``.
@@ -181,13 +184,17 @@ def next_up(x, dtype="float64"):
 
     Special cases:
 
-    - If ``x`` is NaN, the result is NaN.
-    - If ``x`` is ``inf``, the result is ``inf``; the largest finite value
-      steps to ``inf``; ``-inf`` steps to the most negative finite value.
-    - If ``x`` is ``0.0`` or ``-0.0``, the result is the smallest positive
-      subnormal (``5e-324``).
-    - If ``x`` is the negative subnormal nearest zero, the result is ``-0.0``
-      (as C's ``nextafter`` and ``math.nextafter`` give).
+    - If `x` is NaN, the result is NaN.
+    - If `x` is +inf, the result is +inf.
+    - If `x` is 1.7976931348623157e308, the result is +inf.
+    - If `x` is -inf, the result is -1.7976931348623157e308.
+    - If `x` is +0.0, the result is 5e-324.
+    - If `x` is -0.0, the result is 5e-324.
+    - If `x` is -5e-324, the result is -0.0.
+    - If `dtype` is "float32" and `x` is 3.4028234663852886e38, the result is +inf.
+
+    The step from ``-5e-324`` up gives ``-0.0``, as C's ``nextafter`` and
+    ``math.nextafter`` do.
 
     Errors: as for ``ulp_distance``.  Accuracy: exact.
 
@@ -211,11 +218,13 @@ def next_down(x, dtype="float64"):
 
     Special cases:
 
-    - If ``x`` is NaN, the result is NaN.
-    - If ``x`` is ``-inf``, the result is ``-inf``; ``inf`` steps to the
-      largest finite value.
-    - If ``x`` is ``0.0`` or ``-0.0``, the result is ``-5e-324``.
-    - If ``x`` is ``5e-324``, the result is ``0.0``.
+    - If `x` is NaN, the result is NaN.
+    - If `x` is -inf, the result is -inf.
+    - If `x` is -1.7976931348623157e308, the result is -inf.
+    - If `x` is +inf, the result is 1.7976931348623157e308.
+    - If `x` is +0.0, the result is -5e-324.
+    - If `x` is -0.0, the result is -5e-324.
+    - If `x` is 5e-324, the result is +0.0.
 
     Errors: as for ``ulp_distance``.  Accuracy: exact.
 
@@ -236,14 +245,19 @@ def ulp(x, dtype="float64"):
     This is ``math.ulp`` (Python 3.9+) for any interpreter, and for float32
     too: with ``dtype="float32"``, ``x`` is first rounded to float32.
 
+    If ``|x|`` is the largest finite value, the result is the gap below it
+    (``2**971`` for float64, ``2**104`` for float32), so that ``x - ulp(x)``
+    is the next value down.
+
     Special cases:
 
-    - If ``x`` is NaN, the result is NaN.
-    - If ``x`` is ``±inf``, the result is ``inf``.
-    - If ``x`` is ``±0.0``, the result is the smallest positive subnormal.
-    - If ``|x|`` is the largest finite value, the result is the gap below it
-      (``2**971`` for float64, ``2**104`` for float32), so that
-      ``x - ulp(x)`` is the next value down.
+    - If `x` is NaN, the result is NaN.
+    - If `x` is +inf, the result is +inf.
+    - If `x` is -inf, the result is +inf.
+    - If `x` is +0.0, the result is 5e-324.
+    - If `x` is -0.0, the result is 5e-324.
+    - If `x` is 1.7976931348623157e308, the result is 1.99584030953472e+292.
+    - If `dtype` is "float32" and `x` is 1.0, the result is 1.1920928955078125e-07.
 
     Errors: as for ``ulp_distance``.  Accuracy: exact (the gap between
     neighbouring floats is itself a float).
@@ -434,13 +448,23 @@ def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, dtype="f
        ``repr`` and as ``float.hex()``, their ULP distance and their
        difference.
 
+    NaN against a number fails, whatever the tolerances.  ``rel`` and
+    ``abs`` apply to finite pairs only; an infinite value passes only
+    against the same infinity, or within ``max_ulp`` (``inf`` is one step
+    above the largest finite value, see ``ulp_distance``).  Empty inputs of
+    the same shape pass.
+
     Special cases:
 
-    - NaN against a number fails, whatever the tolerances.
-    - ``rel`` and ``abs`` apply to finite pairs only; an infinite value
-      passes only against the same infinity, or within ``max_ulp`` (``inf``
-      is one step above the largest finite value, see ``ulp_distance``).
-    - Empty inputs of the same shape pass.
+    - If `actual` is `[float("nan")]`, `assert_close(actual, [float("nan")])` is `None`.
+    - If `actual` is `[float("nan")]`, `assert_close(actual, [1.0], max_ulp=10**6, abs=1e300)`
+      raises AssertionError.
+    - If `actual` is `[float("inf")]`, `assert_close(actual, [1e308], rel=1e300, abs=1e308)`
+      raises AssertionError.
+    - If `actual` is `[float("inf")]`, `assert_close(actual, [1.7976931348623157e308], max_ulp=1)`
+      is `None`.
+    - If `actual` is `[[]]`, `assert_close(actual, [[]])` is `None`.
+    - If `actual` is `1.0`, `assert_close(actual, [1.0])` raises AssertionError.
 
     ``dtype="float32"`` rounds every value to float32 first (ties to even);
     the ULP distance, ``rel`` and ``abs`` are then applied to those float32

@@ -1,5 +1,5 @@
 """Run the examples as tests: every nnref module's doctests, and the doctest
-code blocks of README.md and docs/spec.md.
+code blocks of README.md and of every page in docs/.
 
 Every module under ``nnref/`` is found on disk and must import here: on the
 interpreters the test suite runs on (CPython 3.6-3.13, PyPy), all of them do,
@@ -83,16 +83,57 @@ def markdown_doctests(path):
     return doctest.DocTestParser().get_doctest(source, {}, os.path.relpath(path, ROOT), path, 0)
 
 
-@pytest.mark.parametrize("relative", ["README.md", os.path.join("docs", "spec.md")])
-def test_markdown_doctests(relative):
-    test = markdown_doctests(os.path.join(ROOT, relative))
-    assert test.examples, "%s has no doctest examples" % relative
+DOCS_DIR = os.path.join(ROOT, "docs")
+MARKDOWN_PAGES = ["README.md"] + sorted(
+    os.path.join("docs", name) for name in os.listdir(DOCS_DIR) if name.endswith(".md"))
+
+# The pages that hold examples, and how many each has at least: a block that
+# stops being found (a changed fence, a block moved to another page) fails
+# here instead of silently running nothing.  A page not listed must have none.
+EXAMPLES_AT_LEAST = {
+    "README.md": 13,
+    os.path.join("docs", "spec.md"): 63,
+    os.path.join("docs", "book-mode.md"): 11,
+    os.path.join("docs", "accuracy-and-speed.md"): 11,
+    os.path.join("docs", "conformance.md"): 5,
+}
+
+
+def run_markdown(path):
+    test = markdown_doctests(path)
     nnref.seed(0)
     try:
-        examples, failures, report = run_doctests([test])
+        return run_doctests([test])
     finally:
         nnref.seed(0)
+
+
+@pytest.mark.parametrize("relative", MARKDOWN_PAGES)
+def test_markdown_doctests(relative):
+    examples, failures, report = run_markdown(os.path.join(ROOT, relative))
+    if relative in EXAMPLES_AT_LEAST:
+        assert examples >= EXAMPLES_AT_LEAST[relative], (
+            "%s has %d doctest examples, expected at least %d"
+            % (relative, examples, EXAMPLES_AT_LEAST[relative]))
+    else:
+        assert examples == 0, "%s has examples: list it in EXAMPLES_AT_LEAST" % relative
     assert failures == 0, report
+
+
+def test_every_markdown_page_was_found():
+    for relative in EXAMPLES_AT_LEAST:
+        assert relative in MARKDOWN_PAGES, relative
+    assert os.path.join("docs", "portability.md") in MARKDOWN_PAGES
+
+
+def test_a_broken_markdown_example_fails(tmp_path):
+    # The reader and runner above must report a wrong example, not skip it.
+    page = tmp_path / "page.md"
+    page.write_text("Text.\n\n```python\n>>> import nnref\n>>> nnref.relu([-1.0, 2.0])\n"
+                    "[0.0, 3.0]\n\n```\n\n```sh\n>>> not python\n```\n", encoding="utf-8")
+    examples, failures, report = run_markdown(str(page))
+    assert (examples, failures) == (2, 1)
+    assert "page.md" in report and "[0.0, 2.0]" in report
 
 
 PUBLIC_FUNCTIONS = [(name, getattr(nnref, name)) for name in nnref.__all__

@@ -10,9 +10,16 @@ The expected results are the sentences themselves and exact arithmetic
 
 Each public function's docstring special cases must appear word for word in
 its spec section, and every spec example runs as a doctest.
+
+A section about a whole module (``nnref.exact``, ``nnref.book``,
+``nnref.testing``) splits its list by function with lines such as
+"For `nnref.exact.relu`:"; each sentence is checked against the function it
+is listed under.  In book mode a sentence speaks of the float32 value an input
+rounds to, since every book activation rounds its inputs to float32 first.
 """
 
 import doctest
+import importlib
 import itertools
 import math
 import os
@@ -23,7 +30,7 @@ from fractions import Fraction
 import pytest
 
 import nnref
-from nnref import datasets, matrix
+from nnref import book, datasets, exact, matrix, testing
 
 from support import same
 
@@ -36,33 +43,66 @@ INF = float("inf")
 
 # ------------------------------------------------------------------ reading the spec
 
+NAMES = re.compile(r"`(nnref\.[\w.]+)`")
+GROUP_LABEL = re.compile(r"^For (`nnref\.[\w.]+`(?:(?:, | and )`nnref\.[\w.]+`)*):$")
+
+
 class Section(object):
     def __init__(self, title):
         self.title = title
-        self.functions = re.findall(r"`(nnref\.[\w.]+)`", title)
+        self.title_functions = NAMES.findall(title)
         self.lines = []
 
     @property
     def name(self):
         return self.title.split(":")[0].strip()
 
-    def special_cases(self):
-        """The sentences of the section's "### Special cases" list (None if it has none)."""
-        sentences = None
+    @property
+    def functions(self):
+        """The names in the title, then those of the list's "For `nnref.NAME`:" lines."""
+        names = list(self.title_functions)
+        for functions, _ in self.groups() or []:
+            names.extend(n for n in functions if n not in names)
+        return names
+
+    def groups(self):
+        """[(function names, sentences)] of the "### Special cases" list, None if it has none.
+
+        Sentences under a "For `nnref.NAME`:" line belong to that name, the
+        others to the names in the section's title.
+        """
+        groups = None
         inside = False
         for line in self.lines:
             if line.startswith("### "):
                 inside = line.strip() == "### Special cases"
                 if inside:
-                    sentences = []
+                    groups = [(list(self.title_functions), [])]
                 continue
             if not inside:
                 continue
+            label = GROUP_LABEL.match(line.strip())
             if line.startswith("- "):
-                sentences.append(line[2:].strip())
+                groups[-1][1].append(line[2:].strip())
+            elif label:
+                groups.append((NAMES.findall(label.group(1)), []))
             elif line.strip():
                 inside = False          # the list ends at the first paragraph
-        return sentences
+        if groups is None:
+            return None
+        return [g for g in groups if g[1]]
+
+    def special_cases(self):
+        """The sentences of the section's "### Special cases" list (None if it has none)."""
+        groups = self.groups()
+        if groups is None:
+            return None
+        return [sentence for _, sentences in groups for sentence in sentences]
+
+    def sentences_for(self, qualified_name):
+        """The special cases listed for one function of the section."""
+        return [sentence for functions, sentences in self.groups() or []
+                if qualified_name in functions for sentence in sentences]
 
     def text(self):
         return "\n".join(self.lines)
@@ -134,6 +174,33 @@ def neighbours(v):
     return out
 
 
+def to_float32(v):
+    """The float32 nearest ``v`` (ties to even), as a float; past float32's range, the infinity.
+
+    Worked out from the significand (``frexp``, ``round``) rather than with
+    nnref's own ``struct`` rounding: 24 significant bits, and a quantum of
+    2**-149 at the bottom of the range.
+    """
+    if v != v or v in (INF, -INF) or v == 0.0:
+        return v
+    if abs(v) >= 2.0 ** 128:
+        return math.copysign(INF, v)
+    exponent = math.frexp(v)[1]              # |v| lies in [2**(exponent-1), 2**exponent)
+    quantum = max(exponent - 24, -149)
+    rounded = math.ldexp(round(math.ldexp(v, -quantum)), quantum)   # round() ties to even
+    if abs(rounded) >= 2.0 ** 128:
+        return math.copysign(INF, v)
+    if rounded == 0.0:
+        return math.copysign(0.0, v)
+    return rounded
+
+
+# Halfway between float32's largest value, 2**128 - 2**104 (whose last
+# significand bit is 1), and 2**128: ties to even round it up, to +inf.
+FLOAT32_OVERFLOW = float(2 ** 128 - 2 ** 103)
+FLOAT32_MAX = float(2 ** 128 - 2 ** 104)
+
+
 class SpecError(Exception):
     """A sentence the grammar does not know."""
 
@@ -151,8 +218,20 @@ def call_namespace():
     for name in ("spiral_data", "vertical_data", "sine_data"):
         if hasattr(datasets, name):
             ns[name] = getattr(datasets, name)
+    for name in ("shape", "zeros", "transpose", "matmul", "add_row"):
+        ns[name] = getattr(matrix, name)
+    for name in ("ulp_distance", "next_up", "next_down", "ulp", "assert_close"):
+        ns[name] = getattr(testing, name)
+    for name in ("Layer_Dense", "Activation_ReLU", "Activation_Step", "Activation_Linear",
+                 "Activation_Sigmoid", "Activation_Softmax"):
+        ns[name] = getattr(book, name)
     ns["nnref"] = nnref
+    ns["book"] = book
+    ns["exact"] = exact
     return ns
+
+
+ERRORS = {"ValueError": ValueError, "TypeError": TypeError, "AssertionError": AssertionError}
 
 
 def check_call(sentence, match):
@@ -162,7 +241,9 @@ def check_call(sentence, match):
     ns = call_namespace()
     ns[name] = eval(value_text, ns)
     if error:
-        expected_error = {"ValueError": ValueError, "TypeError": TypeError}[error]
+        if error not in ERRORS:
+            raise SpecError("%r: unknown error %s" % (sentence, error))
+        expected_error = ERRORS[error]
         try:
             result = eval(call, ns)
         except expected_error:
@@ -171,7 +252,10 @@ def check_call(sentence, match):
             return ["%s raised %r, not %s" % (call, other, error)]
         return ["%s returned %r instead of raising %s" % (call, result, error)]
     expected = eval(result_text, ns)
-    result = eval(call, ns)
+    try:
+        result = eval(call, ns)
+    except Exception as other:
+        return ["%s raised %r" % (call, other)]
     if not deep_same(result, expected):
         return ["%s is %r, not %r" % (call, result, expected)]
     return []
@@ -184,8 +268,20 @@ ELEMENT_SAMPLES = [NAN, INF, -INF, 0.0, -0.0, 5e-324, -5e-324, 2.225073858507201
                    -709.0, -709.5, -710.0, -745.0, -745.2, -750.0, -1000.0, 1000.0, 1e308,
                    -1e308, 1.7976931348623157e308, -1.7976931348623157e308]
 
+# Around float32's range and its smallest subnormal, for sentences about float32.
+FLOAT32_SAMPLES = [FLOAT32_OVERFLOW, FLOAT32_MAX, 1e39, 2.0 ** -150, 2.0 ** -149, 1e-45,
+                   2.0 ** -126, 0.1, 16.5, -88.5, -89.0, 104.0]
+FLOAT32_SAMPLES += [n for v in list(FLOAT32_SAMPLES) for n in neighbours(v)]
+FLOAT32_SAMPLES += [-v for v in FLOAT32_SAMPLES]
+
+DTYPE_FLOAT32 = re.compile(r'^`dtype` is "float32" and ')
+
 ELEMENT_CONDITIONS = [
     (re.compile(r"^`x` is any float$"), lambda m: lambda v: isinstance(v, float)),
+    (re.compile(r"^`x` rounds past float32's largest value$"),
+     lambda m: lambda v: v >= FLOAT32_OVERFLOW),
+    (re.compile(r"^`\|x\|` rounds past float32's largest value$"),
+     lambda m: lambda v: abs(v) >= FLOAT32_OVERFLOW),
     (re.compile(r"^`x` is greater than %s$" % VALUE),
      lambda m: (lambda bound: lambda v: v > bound)(parse_value(m.group(1)))),
     (re.compile(r"^`x` is less than %s$" % VALUE),
@@ -201,6 +297,8 @@ ELEMENT_CONDITIONS = [
 
 ELEMENT_RESULTS = [
     (re.compile(r"^the result is `x`$"), lambda m: lambda v, out: same(out, v)),
+    (re.compile(r"^the result is ±inf$"),                 # the infinity of x's sign
+     lambda m: lambda v, out: same(out, math.copysign(INF, v))),
     (re.compile(r"^the result is %s$" % VALUE),
      lambda m: (lambda target: lambda v, out: same(out, target))(parse_value(m.group(1)))),
 ]
@@ -231,19 +329,45 @@ def element_samples(sentence):
     return samples
 
 
-def check_elementwise(function, sentence):
+def check_elementwise(function, sentence, prepare=None, scalar_only=False):
+    """Check an elementwise sentence on every sample that meets its condition.
+
+    ``prepare`` maps an input to the value the sentence speaks of (book mode:
+    the float32 it rounds to); ``scalar_only`` is for functions of one number.
+    A condition starting with `dtype` is "float32" calls ``function(..., dtype="float32")``.
+    """
     condition_text, result_text = split_sentence(sentence)
+    options = {}
+    samples = element_samples(sentence)
+    if DTYPE_FLOAT32.match(condition_text):
+        if prepare is not None:
+            raise SpecError("%r: this function takes no dtype" % sentence)
+        condition_text = DTYPE_FLOAT32.sub("", condition_text)
+        options["dtype"] = "float32"
+    if options or prepare is not None:
+        samples += FLOAT32_SAMPLES
     condition = pick(ELEMENT_CONDITIONS, condition_text, sentence)
     result = pick(ELEMENT_RESULTS, result_text, sentence)
-    hits = [v for v in element_samples(sentence) if condition(v)]
+    hits = []
+    for v in samples:
+        x = v if prepare is None else prepare(v)
+        if condition(x):
+            hits.append((v, x))
     if not hits:
         raise SpecError("no sample meets the condition of %r" % sentence)
+
+    def call(argument):
+        return function(argument, **options)
+
     failures = []
-    for v in hits:
-        outputs = [function(v), function([v])[0], function([[1.0, v], [v, -1.0]])[0][1],
-                   function(([v, 2.0], [0.0, 0.0]))[0][0]]
+    for v, x in hits:
+        if scalar_only:
+            outputs = [call(v)]
+        else:
+            outputs = [call(v), call([v])[0], call([[1.0, v], [v, -1.0]])[0][1],
+                       call(([v, 2.0], [0.0, 0.0]))[0][0]]
         for out in outputs:
-            if not result(v, out):
+            if not result(x, out):
                 failures.append("%s(%r) gave %r" % (function.__name__, v, out))
                 break
     return failures
@@ -253,6 +377,11 @@ def check_elementwise(function, sentence):
 
 ROW_VALUES = [NAN, INF, -INF, 0.0, -0.0, 1.0, -2.5, 700.0, -800.0]
 ROWS = [[]] + [list(r) for n in (1, 2, 3) for r in itertools.product(ROW_VALUES, repeat=n)]
+# Book mode rounds each element to float32 first: 1e39 becomes +inf, 5e-324 +0.0.
+# -103 and -104.5 lie on either side of where float32's exp underflows to zero.
+BOOK_ROW_VALUES = ROW_VALUES + [1e39, 5e-324, -103.0, -104.5]
+BOOK_ROWS = [[]] + [list(r) for n in (1, 2, 3)
+                    for r in itertools.product(BOOK_ROW_VALUES, repeat=n)]
 
 
 def _finite(v):
@@ -311,42 +440,56 @@ def row_result(text, kind, sentence):
     raise SpecError("unknown or mismatched row result %r in %r" % (text, sentence))
 
 
-def softmax_outputs(softmax):
+_SOFTMAX_OUTPUTS = {}
+
+
+def softmax_outputs(softmax, rows=ROWS):
     # Each row through softmax alone, and inside a batch of rows of its length:
-    # both must agree, since a batch is normalised row by row.
-    alone = [softmax(row) for row in ROWS]
+    # both must agree, since a batch is normalised row by row.  Computed once
+    # per function (the oracle is slow).
+    key = (softmax, id(rows))
+    if key in _SOFTMAX_OUTPUTS:
+        return _SOFTMAX_OUTPUTS[key]
+    alone = [softmax(row) for row in rows]
     by_length = {}
-    for row in ROWS:
+    for row in rows:
         by_length.setdefault(len(row), []).append(row)
-    batched = {n: softmax(rows) for n, rows in by_length.items()}
+    batched = {n: softmax(same_length) for n, same_length in by_length.items()}
     together = []
     position = dict((n, 0) for n in batched)
-    for row in ROWS:
+    for row in rows:
         n = len(row)
         together.append(batched[n][position[n]])
         position[n] += 1
+    _SOFTMAX_OUTPUTS[key] = alone, together
     return alone, together
 
 
-def check_rows(sentence, softmax=nnref.softmax):
+def check_rows(sentence, softmax=nnref.softmax, prepare=None, rows=ROWS):
+    """Check a row sentence on every row that meets its condition.
+
+    ``prepare`` maps each element to the value the sentence speaks of (book
+    mode: the float32 it rounds to).
+    """
     condition_text, result_text = split_sentence(sentence)
     kind, condition = row_condition(condition_text, sentence)
     result = row_result(result_text, kind, sentence)
-    alone, together = softmax_outputs(softmax)
+    alone, together = softmax_outputs(softmax, rows)
     hits = 0
     failures = []
-    for row, out_alone, out_batch in zip(ROWS, alone, together):
+    for given, out_alone, out_batch in zip(rows, alone, together):
+        row = given if prepare is None else [prepare(v) for v in given]
         for out in (out_alone, out_batch):
             if kind == "row":
                 if condition(row):
                     hits += 1
                     if not result(row, out):
-                        failures.append("%s(%r) gave %r" % (softmax.__module__, row, out))
+                        failures.append("%s(%r) gave %r" % (softmax.__module__, given, out))
             else:
                 for i in condition(row):
                     hits += 1
                     if not result(row, out, i):
-                        failures.append("softmax(%r)[%d] gave %r" % (row, i, out[i]))
+                        failures.append("softmax(%r)[%d] gave %r" % (given, i, out[i]))
     if not hits:
         raise SpecError("no row meets the condition of %r" % sentence)
     return failures[:5]
@@ -408,7 +551,7 @@ def _kind_name(v):
 
 def dense_condition(text, sentence):
     """predicate(case), case = (xs, ws, b, terms)."""
-    if text == "an input or weight in a product is NaN":
+    if text in ("an input or weight in a product is NaN", "a factor in a product is NaN"):
         return lambda c: any(v != v for v in c[0] + c[1])
     if text == "a product is 0 * inf":
         return lambda c: any((x == 0.0 and not _finite(w) and w == w) or
@@ -467,8 +610,12 @@ def dense_result(text, sentence):
 DENSE_WEIGHTS = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5]
 
 
-def dense_cases(dense):
-    """All (xs, ws, b, terms, output) with two inputs from DENSE_VALUES, weights from DENSE_WEIGHTS."""
+def dense_cases(dense, with_bias=True):
+    """All (xs, ws, b, terms, output) with two inputs from DENSE_VALUES, weights from DENSE_WEIGHTS.
+
+    Without a bias (``matrix.matmul``) the terms are the two products, ``b`` is None
+    and ``dense`` is called as ``dense(rows, weights)``.
+    """
     rows = [list(r) for r in itertools.product(DENSE_VALUES, repeat=2)]
     columns = [list(c) for c in itertools.product(DENSE_WEIGHTS, repeat=2)]
     weights = [list(r) for r in zip(*columns)]         # column j of weights is columns[j]
@@ -481,12 +628,16 @@ def dense_cases(dense):
         return products[(repr(x), repr(w))]
 
     cases = []
-    for b in DENSE_VALUES:
-        bias = term_of_bias(b)
-        out = dense(rows, weights, [b] * len(columns))
+    for b in (DENSE_VALUES if with_bias else [None]):
+        if with_bias:
+            bias = [term_of_bias(b)]
+            out = dense(rows, weights, [b] * len(columns))
+        else:
+            bias = []
+            out = dense(rows, weights)
         for i, xs in enumerate(rows):
             for j, ws in enumerate(columns):
-                terms = [product(xs[0], ws[0]), product(xs[1], ws[1]), bias]
+                terms = [product(xs[0], ws[0]), product(xs[1], ws[1])] + bias
                 cases.append((xs, ws, b, terms, out[i][j]))
     return cases
 
@@ -494,15 +645,16 @@ def dense_cases(dense):
 _DENSE_CASES = {}
 
 
-def check_dense(sentence, dense=nnref.dense):
+def check_dense(sentence, dense=nnref.dense, with_bias=True):
     condition_text, result_text = split_sentence(sentence)
     condition = dense_condition(condition_text, sentence)
     result = dense_result(result_text, sentence)
-    if dense not in _DENSE_CASES:
-        _DENSE_CASES[dense] = dense_cases(dense)
+    key = (dense, with_bias)
+    if key not in _DENSE_CASES:
+        _DENSE_CASES[key] = dense_cases(dense, with_bias)
     hits = 0
     failures = []
-    for xs, ws, b, terms, out in _DENSE_CASES[dense]:
+    for xs, ws, b, terms, out in _DENSE_CASES[key]:
         case = (xs, ws, b, terms)
         if condition(case):
             hits += 1
@@ -571,33 +723,85 @@ ELEMENTWISE = {"nnref.step": nnref.step, "nnref.linear": nnref.linear,
                "nnref.sigmoid": nnref.sigmoid, "nnref.relu": nnref.relu}
 
 
-def check_sentence(section, sentence):
-    """Failures (a list of strings) for one sentence; SpecError if it cannot be parsed."""
+def book_forward(cls):
+    """``cls().forward`` as a function, for the checkers."""
+    def forward(x):
+        return cls().forward(x)
+    forward.__name__ = "book.%s().forward" % cls.__name__
+    return forward
+
+
+# Beyond the float tier: name -> (function, prepare, scalar_only), as check_elementwise takes them.
+MORE_ELEMENTWISE = {
+    "nnref.exact.step": (exact.step, None, False),
+    "nnref.exact.linear": (exact.linear, None, False),
+    "nnref.exact.relu": (exact.relu, None, False),
+    "nnref.exact.sigmoid": (exact.sigmoid, None, False),
+    "nnref.book.Activation_Step": (book_forward(book.Activation_Step), to_float32, False),
+    "nnref.book.Activation_Linear": (book_forward(book.Activation_Linear), to_float32, False),
+    "nnref.book.Activation_ReLU": (book_forward(book.Activation_ReLU), to_float32, False),
+    "nnref.book.Activation_Sigmoid": (book_forward(book.Activation_Sigmoid), to_float32, False),
+    "nnref.testing.next_up": (testing.next_up, None, True),
+    "nnref.testing.next_down": (testing.next_down, None, True),
+    "nnref.testing.ulp": (testing.ulp, None, True),
+}
+
+# name -> the keyword arguments of check_rows / check_dense.
+ROWWISE = {
+    "nnref.softmax": {},
+    "nnref.exact.softmax": {"softmax": exact.softmax},
+    "nnref.book.Activation_Softmax": {"softmax": book_forward(book.Activation_Softmax),
+                                      "prepare": to_float32, "rows": BOOK_ROWS},
+}
+TERMWISE = {
+    "nnref.dense": {},
+    "nnref.exact.dense": {"dense": exact.dense},
+    "nnref.matrix.matmul": {"dense": matrix.matmul, "with_bias": False},
+}
+
+
+def check_sentence(section, sentence, functions=None):
+    """Failures (a list of strings) for one sentence; SpecError if it cannot be parsed.
+
+    ``functions`` are the names the sentence is listed under (default: the section's).
+    """
     match = CALL.match(sentence)
     if match:
         return check_call(sentence, match)
-    functions = set(section.functions)
+    functions = set(section.functions if functions is None else functions)
     if functions & set(ELEMENTWISE):
         failures = []
         for name in sorted(functions & set(ELEMENTWISE)):
             failures.extend(check_elementwise(ELEMENTWISE[name], sentence))
         return failures
-    if "nnref.softmax" in functions:
-        return check_rows(sentence)
-    if "nnref.dense" in functions:
-        return check_dense(sentence)
+    if functions & set(MORE_ELEMENTWISE):
+        failures = []
+        for name in sorted(functions & set(MORE_ELEMENTWISE)):
+            function, prepare, scalar_only = MORE_ELEMENTWISE[name]
+            failures.extend(check_elementwise(function, sentence, prepare, scalar_only))
+        return failures
+    for name in sorted(functions & set(ROWWISE)):
+        return check_rows(sentence, **ROWWISE[name])
+    for name in sorted(functions & set(TERMWISE)):
+        return check_dense(sentence, **TERMWISE[name])
     if functions & {"nnref.matrix.sum", "nnref.matrix.max"}:
         return check_reduction(sentence)
     raise SpecError("section %r has no grammar for %r" % (section.title, sentence))
 
 
-SENTENCES = [(s, sentence) for s in FUNCTION_SECTIONS for sentence in (s.special_cases() or [])]
+SENTENCES = [(s, functions, sentence) for s in FUNCTION_SECTIONS
+             for functions, sentences in (s.groups() or []) for sentence in sentences]
 
 
-@pytest.mark.parametrize("section,sentence", SENTENCES,
-                         ids=["%s: %s" % (s.name, t[:60]) for s, t in SENTENCES])
-def test_special_case_sentence_holds(section, sentence):
-    failures = check_sentence(section, sentence)
+def _sentence_id(section, functions, sentence):
+    where = section.name if functions == section.title_functions else functions[0]
+    return "%s: %s" % (where, sentence[:60])
+
+
+@pytest.mark.parametrize("section,functions,sentence", SENTENCES,
+                         ids=[_sentence_id(*entry) for entry in SENTENCES])
+def test_special_case_sentence_holds(section, functions, sentence):
+    failures = check_sentence(section, sentence, functions)
     assert not failures, "%s\n%s" % (sentence, "\n".join(failures))
 
 
@@ -623,6 +827,62 @@ def test_checker_rejects_false_sentences(title, sentence):
     assert check_sentence(Section(title), sentence)
 
 
+# The same for the sentences listed under a function's name in the module
+# sections, and for the matrix sections: each is false for the function named.
+@pytest.mark.parametrize("function,sentence", [
+    ("nnref.exact.relu", "If `x` is -0.0, the result is +0.0."),
+    ("nnref.exact.sigmoid", "If `x` is at least 37, the result is 1.0."),
+    ("nnref.exact.sigmoid", 'If `dtype` is "float32" and `x` is at most -100, the result is +0.0.'),
+    ("nnref.exact.linear", 'If `dtype` is "float32" and `|x|` rounds past float32\'s largest value, '
+                           'the result is +inf.'),
+    ("nnref.exact.relu", 'If `dtype` is "float32" and `x` is 3.4028234663852886e38, the result is +inf.'),
+    ("nnref.exact.softmax", "If an element is more than 700 below its row's maximum and the row has "
+                            "no NaN or +inf, the result for that element is +0.0."),
+    ("nnref.exact.dense", "If the exact sum is positive and rounds to zero, the result is -0.0."),
+    ("nnref.book.Activation_Step", "If `x` is +0.0, the result is 1.0."),
+    ("nnref.book.Activation_ReLU", "If `x` is less than 0, the result is -0.0."),
+    ("nnref.book.Activation_Linear", "If `x` is +inf, the result is -inf."),
+    ("nnref.book.Activation_Sigmoid", "If `x` is less than -80, the result is +0.0."),
+    ("nnref.book.Activation_Sigmoid", "If `x` is greater than 16, the result is 1.0."),
+    ("nnref.book.Activation_Softmax", "If a row has a single finite element, every result in that row "
+                                      "is 0.5."),
+    ("nnref.book.Activation_Softmax", "If an element is more than 100 below its row's maximum and the "
+                                      "row has no NaN or +inf, the result for that element is +0.0."),
+    ("nnref.book.Layer_Dense", "If `inputs` is `[]`, `Layer_Dense(2, 3, RandomState(0)).forward(inputs)` "
+                               "raises ValueError."),
+    ("nnref.testing.next_up", "If `x` is -5e-324, the result is +0.0."),
+    ("nnref.testing.next_up", "If `x` rounds past float32's largest value, the result is +inf."),
+    ("nnref.testing.next_down", 'If `dtype` is "float32" and `x` is 1.0, the result is 0.9999999999999999.'),
+    ("nnref.testing.ulp", "If `x` is -inf, the result is -inf."),
+    ("nnref.testing.ulp_distance", "If `b` is `-0.0`, `ulp_distance(0.0, b)` is `1`."),
+    ("nnref.testing.assert_close", 'If `actual` is `[float("nan")]`, `assert_close(actual, [1.0], '
+                                   'max_ulp=10**6)` is `None`.'),
+    ("nnref.testing.assert_close", "If `actual` is `[0.0]`, `assert_close(actual, [-0.0])` raises "
+                                   "AssertionError."),
+    ("nnref.matrix.matmul", "If the exact sum is zero and every term is -0.0, the result is +0.0."),
+    ("nnref.matrix.matmul", "If every term is finite, the result is 1.0."),
+    ("nnref.matrix.add_row", "If `vector` is `[1e308]`, `add_row([[1e308]], vector)` is `[[1e308]]`."),
+    ("nnref.matrix.zeros", "If `shape` is `(2, 0)`, `zeros(shape)` is `[]`."),
+    ("nnref.matrix.transpose", "If `x` is `[1, -0.0]`, `transpose(x)` is `[1.0, 0.0]`."),
+    ("nnref.matrix.shape", "If `x` is `[[], []]`, `shape(x)` is `(2,)`."),
+])
+def test_checker_rejects_false_sentences_of_the_new_sections(function, sentence):
+    assert check_sentence(Section("X"), sentence, [function])
+
+
+@pytest.mark.parametrize("function,sentence", [
+    ("nnref.exact.relu", 'If `dtype` is "float16" and `x` is NaN, the result is NaN.'),
+    ("nnref.book.Activation_ReLU", 'If `dtype` is "float32" and `x` is NaN, the result is NaN.'),
+    ("nnref.book.Activation_Softmax", "If the row sums to one, the result is an empty row."),
+    ("nnref.matrix.matmul", "If an input is odd, the result is NaN."),
+    ("nnref.matrix.add_row", "If `x` is NaN, the result is NaN."),          # no grammar for add_row
+    ("nnref.testing.assert_close", "If `a` is `1.0`, `assert_close(a, a)` raises KeyError."),
+])
+def test_checker_rejects_unknown_forms_of_the_new_sections(function, sentence):
+    with pytest.raises(SpecError):
+        check_sentence(Section("X"), sentence, [function])
+
+
 @pytest.mark.parametrize("title,sentence", [
     ("ReLU: `nnref.relu`", "If x is NaN, the result is NaN."),
     ("ReLU: `nnref.relu`", "When `x` is NaN, the result is NaN."),
@@ -642,11 +902,72 @@ REQUIRED = ["nnref.step", "nnref.linear", "nnref.sigmoid", "nnref.relu", "nnref.
             "nnref.dense", "nnref.RandomState", "nnref.seed", "nnref.datasets.spiral_data"]
 REQUIRED += ["nnref.datasets.%s" % name for name in ("vertical_data", "sine_data")
              if hasattr(datasets, name)]
+REQUIRED += ["nnref.matrix.%s" % name for name in ("matmul", "transpose", "zeros", "shape", "add_row")]
+REQUIRED += ["nnref.exact", "nnref.book", "nnref.testing"]
+
+# The sections about a whole module, and the functions each must list special cases for.
+MODULE_GROUPS = {
+    "nnref.exact": ["nnref.exact.%s" % n for n in ("step", "linear", "relu", "sigmoid", "softmax",
+                                                   "dense")],
+    "nnref.book": ["nnref.book.%s" % n for n in ("Activation_Step", "Activation_Linear",
+                                                 "Activation_ReLU", "Activation_Sigmoid",
+                                                 "Activation_Softmax", "Layer_Dense")],
+    "nnref.testing": ["nnref.testing.%s" % n for n in ("ulp_distance", "next_up", "next_down", "ulp",
+                                                       "assert_close")],
+}
 
 
 @pytest.mark.parametrize("name", REQUIRED)
 def test_every_operation_has_a_section(name):
     assert section_for(name) is not None, "docs/spec.md has no section for %s" % name
+
+
+@pytest.mark.parametrize("module", sorted(MODULE_GROUPS))
+def test_module_section_lists_each_function(module):
+    section = section_for(module)
+    assert section is not None
+    groups = section.groups()
+    assert groups, "the %s section has no special cases" % module
+    listed = [name for functions, _ in groups for name in functions]
+    for name in MODULE_GROUPS[module]:
+        assert name in listed, "the %s section has no 'For `%s`:' list" % (module, name)
+        assert section.sentences_for(name), name
+    # Every sentence of such a section sits under a function's name.
+    assert all(functions != section.title_functions for functions, _ in groups)
+
+
+def resolve(qualified_name):
+    """The object a dotted ``nnref...`` name names, importing its module."""
+    parts = qualified_name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            obj = getattr(obj, part)
+        return obj
+    raise ImportError(qualified_name)
+
+
+@pytest.mark.parametrize("section", FUNCTION_SECTIONS, ids=[s.name for s in FUNCTION_SECTIONS])
+def test_section_names_real_objects(section):
+    for name in section.functions:
+        resolve(name)
+
+
+def test_section_groups_are_read():
+    # The reader splits a list by its "For `nnref.NAME`:" lines and ends it at a paragraph.
+    section = Section("X: `nnref.x`")
+    section.lines = ["### Special cases", "", "- If a.", "", "For `nnref.a.f` and `nnref.a.g`:", "",
+                     "- If b.", "- If c.", "For `nnref.a.h`:", "- If d.", "", "**Accuracy.** Exact.",
+                     "- not a case"]
+    assert section.groups() == [(["nnref.x"], ["If a."]),
+                                (["nnref.a.f", "nnref.a.g"], ["If b.", "If c."]),
+                                (["nnref.a.h"], ["If d."])]
+    assert section.functions == ["nnref.x", "nnref.a.f", "nnref.a.g", "nnref.a.h"]
+    assert section.special_cases() == ["If a.", "If b.", "If c.", "If d."]
+    assert section.sentences_for("nnref.a.g") == ["If b.", "If c."]
 
 
 @pytest.mark.parametrize("section", FUNCTION_SECTIONS, ids=[s.name for s in FUNCTION_SECTIONS])
@@ -713,6 +1034,13 @@ def public_functions():
                 continue
             if getattr(obj, "__module__", "").startswith("nnref"):
                 found.setdefault(getattr(obj, "__module__") + "." + name, (prefix + "." + name, obj))
+    # The modules with a section of their own: only what they define (not the helpers they import).
+    for prefix, module in (("nnref.exact", exact), ("nnref.book", book), ("nnref.testing", testing)):
+        for name in dir(module):
+            obj = getattr(module, name)
+            if name.startswith("_") or not callable(obj) or getattr(obj, "__module__", "") != prefix:
+                continue
+            found.setdefault(prefix + "." + name, (prefix + "." + name, obj))
     return sorted(found.values(), key=lambda pair: pair[0])
 
 
@@ -726,7 +1054,7 @@ def test_docstring_special_cases_are_in_the_spec(name, obj):
         return      # no special-case list in this docstring: nothing to keep in step
     section = section_for(name)
     assert section is not None, "%s lists special cases but docs/spec.md has no section" % name
-    spec_sentences = section.special_cases()
+    spec_sentences = section.sentences_for(name)
     missing = [s for s in sentences if s not in spec_sentences]
     assert not missing, "%s's docstring says what its spec section does not: %r" % (name, missing)
 
@@ -737,10 +1065,10 @@ EXACT_NAMES = ["step", "linear", "sigmoid", "relu", "softmax", "dense"]
 @pytest.mark.parametrize("name", EXACT_NAMES)
 def test_exact_oracle_docstring_sentences_hold(name):
     # nnref.exact, the correctly rounded oracle, states its special cases in
-    # the same form.  It has no spec section (it is what the spec's accuracy
-    # bounds are measured with), so its sentences are checked against itself.
-    # Sentences about `dtype` (float32 rounding) are outside this grammar and
-    # are tested in tests/test_exact.py.
+    # the same form.  Here its docstrings' sentences are checked against it
+    # directly; its spec section (the same sentences, those about `dtype`
+    # included) is checked by test_special_case_sentence_holds, and float32
+    # rounding also in tests/test_exact.py.
     import nnref.exact as exact      # always importable on CPython and PyPy
     function = getattr(exact, name)
     sentences = docstring_special_cases(function)
@@ -771,6 +1099,17 @@ def test_exact_oracle_lists_the_float_tiers_cases_then_its_own(name):
     assert ours[:len(theirs)] == theirs
     own = {"step": 0, "linear": 1, "relu": 1, "sigmoid": 2, "softmax": 1}[name]
     assert len(ours) == len(theirs) + own
+
+
+def test_the_module_docstrings_have_special_cases():
+    # As below, for the functions whose spec sections came with the matrix,
+    # exact, book and testing sections.
+    names = [n for n, obj in FUNCTIONS if docstring_special_cases(obj)]
+    required = ["nnref.matrix.%s" % n for n in ("matmul", "transpose", "zeros", "shape", "add_row")]
+    for module, functions in sorted(MODULE_GROUPS.items()):
+        required += functions
+    missing = [name for name in required if name not in names]
+    assert not missing, missing
 
 
 def test_the_core_docstrings_have_special_cases():

@@ -276,6 +276,14 @@ class Layer_Dense(_DenseLayer):
     Shapes are checked: ``inputs`` (n, n_inputs), a ``ValueError`` naming
     both shapes otherwise.  NaN and infinities follow IEEE arithmetic.
 
+    Special cases:
+
+    - If `inputs` is `[[float("nan"), 1.0]]`, `Layer_Dense(2, 1, RandomState(0)).forward(inputs)`
+      is `[[float("nan")]]`.
+    - If `inputs` is `[[], []]`, `Layer_Dense(0, 2, RandomState(0)).forward(inputs)` is
+      `[[0.0, 0.0], [0.0, 0.0]]`.
+    - If `n_inputs` is `-1`, `Layer_Dense(n_inputs, 3)` raises ValueError.
+
     >>> layer = Layer_Dense(2, 3, rng=RandomState(0))
     >>> layer
     Layer_Dense(n_inputs=2, n_neurons=3, float32)
@@ -307,6 +315,14 @@ class Activation_ReLU(_Activation):
 
     Exact; NaN stays NaN and ``-0.0`` stays ``-0.0``, as ``np.maximum(0, x)``.
 
+    Special cases (`x` is the float32 an input rounds to):
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is -0.0, the result is -0.0.
+    - If `x` is -inf, the result is +0.0.
+    - If `x` is greater than 0, the result is `x`.
+    - If `x` is less than 0, the result is +0.0.
+
     >>> Activation_ReLU().forward([[-1.0, 0.1]])
     [[0.0, 0.10000000149011612]]
     """
@@ -323,6 +339,14 @@ class Activation_Softmax(_Activation):
     float32 sum of the row in NumPy's order, and ``f32(e / s)``.  A vector
     is one row.  A row holding NaN or +inf, or made only of -inf, is all
     NaN; an empty row stays empty.
+
+    Special cases (for the float32 values the inputs round to):
+
+    - If a row contains NaN, every result in that row is NaN.
+    - If a row contains +inf, every result in that row is NaN.
+    - If every element of a row is -inf, every result in that row is NaN.
+    - If an element is more than 104 below its row's maximum and the row has no NaN or +inf,
+      the result for that element is +0.0.
 
     Accuracy: ``exp`` is ``math.exp`` rounded to float32, as the book's
     NumPy had it; NumPy 1.19+ may differ by up to 2 ULP (see the module).
@@ -345,6 +369,12 @@ class Activation_Sigmoid(_Activation):
     An ``exp`` past the float32 range is inf, so large negative inputs give
     ``0.0``; NaN stays NaN.
 
+    Special cases (`x` is the float32 an input rounds to):
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is greater than 17, the result is 1.0.
+    - If `x` is less than -89, the result is +0.0.
+
     >>> Activation_Sigmoid().forward([0.0, 200.0, -200.0])
     [0.5, 1.0, 0.0]
     """
@@ -355,6 +385,12 @@ class Activation_Sigmoid(_Activation):
 
 class Activation_Step(_Activation):
     """The step function on float32 inputs: 1.0 for x > 0, else 0.0 (NaN stays NaN).
+
+    Special cases (`x` is the float32 an input rounds to):
+
+    - If `x` is NaN, the result is NaN.
+    - If `x` is greater than 0, the result is 1.0.
+    - If `inputs` is `[5e-324, 1e-45]`, `Activation_Step().forward(inputs)` is `[0.0, 1.0]`.
 
     >>> Activation_Step().forward([-1.0, 0.0, 2.0])
     [0.0, 0.0, 1.0]
@@ -367,6 +403,12 @@ class Activation_Step(_Activation):
 
 class Activation_Linear(_Activation):
     """The linear activation on float32 inputs: the inputs, rounded to float32.
+
+    Special cases (`x` is the float32 an input rounds to):
+
+    - If `x` is any float, the result is `x`.
+    - If `inputs` is `[0.1, -1e39]`, `Activation_Linear().forward(inputs)` is
+      `[0.10000000149011612, float("-inf")]`.
 
     >>> Activation_Linear().forward([0.1])
     [0.10000000149011612]

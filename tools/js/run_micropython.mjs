@@ -2,9 +2,13 @@
 //
 //   node tools/js/run_micropython.mjs [--root DIR] [--heapsize SIZE] (-c SOURCE | -m MODULE | FILE) [ARG ...]
 //
-// Every .py file of the checkout's nnref/, subpackages included (--root, default: two folders up from this
-// file) is copied into MicroPython's in-memory file system under /lib/nnref,
-// and /lib goes first on sys.path.  sys.argv is [FILE or "-c" or MODULE, ARG ...].
+// Every .py file of the checkout's nnref/ (--root, default: two folders up
+// from this file), with its subpackages (nnref/_base/, exact/, book/,
+// conformance/, cli/: every folder that has an __init__.py), is copied into
+// MicroPython's in-memory file system under /lib/nnref, and /lib goes first on
+// sys.path.  Data files (the conformance vectors) are not copied: the
+// self-check and the tour do not read them.  sys.argv is
+// [FILE or "-c" or MODULE, ARG ...].
 // `-m MODULE` runs the checkout's MODULE/__main__.py (or MODULE.py) as
 // __main__, as `python -m` does (MicroPython has no runpy), so
 // `-m nnref selfcheck` is `python -m nnref selfcheck`.  The source runs
