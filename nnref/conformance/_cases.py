@@ -22,6 +22,7 @@ This module runs on CPython and PyPy only (it needs ``fractions`` and
 import math
 from fractions import Fraction
 
+from .. import _chapter
 from ..rng import RandomState
 from . import _format
 from ._format import ARGUMENTS, OPERATIONS
@@ -93,8 +94,6 @@ _BOUNDARY_VALUES = (
     -745.1332191019411, -745.1332191019412, -745.2, -746.0, 745.0, 745.1332191019412, 746.0,
     36.7, 37.0, -36.7, -37.0, 1e-10, -1e-10,
 )
-_CHAPTER_INPUTS = [0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]
-_CHAPTER_OUTPUTS = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
 
 
 def _has_subnormal(value):
@@ -171,9 +170,9 @@ class _Builder(object):
 def _elementwise_cases(b, op, tol_for):
     chapter = b.group("chapter", "The chapter's ReLU inputs, as a vector and as a batch.")
     b.add(chapter, "chapter inputs as a vector", ["chapter-example"],
-          {"x": [float(v) for v in _CHAPTER_INPUTS]}, tol_for(None))
+          {"x": [float(v) for v in _chapter.RELU_INPUTS]}, tol_for(None))
     b.add(chapter, "chapter layer outputs as a batch", ["chapter-example"],
-          {"x": _CHAPTER_OUTPUTS}, tol_for(None))
+          {"x": _chapter.SOFTMAX_BATCH}, tol_for(None))
 
     special = b.group("special-values", "Each special value as a number.")
     for value, flags in _SPECIAL_VALUES:
@@ -238,8 +237,8 @@ def _build_softmax():
         b.add(group, comment, flags, {"x": x}, softmax_tolerance(x), **kw)
 
     chapter = b.group("chapter", "The chapter's softmax examples.")
-    add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], [4.8, 1.21, 2.385])
-    add(chapter, "the chapter's 3x3 layer outputs, row by row", ["chapter-example"], _CHAPTER_OUTPUTS)
+    add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], _chapter.SOFTMAX_INPUTS)
+    add(chapter, "the chapter's 3x3 layer outputs, row by row", ["chapter-example"], _chapter.SOFTMAX_BATCH)
     add(chapter, "[[1, 2, 3]]: equal to softmax([[-2, -1, 0]])", ["chapter-example"], [[1.0, 2.0, 3.0]])
     add(chapter, "[[-2, -1, 0]]: the max-shifted row", ["chapter-example"], [[-2.0, -1.0, 0.0]])
 
@@ -295,13 +294,6 @@ def _build_softmax():
     return b
 
 
-_BOOK_INPUTS = [[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]]
-_BOOK_WEIGHTS = [[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]
-_BOOK_BIASES = [2.0, 3.0, 0.5]
-_BOOK_WEIGHTS2 = [[0.1, -0.14, 0.5], [-0.5, 0.12, -0.33], [-0.44, 0.73, -0.13]]
-_BOOK_BIASES2 = [-1.0, 2.0, -0.5]
-
-
 def _transpose(rows):
     return [list(column) for column in zip(*rows)]
 
@@ -317,12 +309,12 @@ def _build_dense():
     chapter = b.group("chapter", "The chapter's layers; the book's weights are neurons x inputs, "
                       "so they appear here transposed (inputs x neurons).")
     add(chapter, "one sample through the book's first layer", ["chapter-example"],
-        [_BOOK_INPUTS[0]], _transpose(_BOOK_WEIGHTS), [_BOOK_BIASES])
+        [_chapter.INPUTS[0]], _transpose(_chapter.WEIGHTS), [_chapter.BIASES])
     add(chapter, "a batch through the book's first layer", ["chapter-example"],
-        _BOOK_INPUTS, _transpose(_BOOK_WEIGHTS), [_BOOK_BIASES])
+        _chapter.INPUTS, _transpose(_chapter.WEIGHTS), [_chapter.BIASES])
     first = b.groups[-1]["tests"][-1]["expected"]
     add(chapter, "the book's second layer on the first layer's outputs", ["chapter-example"],
-        first, _transpose(_BOOK_WEIGHTS2), [_BOOK_BIASES2])
+        first, _transpose(_chapter.WEIGHTS2), [_chapter.BIASES2])
     X, _ = datasets.spiral_data(100, 3, rng=RandomState(0))
     rng = RandomState(1)
     layer = layers.Dense(2, 3, rng=rng)
