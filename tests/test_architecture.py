@@ -75,8 +75,10 @@ def imported_modules(source, module, is_package):
             # __import__("nnref.cli." + name): the constant prefix names the package.
             while isinstance(first, ast.BinOp):
                 first = first.left
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                found.append((node.lineno, first.value.rstrip(".")))
+            # A string constant: ast.Constant from 3.8, ast.Str before.
+            text = getattr(first, "value", getattr(first, "s", None))
+            if isinstance(text, str):
+                found.append((node.lineno, text.rstrip(".")))
     return [(line, name) for line, name in found
             if name == "nnref" or name.startswith("nnref.")]
 
