@@ -94,7 +94,8 @@ def step(x, dtype="float64"):
 
     Formula: step(x) = 1 if x > 0 else 0, elementwise, by the float tier's
     own kernel: its results are exact in every dtype (0 and 1 are values of
-    all four formats), so ``dtype`` is only checked.  Speed: well under 1 µs per element.  Shapes as ``nnref.step``.
+    all four formats), so ``dtype`` is only checked.  Speed: well under 1 µs
+    per element.  Shapes as ``nnref.step``.
 
     Special cases (``nnref.step``'s list, put here at import):
 
