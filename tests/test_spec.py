@@ -199,6 +199,13 @@ def to_float32(v):
 # significand bit is 1), and 2**128: ties to even round it up, to +inf.
 FLOAT32_OVERFLOW = float(2 ** 128 - 2 ** 103)
 FLOAT32_MAX = float(2 ** 128 - 2 ** 104)
+# The same for float16 (largest value 2**16 - 2**5) and bfloat16 (2**128 - 2**120).
+FLOAT16_OVERFLOW = float(2 ** 16 - 2 ** 4)
+FLOAT16_MAX = float(2 ** 16 - 2 ** 5)
+BFLOAT16_OVERFLOW = float(2 ** 128 - 2 ** 119)
+BFLOAT16_MAX = float(2 ** 128 - 2 ** 120)
+OVERFLOW = {"float32": FLOAT32_OVERFLOW, "float16": FLOAT16_OVERFLOW,
+            "bfloat16": BFLOAT16_OVERFLOW}
 
 
 class SpecError(Exception):
@@ -274,14 +281,26 @@ FLOAT32_SAMPLES = [FLOAT32_OVERFLOW, FLOAT32_MAX, 1e39, 2.0 ** -150, 2.0 ** -149
 FLOAT32_SAMPLES += [n for v in list(FLOAT32_SAMPLES) for n in neighbours(v)]
 FLOAT32_SAMPLES += [-v for v in FLOAT32_SAMPLES]
 
-DTYPE_FLOAT32 = re.compile(r'^`dtype` is "float32" and ')
+# Around float16's and bfloat16's ranges, their smallest normals and
+# subnormals (and half of those), and where sigmoid rounds to 1 and to 0.
+NARROW_SAMPLES = {"float32": FLOAT32_SAMPLES}
+for _dtype, _values in (
+        ("float16", [FLOAT16_OVERFLOW, FLOAT16_MAX, 65519.99, 1e5, 2.0 ** -25, 2.0 ** -24,
+                     2.0 ** -14, 1e-8, 0.1, 8.3, 8.32, 17.33, -17.32, -17.33]),
+        ("bfloat16", [BFLOAT16_OVERFLOW, BFLOAT16_MAX, FLOAT32_MAX, 1e39, 2.0 ** -134, 2.0 ** -133,
+                      2.0 ** -126, 0.1, 6.23, 6.24, -92.87, -92.89])):
+    _values += [n for v in list(_values) for n in neighbours(v)]
+    NARROW_SAMPLES[_dtype] = _values + [-v for v in _values]
+del _dtype, _values
+
+DTYPE_FLOAT32 = re.compile(r'^`dtype` is "(float32|float16|bfloat16)" and ')
 
 ELEMENT_CONDITIONS = [
     (re.compile(r"^`x` is any float$"), lambda m: lambda v: isinstance(v, float)),
-    (re.compile(r"^`x` rounds past float32's largest value$"),
-     lambda m: lambda v: v >= FLOAT32_OVERFLOW),
-    (re.compile(r"^`\|x\|` rounds past float32's largest value$"),
-     lambda m: lambda v: abs(v) >= FLOAT32_OVERFLOW),
+    (re.compile(r"^`x` rounds past (float32|float16|bfloat16)'s largest value$"),
+     lambda m: (lambda bound: lambda v: v >= bound)(OVERFLOW[m.group(1)])),
+    (re.compile(r"^`\|x\|` rounds past (float32|float16|bfloat16)'s largest value$"),
+     lambda m: (lambda bound: lambda v: abs(v) >= bound)(OVERFLOW[m.group(1)])),
     (re.compile(r"^`x` is greater than %s$" % VALUE),
      lambda m: (lambda bound: lambda v: v > bound)(parse_value(m.group(1)))),
     (re.compile(r"^`x` is less than %s$" % VALUE),
@@ -334,18 +353,20 @@ def check_elementwise(function, sentence, prepare=None, scalar_only=False):
 
     ``prepare`` maps an input to the value the sentence speaks of (book mode:
     the float32 it rounds to); ``scalar_only`` is for functions of one number.
-    A condition starting with `dtype` is "float32" calls ``function(..., dtype="float32")``.
+    A condition starting with `dtype` is "float32" calls ``function(..., dtype="float32")``
+    (and so for "float16" and "bfloat16").
     """
     condition_text, result_text = split_sentence(sentence)
     options = {}
     samples = element_samples(sentence)
-    if DTYPE_FLOAT32.match(condition_text):
+    dtype_match = DTYPE_FLOAT32.match(condition_text)
+    if dtype_match:
         if prepare is not None:
             raise SpecError("%r: this function takes no dtype" % sentence)
         condition_text = DTYPE_FLOAT32.sub("", condition_text)
-        options["dtype"] = "float32"
+        options["dtype"] = dtype_match.group(1)
     if options or prepare is not None:
-        samples += FLOAT32_SAMPLES
+        samples += NARROW_SAMPLES[options.get("dtype", "float32")]
     condition = pick(ELEMENT_CONDITIONS, condition_text, sentence)
     result = pick(ELEMENT_RESULTS, result_text, sentence)
     hits = []
@@ -836,6 +857,16 @@ def test_checker_rejects_false_sentences(title, sentence):
     ("nnref.exact.linear", 'If `dtype` is "float32" and `|x|` rounds past float32\'s largest value, '
                            'the result is +inf.'),
     ("nnref.exact.relu", 'If `dtype` is "float32" and `x` is 3.4028234663852886e38, the result is +inf.'),
+    ("nnref.exact.linear", 'If `dtype` is "float16" and `|x|` rounds past float16\'s largest value, '
+                           'the result is +inf.'),
+    ("nnref.exact.linear", 'If `dtype` is "float16" and `x` is 65519.99, the result is +inf.'),
+    ("nnref.exact.relu", 'If `dtype` is "bfloat16" and `x` rounds past float16\'s largest value, '
+                         'the result is +inf.'),
+    ("nnref.exact.sigmoid", 'If `dtype` is "float16" and `x` is at least 8.3, the result is 1.0.'),
+    ("nnref.exact.sigmoid", 'If `dtype` is "float16" and `x` is at most -17.3, the result is +0.0.'),
+    ("nnref.exact.sigmoid", 'If `dtype` is "bfloat16" and `x` is at most -92.8, the result is +0.0.'),
+    ("nnref.exact.softmax", 'If `dtype` is `"float16"`, `exact.softmax([0.0, -17.32], dtype)` is '
+                            '`[1.0, 0.0]`.'),
     ("nnref.exact.softmax", "If an element is more than 700 below its row's maximum and the row has "
                             "no NaN or +inf, the result for that element is +0.0."),
     ("nnref.exact.dense", "If the exact sum is positive and rounds to zero, the result is -0.0."),
@@ -871,7 +902,7 @@ def test_checker_rejects_false_sentences_of_the_new_sections(function, sentence)
 
 
 @pytest.mark.parametrize("function,sentence", [
-    ("nnref.exact.relu", 'If `dtype` is "float16" and `x` is NaN, the result is NaN.'),
+    ("nnref.exact.relu", 'If `dtype` is "float8" and `x` is NaN, the result is NaN.'),
     ("nnref.book.Activation_ReLU", 'If `dtype` is "float32" and `x` is NaN, the result is NaN.'),
     ("nnref.book.Activation_Softmax", "If the row sums to one, the result is an empty row."),
     ("nnref.matrix.matmul", "If an input is odd, the result is NaN."),
@@ -1097,7 +1128,8 @@ def test_exact_oracle_lists_the_float_tiers_cases_then_its_own(name):
     theirs = docstring_special_cases(getattr(nnref, name))
     assert len(theirs) >= 4
     assert ours[:len(theirs)] == theirs
-    own = {"step": 0, "linear": 1, "relu": 1, "sigmoid": 2, "softmax": 1}[name]
+    # (linear, relu: a rounding past the range per narrow dtype; sigmoid: each dtype's thresholds)
+    own = {"step": 0, "linear": 3, "relu": 3, "sigmoid": 10, "softmax": 1}[name]
     assert len(ours) == len(theirs) + own
 
 

@@ -18,13 +18,37 @@ Function                   Exact value rounded once
 ``dense(i, w, b)``         sum_k i[n][k] * w[k][m] + b[m]
 =========================  ====================================================
 
-Every function takes the keyword ``dtype``: ``"float64"`` (the default) or
-``"float32"``.  With ``"float32"`` the inputs are still taken exactly as the
-float64 values given (ints become the nearest float64, as in the float
-tier); only the result is rounded, once, directly to the nearest float32
-(never to float64 first), with float32's subnormals (down to 2**-149) and
-overflow (to ``±inf`` from 2**128 - 2**103 on).  The result is a Python
-float that holds a float32 value.
+Every function takes the keyword ``dtype``, the format its results are
+rounded to: ``"float64"`` (the default), ``"float32"`` (IEEE binary32),
+``"float16"`` (IEEE binary16: 5 exponent bits, 10 stored fraction bits) or
+``"bfloat16"`` (float32's 8 exponent bits with 8 significand bits, 7 of
+them stored).  Anything else is a ``ValueError``.
+
+============  =========  ===========  ======================  ==================  ================
+``dtype``     precision  exponents    largest value           smallest subnormal  ±inf from
+============  =========  ===========  ======================  ==================  ================
+float64       53 bits    -1022..1023  1.7976931348623157e308  2**-1074            2**1024 - 2**970
+float32       24 bits    -126..127    3.4028234663852886e38   2**-149             2**128 - 2**103
+float16       11 bits    -14..15      65504.0                 2**-24              2**16 - 2**4
+bfloat16      8 bits     -126..127    3.3895313892515355e38   2**-133             2**128 - 2**119
+============  =========  ===========  ======================  ==================  ================
+
+(The precision p counts the significant bits, the implicit one included;
+the exponents are those of the normal binades; "±inf from" is the least
+magnitude that rounds to ``±inf``, the largest value plus half an ULP,
+2**max_top - 2**(max_top - p - 1), a tie that goes to the even ``inf``.)
+
+In every dtype the inputs are taken exactly as the float64 values given
+(ints become the nearest float64, as in the float tier), and only the
+result is rounded: once, directly to the nearest value of the format,
+ties to even, never to a wider format first (which would round twice:
+1 + 2**-11 + 2**-40 is 1.0009765625 in float16, but 1.0 if it were rounded
+to float32 first).  Each format's subnormals are kept, bfloat16's too (down
+to 2**-133), as ml_dtypes and PyTorch's CPU kernels keep them; hardware
+that flushes bfloat16 subnormals to zero differs from the oracle there.
+An exact result at or past the last column is ``±inf``, as IEEE
+round-to-nearest gives, and NaN stays NaN.  The result is a Python float
+that holds a value of the format.
 
 How the values are exact: ``dense`` adds the exact products as integers
 (every finite float is an integer times a power of two); ``sigmoid`` and
@@ -42,6 +66,12 @@ and ``nnref.exact`` is simply absent.
 [[0.09003057330846786, 0.2447284758090973, 0.6652409434318542]]
 >>> exact.dense([[0.1, 0.2]], [[1.0], [1.0]], [[0.0]])    # 0.1 + 0.2, exactly, then rounded
 [[0.30000000000000004]]
+>>> exact.linear([65519.99, 65520.0, 1 + 2 ** -11 + 2 ** -40], dtype="float16")
+[65504.0, inf, 1.0009765625]
+>>> exact.sigmoid([1.0, -17.32], dtype="float16")        # 2**-24, float16's smallest subnormal
+[0.73095703125, 5.960464477539063e-08]
+>>> exact.softmax([1.0, 2.0, 3.0], dtype="bfloat16")
+[0.08984375, 0.2451171875, 0.6640625]
 """
 
 import decimal  # noqa: F401  (absent on MicroPython: nnref.exact is then absent too)
@@ -63,15 +93,16 @@ def step(x, dtype="float64"):
     """Heaviside step: 1.0 where x > 0, else 0.0 -- ``nnref.step``, which is exact already.
 
     Formula: step(x) = 1 if x > 0 else 0, elementwise, by the float tier's
-    own kernel: its results are exact in both dtypes (0 and 1 are float32
-    values).  Speed: well under 1 µs per element.  Shapes as ``nnref.step``.
+    own kernel: its results are exact in every dtype (0 and 1 are values of
+    all four formats), so ``dtype`` is only checked.  Speed: well under 1 µs
+    per element.  Shapes as ``nnref.step``.
 
     Special cases (``nnref.step``'s list, put here at import):
 
     >>> step([-1, 0, 0.5, 2])
     [0.0, 0.0, 1.0, 1.0]
-    >>> step(3, dtype="float32")
-    1.0
+    >>> step(3, dtype="float32"), step(-1e-30, dtype="bfloat16")
+    (1.0, 0.0)
     """
     check_dtype(dtype, "exact.step")
     return activations._step(x, "exact.step", "x")
@@ -81,18 +112,26 @@ def linear(x, dtype="float64"):
     """Identity activation: the input, rounded to ``dtype``, as new floats.
 
     Formula: linear(x) = x, elementwise.  float64: exact (ints become the
-    nearest float).  float32: each value correctly rounded to float32
-    (<= 0.5 ULP, ties to even).  Speed: under 1 µs per element (float64),
-    a few µs (float32).
+    nearest float).  float32, float16, bfloat16: each float64 value rounded
+    once, directly, to the nearest value of the format (<= 0.5 ULP, ties to
+    even, subnormals kept; from the module table's "±inf from" on, ±inf).
+    Speed: under 1 µs per element (float64, float32), about 2 µs (float16,
+    bfloat16).
 
-    Special cases (``nnref.linear``'s list, put here at import, then this one):
+    Special cases (``nnref.linear``'s list, put here at import, then these):
 
     - If `dtype` is "float32" and `|x|` rounds past float32's largest value, the result is ±inf.
+    - If `dtype` is "float16" and `|x|` rounds past float16's largest value, the result is ±inf.
+    - If `dtype` is "bfloat16" and `|x|` rounds past bfloat16's largest value, the result is ±inf.
 
     >>> linear([[1, -2.5]])
     [[1.0, -2.5]]
     >>> linear([0.1, 1e300], dtype="float32")
     [0.10000000149011612, inf]
+    >>> linear([0.1, 65519.99, 65520.0, 2 ** -25, 3 * 2 ** -25], dtype="float16")
+    [0.0999755859375, 65504.0, inf, 0.0, 1.1920928955078125e-07]
+    >>> linear([0.1, 1 + 2 ** -8, 1 + 2 ** -8 + 2 ** -30], dtype="bfloat16")
+    [0.10009765625, 1.0, 1.0078125]
     """
     fmt = check_dtype(dtype, "exact.linear")
     return apply_elementwise(lambda v: round_float(v, fmt), *to_floats(x, "exact.linear", "x"))
@@ -102,17 +141,23 @@ def relu(x, dtype="float64"):
     """Rectified linear unit: max(0, x), rounded to ``dtype``, as floats.
 
     Formula: relu(x) = x if x > 0 else 0, elementwise.  float64: exact.
-    float32: correctly rounded to float32 (<= 0.5 ULP, ties to even).
-    Speed: under 1 µs per element (float64), a few µs (float32).
+    float32, float16, bfloat16: max(0, x) for the float64 ``x``, rounded
+    once, directly, to the format (<= 0.5 ULP, ties to even, subnormals
+    kept; from the module table's "±inf from" on, +inf).  Speed: under
+    1 µs per element (float64, float32), about 1 µs (float16, bfloat16).
 
-    Special cases (``nnref.relu``'s list, put here at import, then this one):
+    Special cases (``nnref.relu``'s list, put here at import, then these):
 
     - If `dtype` is "float32" and `x` rounds past float32's largest value, the result is +inf.
+    - If `dtype` is "float16" and `x` rounds past float16's largest value, the result is +inf.
+    - If `dtype` is "bfloat16" and `x` rounds past bfloat16's largest value, the result is +inf.
 
     >>> relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100])
     [0.0, 2.0, 0.0, 3.3, 0.0, 1.1, 2.2, 0.0]
     >>> relu([3.3, -0.0], dtype="float32")
     [3.299999952316284, -0.0]
+    >>> relu([3.3, -1.0, 1e5], dtype="float16"), relu([3.3, 1e39], dtype="bfloat16")
+    ([3.30078125, 0.0, inf], [3.296875, inf])
     """
     fmt = check_dtype(dtype, "exact.relu")
     return apply_elementwise(lambda v: round_float(0.0 if v < 0.0 else v, fmt),
@@ -127,18 +172,33 @@ def sigmoid(x, dtype="float64"):
 
     Accuracy: the nearest ``dtype`` value to the true result (<= 0.5 ULP,
     ties to even -- a tie never happens, the true value being irrational
-    for x != 0), subnormal results included: ``sigmoid(-745.0)`` is
-    ``5e-324``, the nearest float to 4.94e-324.
+    for x != 0), rounded once, directly to the format, subnormal results
+    included: ``sigmoid(-745.0)`` is ``5e-324``, the nearest float to
+    4.94e-324, and in float16 ``sigmoid(-17.32)`` is 2**-24, the nearest
+    float16 to 3.0e-8.  The result first rounds to 1.0 past ln(2**(p+1) - 1)
+    and to +0.0 below -ln(2**(-min_lsb+1) - 1) (p and 2**min_lsb the
+    format's precision and smallest subnormal): 37.430 and -745.13 for
+    float64, 17.329 and -103.97 for float32, 8.3175 and -17.329 for
+    float16, 6.2364 and -92.882 for bfloat16.
 
     Speed: about 30 to 60 µs per element for -746 < x < 38 on CPython 3.11
-    (x86-64), most of it in ``Decimal.exp``, and about 100 µs on PyPy 3.9;
-    results for x >= 38 (1.0) and x <= -746 (+0.0) are decided at once.
-    Inputs within about 1e-30 of a rounding boundary take a few times longer.
+    (x86-64) in every dtype, most of it in ``Decimal.exp``, and about 100 µs
+    on PyPy 3.9; results for x >= 38 (1.0) and x <= -746 (+0.0) are decided
+    at once.  Inputs within about 1e-30 of a rounding boundary take a few
+    times longer.
 
     Special cases (``nnref.sigmoid``'s list, put here at import, then these):
 
     - If `x` is at least 38, the result is 1.0.
     - If `x` is at most -746, the result is +0.0.
+    - If `dtype` is "float32" and `x` is at least 18, the result is 1.0.
+    - If `dtype` is "float32" and `x` is at most -104, the result is +0.0.
+    - If `dtype` is "float16" and `x` is at least 8.32, the result is 1.0.
+    - If `dtype` is "float16" and `x` is at most -17.33, the result is +0.0.
+    - If `dtype` is "float16" and `x` is -17.32, the result is 5.960464477539063e-08.
+    - If `dtype` is "bfloat16" and `x` is at least 6.24, the result is 1.0.
+    - If `dtype` is "bfloat16" and `x` is at most -92.89, the result is +0.0.
+    - If `dtype` is "bfloat16" and `x` is -92.87, the result is 9.183549615799121e-41.
 
     >>> sigmoid([0.0, 1000.0, -1000.0])
     [0.5, 1.0, 0.0]
@@ -146,6 +206,10 @@ def sigmoid(x, dtype="float64"):
     (0.7310585786300049, 0.7310585975646973)
     >>> sigmoid(-745.0)
     5e-324
+    >>> sigmoid([1.0, 8.31, 8.32, -17.32], dtype="float16")
+    [0.73095703125, 0.99951171875, 1.0, 5.960464477539063e-08]
+    >>> sigmoid([1.0, 6.23, 6.24, -92.87], dtype="bfloat16")
+    [0.73046875, 0.99609375, 1.0, 9.183549615799121e-41]
     """
     fmt = check_dtype(dtype, "exact.sigmoid")
     return apply_elementwise(lambda v: _decimal_math.sigmoid(v, fmt),
@@ -157,13 +221,15 @@ def softmax(x, dtype="float64"):
 
     Each row is one sample (the book's ``axis=1, keepdims=True``).  Each
     output is the exact value e^x_i / sum_j e^x_j for the given floats,
-    rounded once to the nearest ``dtype`` value (<= 0.5 ULP; ties never
-    occur), subnormal results included; no subtraction or exponential is
-    rounded on the way.  Rows need not sum to exactly 1 after rounding.
+    rounded once, directly, to the nearest ``dtype`` value (<= 0.5 ULP;
+    ties never occur), subnormal results included in every format (float16:
+    ``softmax([0.0, -17.32])[1]`` is 2**-24); no subtraction, exponential or
+    sum is rounded on the way, in float32 or any other format.  Rows need
+    not sum to exactly 1 after rounding.
 
-    Speed: about 30 to 60 µs per element on CPython 3.11 (x86-64) and about
-    150 µs on PyPy 3.9; elements more than 746 below the row's max cost
-    little (their result is +0.0).
+    Speed: about 30 to 60 µs per element on CPython 3.11 (x86-64) in every
+    dtype and about 150 µs on PyPy 3.9; elements more than 746 below the
+    row's max cost little (their result is +0.0).
 
     Special cases (``nnref.softmax``'s list, put here at import, then this one):
 
@@ -176,6 +242,8 @@ def softmax(x, dtype="float64"):
     [0.895282663957262, 0.02470830678209937, 0.08000902926063869]
     >>> softmax([[0.0, 0.0], [1e308, -1e308]])
     [[0.5, 0.5], [1.0, 0.0]]
+    >>> softmax([0.0, -17.32], dtype="float16"), softmax([0.0, 0.0, 0.0], dtype="bfloat16")
+    ([1.0, 5.960464477539063e-08], [0.333984375, 0.333984375, 0.333984375])
     """
     fmt = check_dtype(dtype, "exact.softmax")
     kind, data = to_floats(x, "exact.softmax", "x")
@@ -275,9 +343,14 @@ def dense(inputs, weights, biases, dtype="float64"):
     biases (rounded to ``dtype``) for every row.
 
     Accuracy: the exact sum of the exact products and the bias, rounded
-    once to the nearest ``dtype`` value (<= 0.5 ULP, ties to even),
-    subnormals included; nothing overflows on the way, and float32 results
-    past float32's range are ``±inf``.  Speed: about 5 µs per product on
+    once, directly, to the nearest ``dtype`` value (<= 0.5 ULP, ties to
+    even), subnormals included; nothing overflows on the way, and results
+    past the format's range (the module table's "±inf from") are ``±inf``.
+    For float16 and bfloat16 this is not what a kernel that accumulates in
+    float32 and then rounds gives: its float32 sum is already rounded (in
+    float16, 1 + 2**-11 + 2**-40 is 1.0009765625 here, but 1.0 through a
+    float32 accumulator), and a sum whose partial sums leave the format's
+    range (60000 + 60000 - 60000 in float16) is still exact here.  Speed: about 5 µs per product on
     CPython 3.11 (x86-64), about 1 µs on PyPy 3.9.
 
     Special cases (IEEE arithmetic on the exact terms):
@@ -298,6 +371,11 @@ def dense(inputs, weights, biases, dtype="float64"):
     [[4.800000190734863, 1.2100000381469727]]
     >>> dense([[1e308, 1e308, -1e308]], [[1.0], [1.0], [1.0]], [[0.0]])
     [[1e+308]]
+    >>> dense([[1.0, 2 ** -11, 2 ** -40], [65504.0, 16.0, 0.0]], [[1.0], [1.0], [1.0]], [0.0],
+    ...       dtype="float16")
+    [[1.0009765625], [inf]]
+    >>> dense([[60000.0, 60000.0, -60000.0]], [[1.0], [1.0], [1.0]], [0.0], dtype="float16")
+    [[60000.0]]
     """
     fmt = check_dtype(dtype, "exact.dense")
     rows, matrix, bias = dense_operands(inputs, weights, biases, "exact.dense")

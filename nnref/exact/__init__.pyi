@@ -2,7 +2,7 @@ from typing import List, Literal, Union, overload
 
 from .._types import Batch, Vector
 
-_DType = Literal["float64", "float32"]
+_DType = Literal["float64", "float32", "float16", "bfloat16"]
 
 @overload
 def step(x: float, dtype: _DType = ...) -> float: ...
