@@ -55,7 +55,7 @@ on MicroPython (which lacks ``float.hex``, ``math.nextafter``,
 2
 >>> ulp_distance(1.0, 1.0 + 2**-23, dtype="float32")
 1
->>> ulp_distance(1.0, 1.0 + 2**-10, dtype="float16"), ulp_distance(1.0, 1.0 + 2**-7, dtype="bfloat16")
+>>> ulp_distance(1.0, 1.0 + 2**-10, "float16"), ulp_distance(1.0, 1.0 + 2**-7, "bfloat16")
 (1, 1)
 >>> next_up(1.0) == 1.0 + ulp(1.0) == 1.0000000000000002
 True
@@ -387,6 +387,10 @@ def _plain(value, name, where, dtypes):
         raise TypeError("assert_close: %s is %r (bool), not a number" % (label, value))
     dtype = _dtype_name(value)
     if dtype is not None:
+        if name == "actual" and dtype not in FORMATS:
+            # before its values: a complex or int array is named by its dtype
+            raise TypeError("assert_close: %s has dtype %s, not one of the float formats %s"
+                            % (label, dtype, _FORMAT_NAMES))
         dtypes.append((where, dtype))
     if isinstance(value, float):
         return float(value)
@@ -409,18 +413,14 @@ def _plain(value, name, where, dtypes):
 
 
 def _check_dtypes(name, dtypes, fmt):
-    # The Format all of dtypes (a list of (position, dtype name)) name, or None
-    # for none.  TypeError for a dtype that is not a float format; ValueError
-    # for one that differs from fmt (the dtype passed) or from the first.
-    for where, dtype in dtypes:
-        if dtype not in FORMATS:
-            raise TypeError("assert_close: %s%s has dtype %s, not one of the float formats %s"
-                            % (name, where, dtype, _FORMAT_NAMES))
+    # The Format all of dtypes (a list of (position, dtype name), each one of
+    # the four) name, or None for none.  ValueError for one that differs from
+    # fmt (the dtype passed) or from the first.
     for where, dtype in dtypes:
         if fmt is not None and dtype != fmt.name:
             raise ValueError("assert_close: dtype=%r was passed, but %s%s has dtype %s; leave out"
-                             " dtype, or pass %s.tolist() to compare its values as %s"
-                             % (fmt.name, name, where, dtype, name, fmt.name))
+                             " dtype, or pass plain floats (.tolist()) to compare them as %s"
+                             % (fmt.name, name, where, dtype, fmt.name))
         if dtype != dtypes[0][1]:
             raise ValueError("assert_close: %s mixes dtypes: %s%s is %s but %s%s is %s; convert"
                              " them to one, or pass plain lists and dtype="
@@ -705,7 +705,8 @@ def assert_close(actual, expected, *, max_ulp=None, rel=None, abs=None, rtol=0, 
     - If `actual` is `[[]]`, `assert_close(actual, [[]])` is `None`.
     - If `actual` is `1.0`, `assert_close(actual, [1.0])` raises AssertionError.
     - If `actual` is `[1.5]`, `assert_close(actual, [1.0], rtol=0.25, atol=0.25)` is `None`.
-    - If `actual` is `[1.5]`, `assert_close(actual, [1.0], rel=0.25, abs=0.25)` raises AssertionError.
+    - If `actual` is `[1.5]`, `assert_close(actual, [1.0], rel=0.25, abs=0.25)` raises
+      AssertionError.
     - If `actual` is `[float("inf")]`, `assert_close(actual, [1e308], rtol=1e300)` raises
       AssertionError.
     - If `actual` is `[0.1]`, `assert_close(actual, [0.1], dtype="float32")` raises AssertionError.
