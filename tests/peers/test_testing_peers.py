@@ -48,6 +48,14 @@ def test_a_correct_float32_numpy_sigmoid_passes_without_dtype():
     assert distance >= 2 ** 28
 
 
+def test_the_example_of_docs_accuracy_and_speed():
+    np = pytest.importorskip("numpy")
+    x = np.linspace(-20, 20, 1001, dtype=np.float32)
+    mine = 1 / (1 + np.exp(-x))                                    # float32
+    assert_close(mine, exact.sigmoid(x.tolist(), dtype="float32"), max_ulp=4)   # float32 ULPs
+    assert_close(mine, 1 / (1 + np.exp(-x.astype(np.float64))), rtol=1e-6)   # NumPy's rule
+
+
 def test_numpy_scalars_and_float16_arrays():
     np = pytest.importorskip("numpy")
     assert_close(np.float32(0.1), 0.10000000149011612)
