@@ -528,7 +528,7 @@ def test_allowlist_entries_are_well_formed_and_point_at_real_cases(generated):
     entries = cli.load_allowlist(ALLOWLIST)
     assert entries
     for entry in entries:
-        assert entry["library"] in ("numpy", "torch", "onnx", "jax")
+        assert entry["library"] in cli.CROSSCHECK_LIBRARIES
         assert entry["op"] in OPS or (entry["op"] == "*" and "flag" in entry)
         ops = OPS if entry["op"] == "*" else [entry["op"]]
         tests = [t for op in ops for t in _tests(generated[op][0])]
@@ -544,7 +544,7 @@ class _FakeAdapters(object):
 
 
 def test_crosscheck_applies_the_allowlist(monkeypatch, tmp_path):
-    def fake_adapter(name):
+    def fake_adapter(name, dtype):
         impl = nnref_impl()
         impl["sigmoid"] = lambda x: [0.0 if v < -709.78 else nnref.sigmoid(v) for v in x] \
             if isinstance(x, list) and x and not isinstance(x[0], list) else nnref.sigmoid(x)
@@ -582,7 +582,7 @@ def test_nnref_never_imports_the_libraries():
 
 
 def test_crosscheck_of_a_missing_library_says_so(monkeypatch, capsys):
-    def missing(name):
+    def missing(name, dtype):
         raise ImportError("No module named %r" % name)
 
     monkeypatch.setattr(cli, "load_adapters", lambda path: _FakeAdapters(missing))
@@ -621,7 +621,7 @@ def test_the_adapters_live_outside_the_package():
     assert os.path.isfile(cli.DEFAULT_ADAPTERS)
     assert os.path.dirname(cli.DEFAULT_ADAPTERS) == os.path.join(ROOT, "tools")
     module = cli.load_adapters()
-    assert set(module.LIBRARIES) == {"numpy", "torch", "onnx", "jax"}
+    assert module.LIBRARIES == cli.CROSSCHECK_LIBRARIES == ("numpy", "torch", "onnx", "onnxruntime", "jax")
 
 
 def test_the_ci_job_cross_checks_numpy_torch_and_onnx_in_its_own_venv():
