@@ -624,9 +624,15 @@ def test_the_adapters_live_outside_the_package():
     assert module.LIBRARIES == cli.CROSSCHECK_LIBRARIES == ("numpy", "torch", "onnx", "onnxruntime", "jax")
 
 
-def test_the_ci_job_cross_checks_numpy_torch_and_onnx_in_its_own_venv():
+def test_the_ci_job_cross_checks_every_library_in_its_dtypes_in_its_own_venv():
     with open(os.path.join(ROOT, "tools", "ci", "20-crosscheck.sh")) as handle:
         script = handle.read()
     assert "versions/3.11.7/bin/python" in script and "-m venv" in script
-    assert "pip install -q numpy torch==2.13.0 onnx" in script
-    assert "for library in numpy torch onnx" in script and "-m nnref crosscheck" in script
+    assert "numpy torch==2.13.0 onnx onnxruntime jax jaxlib ml_dtypes pytest hypothesis" in script
+    pairs = set(re.search(r'PAIRS="([^"]*)"', script).group(1).split())
+    wanted = set("%s:%s" % (library, dtype) for library in cli.CROSSCHECK_LIBRARIES
+                 for dtype in ("float64", "float32", "float16"))
+    wanted |= set(["torch:bfloat16", "jax:bfloat16", "onnx:bfloat16"])
+    assert pairs == wanted
+    assert '-m nnref crosscheck "$library" --dtype "$dtype"' in script
+    assert "-m pytest -q -p no:cacheprovider tests/peers" in script

@@ -19,18 +19,20 @@ torch        ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
              ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU)
 onnx         one-node models (``Greater``+``Cast`` for step, ``Identity``,
              ``Relu``, ``Sigmoid``, ``Softmax(axis=-1)``, ``Gemm``) with
-             ``TensorProto.DOUBLE``/``FLOAT``/``FLOAT16``, run by
+             ``TensorProto.DOUBLE``/``FLOAT``/``FLOAT16``/``BFLOAT16`` (fed
+             ``ml_dtypes.bfloat16`` arrays), run by
              ``onnx.reference.ReferenceEvaluator``
 onnxruntime  the same models, run by ``onnxruntime.InferenceSession`` with
-             ``providers=["CPUExecutionProvider"]``
+             ``providers=["CPUExecutionProvider"]``, in float64, float32 and
+             float16 (its CPU provider has no bfloat16 kernels for them)
 jax          ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
              ``jax.nn.softmax(axis=-1)``, ``x @ W + b`` on ``jnp`` arrays of
              float64 (with ``jax_enable_x64``), float32, float16, bfloat16
 ===========  ==================================================================
 
 ``SUPPORTED`` says which dtypes each library runs: NumPy has no bfloat16,
-and ONNX's reference evaluator and ONNX Runtime are checked in float64,
-float32 and float16.  ``adapter(name, dtype)`` raises ``Unsupported`` (a
+and ONNX Runtime's CPU provider has no bfloat16 kernels for these operators
+(nor can its Python binding take an ``ml_dtypes.bfloat16`` array).  ``adapter(name, dtype)`` raises ``Unsupported`` (a
 ``ValueError``) for any other pair, before importing anything.
 
 An operation a library cannot run in a dtype it otherwise supports (ONNX
@@ -60,17 +62,15 @@ DTYPES = ("float64", "float32", "float16", "bfloat16")
 SUPPORTED = {
     "numpy": ("float64", "float32", "float16"),
     "torch": DTYPES,
-    "onnx": ("float64", "float32", "float16"),
+    "onnx": DTYPES,
     "onnxruntime": ("float64", "float32", "float16"),
     "jax": DTYPES,
 }
 
 _WHY_NOT = {
     ("numpy", "bfloat16"): "NumPy has no bfloat16 dtype",
-    ("onnx", "bfloat16"): "the ONNX reference evaluator is checked in float64, float32 and "
-                          "float16 only",
     ("onnxruntime", "bfloat16"): "ONNX Runtime's CPU provider has no bfloat16 kernels for "
-                                 "these operators",
+                                 "Greater, Relu, Sigmoid, Softmax or Gemm",
 }
 
 
