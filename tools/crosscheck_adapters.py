@@ -12,8 +12,10 @@ library      operations
 numpy        ``np.heaviside(x, 0)``, ``x``, ``np.maximum(0, x)``,
              ``1 / (1 + np.exp(-x))``, softmax with ``x - x.max(axis=-1)``,
              ``x @ W + b``, on ``np.float64``/``float32``/``float16`` arrays;
-             in float64 also the data sets as nnfs writes them, with
-             ``np.random.RandomState(seed)``
+             the data sets as nnfs writes them, with
+             ``np.random.RandomState(seed)``: in float64 all three, in
+             float32 the two that ``nnfs.init()`` makes float32 (``randn``
+             and ``zeros`` give float32)
 torch        ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
              ``torch.softmax(x, dim=-1)``, ``x @ W + b`` on tensors of
              ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU)
@@ -162,10 +164,12 @@ def _numpy(dtype):
         "dense": lambda inputs, weights, biases: arr(inputs) @ arr(weights) + arr(biases),
     }
     impl = dict((op, quiet(f)) for op, f in impl.items())
+    if dtype in ("float64", "float32"):
+        # The data sets as nnfs writes them (after nnfs.init() in float32: randn and
+        # zeros give float32); X and y are returned as they are.
+        impl["spiral_data"] = lambda samples, classes, seed: _numpy_spiral(np, kind, samples, classes, seed)
+        impl["vertical_data"] = lambda samples, classes, seed: _numpy_vertical(np, kind, samples, classes, seed)
     if dtype == "float64":
-        # The data sets as nnfs writes them; X and y are returned as they are.
-        impl["spiral_data"] = lambda samples, classes, seed: _numpy_spiral(np, samples, classes, seed)
-        impl["vertical_data"] = lambda samples, classes, seed: _numpy_vertical(np, samples, classes, seed)
         impl["sine_data"] = lambda samples: _numpy_sine(np, samples)
     return impl, {"numpy": np.__version__}
 
@@ -176,29 +180,36 @@ def _check_sizes(*sizes):
             raise ValueError("negative size %d" % size)
 
 
-def _numpy_spiral(np, samples, classes, seed):
-    # nnfs.datasets.spiral_data, with a seeded legacy generator instead of the global one.
-    _check_sizes(samples, classes)
+def _numpy_randn(np, kind, seed):
+    # A seeded legacy generator instead of nnfs's global one; nnfs.init() makes
+    # randn return float32 (the float64 draws, rounded).
     rs = np.random.RandomState(seed)
-    X = np.zeros((samples * classes, 2))
+    return lambda n: rs.randn(n).astype(kind)
+
+
+def _numpy_spiral(np, kind, samples, classes, seed):
+    # nnfs.datasets.spiral_data, with the generator and zeros of ``kind``.
+    _check_sizes(samples, classes)
+    randn = _numpy_randn(np, kind, seed)
+    X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
         r = np.linspace(0.0, 1, samples)
-        t = np.linspace(c * 4, (c + 1) * 4, samples) + rs.randn(samples) * 0.2
+        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
         X[ix] = np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
         y[ix] = c
     return X, y
 
 
-def _numpy_vertical(np, samples, classes, seed):
+def _numpy_vertical(np, kind, samples, classes, seed):
     _check_sizes(samples, classes)
-    rs = np.random.RandomState(seed)
-    X = np.zeros((samples * classes, 2))
+    randn = _numpy_randn(np, kind, seed)
+    X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
-        X[ix] = np.c_[rs.randn(samples) * 0.1 + c / 3, rs.randn(samples) * 0.1 + 0.5]
+        X[ix] = np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
         y[ix] = c
     return X, y
 
