@@ -127,7 +127,7 @@ def test_adapters_without_dtypes_run_float64_only(monkeypatch):
 def test_the_adapters_say_which_dtypes_each_library_runs():
     adapters = cli.load_adapters()
     assert adapters.LIBRARIES == cli.CROSSCHECK_LIBRARIES
-    assert adapters.DTYPES == cli.DTYPES
+    assert adapters.DTYPES == tuple(nnref.conformance.DTYPES)
     assert dict((k, set(v)) for k, v in adapters.SUPPORTED.items()) == {
         "numpy": {"float64", "float32", "float16"},
         "torch": {"float64", "float32", "float16", "bfloat16"},

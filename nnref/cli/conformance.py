@@ -1,11 +1,13 @@
 """``python -m nnref vectors|check|crosscheck``: write, check and cross-check the conformance vectors.
 
-* ``vectors --out DIR [--ops OP,...]`` writes one JSON file per operation
-  and ``conformance.schema.json`` beside them, byte for byte the same each
-  time.
-* ``check VECTORS RESULTS`` checks another implementation's results (the
-  vector file, or folder, with each ``expected`` replaced by ``output``),
-  prints the table and exits 1 on any failure.
+* ``vectors --out DIR [--ops OP,...] [--dtype D]`` writes one JSON file per
+  operation and dtype (``OP.json`` in float64, ``OP.DTYPE.json`` in float32,
+  float16 and bfloat16) and ``conformance.schema.json`` beside them, byte
+  for byte the same each time.
+* ``check VECTORS RESULTS [--dtype D] [--ops OP,...] [--accumulate A]``
+  checks another implementation's results (the vector file, or folder, with
+  each ``expected`` replaced by ``output``) in each file's dtype, prints the
+  table and exits 1 on any failure.
 * ``crosscheck numpy|torch|onnx|onnxruntime|jax [--dtype DTYPE]`` runs the
   vectors of that dtype (float64 by default) through that library, computing
   in that dtype, and fails on anything the allow-list
@@ -34,6 +36,9 @@ _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
+_DTYPES = ("float64", "float32", "float16", "bfloat16")
+
+
 def _parse_ops(text):
     from ..conformance._format import ARGUMENTS
     if text is None:
@@ -46,17 +51,24 @@ def _parse_ops(text):
     return ops
 
 
-def write_vectors(out, ops=None):
-    """Write the vector files (and the schema) into ``out``; return the paths written."""
+def write_vectors(out, ops=None, dtypes=None):
+    """Write the vector files (and the schema) into ``out``; return the paths written.
+
+    Every operation in every dtype that has it (``conformance.operations``),
+    or only those in ``ops`` and ``dtypes`` (lists of names).
+    """
     from ..conformance import _cases, _format
     if not os.path.isdir(out):
         os.makedirs(out)
     written = []
-    for op, _ in _format.OPERATIONS:
-        if ops is not None and op not in ops:
+    for dtype in _format.DTYPES:
+        if dtypes is not None and dtype not in dtypes:
             continue
-        written.append(_write(os.path.join(out, op + ".json"),
-                              _format.dumps(_format.encode(_cases.build(op)))))
+        for op in _format.operations(dtype):
+            if ops is not None and op not in ops:
+                continue
+            written.append(_write(os.path.join(out, _format.file_name(op, dtype)),
+                                  _format.dumps(_format.encode(_cases.build(op, dtype)))))
     written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
     return written
 
@@ -70,7 +82,7 @@ def _write(path, text):
 
 def _vectors_main(args):
     try:
-        paths = write_vectors(args.out, args.ops)
+        paths = write_vectors(args.out, args.ops, None if args.dtype is None else [args.dtype])
     except (IOError, OSError) as exc:
         return io_error("vectors", "cannot write the vectors into %s: %s" % (args.out, exc))
     for path in paths:
@@ -80,7 +92,8 @@ def _vectors_main(args):
 
 def _check_main(args):
     try:
-        report = conformance.check_files(args.vectors, args.results)
+        report = conformance.check_files(args.vectors, args.results, dtype=args.dtype, ops=args.ops,
+                                         accumulate=args.accumulate)
     except (OSError, ValueError) as exc:    # documented: 2 if a file cannot be read
         return error("check", str(exc))
     print(report)
@@ -90,13 +103,12 @@ def _check_main(args):
 # --- allow-list -------------------------------------------------------------------
 
 CROSSCHECK_LIBRARIES = ("numpy", "torch", "onnx", "onnxruntime", "jax")
-DTYPES = ("float64", "float32", "float16", "bfloat16")
 
 
 def load_allowlist(path):
     """The allow-list entries: dicts with library, op, flag or tcId, reason, and dtype.
 
-    ``dtype`` (one of ``DTYPES``) is optional and defaults to ``"float64"``: an
+    ``dtype`` (float64, float32, float16 or bfloat16) is optional and defaults to ``"float64"``: an
     entry covers failures in its own dtype only.  The dicts returned always
     hold it.
     """
@@ -111,9 +123,9 @@ def load_allowlist(path):
                              % (path, i))
         entry = dict(entry)
         entry.setdefault("dtype", "float64")
-        if entry["dtype"] not in DTYPES:
+        if entry["dtype"] not in _DTYPES:
             raise ValueError("%s: entries[%d] has dtype %r; expected one of %s"
-                             % (path, i, entry["dtype"], ", ".join(DTYPES)))
+                             % (path, i, entry["dtype"], ", ".join(_DTYPES)))
         entries.append(entry)
     return entries
 
@@ -162,14 +174,17 @@ class Unsupported(ValueError):
 
 
 def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
-               adapters=DEFAULT_ADAPTERS, dtype="float64"):
+               adapters=DEFAULT_ADAPTERS, dtype="float64", accumulate=None):
     """Run ``library``'s adapter through the ``dtype`` vectors; return ``(report, stale_entries)``.
 
-    ``Unsupported`` (a ``ValueError``) if the adapters do not run ``library``
-    in ``dtype``, before the library is imported; ImportError if it is not
-    installed.  An operation the adapter maps to an exception instance (the
-    adapters' ``Unsupported``: no kernel for it in this dtype) is reported as
-    skipped, with the exception's message as the reason.
+    ``accumulate`` is passed to ``conformance.run`` (None: float32 for
+    float16 and bfloat16, else the dtype itself).  ``Unsupported`` (a
+    ``ValueError``) if the adapters do not run ``library`` in ``dtype``,
+    before the library is imported; ImportError if it is not installed.  An
+    operation the adapter maps to an exception instance (the adapters'
+    ``Unsupported``: no kernel for it in this dtype) is reported as skipped,
+    with the exception's message as the reason, and so is an operation with
+    vectors in ``dtype`` that the adapter does not have.
     """
     module = load_adapters(adapters)
     check = getattr(module, "check_supported", None)
@@ -183,9 +198,9 @@ def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
     impl, versions = module.adapter(library, dtype)
     cannot = dict((op, str(f)) for op, f in impl.items() if isinstance(f, Exception))
     impl = dict((op, f) for op, f in impl.items() if op not in cannot)
-    report = _run(impl, vectors_dir, ops, dtype)
-    for op in _ops_in(dtype, vectors_dir, ops):
-        if op not in impl:
+    report = conformance.run(impl, vectors_dir=vectors_dir, ops=ops, dtype=dtype, accumulate=accumulate)
+    for op in conformance.operations(dtype):
+        if op not in impl and (ops is None or op in ops):
             skipped = conformance.OpResult(op)
             skipped.skipped = cannot.get(op, "no %s version of this operation" % library)
             report.results.append(skipped)
@@ -195,22 +210,10 @@ def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
     return report, stale
 
 
-def _run(impl, vectors_dir, ops, dtype):
-    if dtype == "float64":
-        return conformance.run(impl, vectors_dir=vectors_dir, ops=ops)
-    return conformance.run(impl, vectors_dir=vectors_dir, ops=ops, dtype=dtype)
-
-
-def _ops_in(dtype, vectors_dir, ops):
-    """The operations that have ``dtype`` vectors (and are among ``ops``)."""
-    from ..conformance._format import OPERATIONS
-    return [op for op, _ in OPERATIONS if ops is None or op in ops]
-
-
 def _crosscheck_main(args):
     try:
         report, stale = crosscheck(args.library, args.vectors, args.allowlist, args.ops,
-                                   args.adapters, args.dtype)
+                                   args.adapters, args.dtype, args.accumulate)
     except ImportError as exc:
         return error("crosscheck", "cannot import %s (%s); install it first" % (args.library, exc))
     except Unsupported as exc:
@@ -231,12 +234,12 @@ def main(argv):
     command, rest = argv[0], list(argv[1:])
     parser = _parser(command)
     args = parser.parse_args(rest)
-    if command == "check":
-        return _check_main(args)
     try:
         args.ops = _parse_ops(args.ops)
     except ValueError as exc:
         return error(command, str(exc), parser.format_usage())
+    if command == "check":
+        return _check_main(args)
     return _vectors_main(args) if command == "vectors" else _crosscheck_main(args)
 
 
@@ -245,18 +248,29 @@ def _parser(command):
         parser = _usage_parser(command, "Write the conformance vectors, one JSON file per operation.")
         parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
         parser.add_argument("--ops", help="comma-separated operations (default: all)")
+        parser.add_argument("--dtype", choices=_DTYPES, help="only this dtype's files (default: all)")
         return parser
     if command == "check":
         parser = _usage_parser(command, "Check RESULTS (the vectors with each expected replaced "
-                                        "by output) against VECTORS; files or folders.")
+                                        "by output) against VECTORS; files or folders.  Each "
+                                        "vector file's dtype says what its values are.")
         parser.add_argument("vectors")
         parser.add_argument("results")
+        parser.add_argument("--dtype", choices=_DTYPES,
+                            help="folders: only the files of this dtype; files: must be theirs")
+        parser.add_argument("--ops", help="folders: only these comma-separated operations")
+        parser.add_argument("--accumulate", choices=_DTYPES,
+                            help="the format the dense kernel adds in (default: float32 for "
+                                 "float16 and bfloat16, else the dtype itself)")
         return parser
     parser = _usage_parser(command, "Run the conformance vectors through a library and check "
                                     "the results.")
     parser.add_argument("library", choices=CROSSCHECK_LIBRARIES)
-    parser.add_argument("--dtype", choices=DTYPES, default="float64",
+    parser.add_argument("--dtype", choices=_DTYPES, default="float64",
                         help="the dtype to compute in, and of the vectors (default: float64)")
+    parser.add_argument("--accumulate", choices=_DTYPES,
+                        help="the format the library's dense kernel adds in (default: float32 "
+                             "for float16 and bfloat16, else the dtype itself)")
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
     parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,
