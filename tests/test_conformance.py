@@ -570,14 +570,17 @@ def test_run_accepts_tolist_results_and_rejects_unknown_ops():
 
 # --- cross-checks ----------------------------------------------------------------------
 
-def test_allowlist_entries_are_well_formed_and_point_at_real_cases(generated):
+def test_allowlist_entries_are_well_formed_and_point_at_real_cases(every_file):
     entries = cli.load_allowlist(ALLOWLIST)
     assert entries
+    supported = cli.load_adapters().SUPPORTED
     for entry in entries:
         assert entry["library"] in cli.CROSSCHECK_LIBRARIES
-        assert entry["op"] in OPS or (entry["op"] == "*" and "flag" in entry)
-        ops = OPS if entry["op"] == "*" else [entry["op"]]
-        tests = [t for op in ops for t in _tests(generated[op][0])]
+        assert entry["dtype"] in supported[entry["library"]], entry
+        dtype_ops = _format.operations(entry["dtype"])
+        assert entry["op"] in dtype_ops or (entry["op"] == "*" and "flag" in entry)
+        ops = dtype_ops if entry["op"] == "*" else [entry["op"]]
+        tests = [t for op in ops for t in _tests(every_file[op, entry["dtype"]][0])]
         if "flag" in entry:
             assert any(entry["flag"] in t["flags"] for t in tests), entry
         else:
