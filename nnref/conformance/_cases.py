@@ -465,9 +465,11 @@ def _build_softmax(dtype="float64"):
     if spec:
         norm_low, norm_high = spec.thresholds["normal"]
         zero_low, zero_high = spec.thresholds["zero"]
-        gaps = [-norm_high - 1.0, -norm_high, -norm_low, spec.round((norm_low + zero_high) / 2.0),
-                -zero_high, -zero_low, spec.round(-zero_low + 1.0)]
-        gaps = [spec.round(g) for g in gaps]
+        # Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the
+        # normal range and where it rounds to 0, and between and beyond them.
+        gaps = [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
+                                        -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
+                                        -zero_low + 1.0)]
     else:
         gaps = (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
     for gap in gaps:

@@ -10,7 +10,7 @@ import os
 
 from .._base.formats import check_dtype
 from ._check import check_case
-from ._format import (OPERATIONS, VectorFormatError, accumulators, decode_outcome, decode_test,
+from ._format import (DTYPES, OPERATIONS, VectorFormatError, accumulators, decode_outcome, decode_test,
                       default_accumulator, document_dtype, file_name, load, operations,
                       results_by_tc_id, tests_of)
 from ._report import OpResult, Report
@@ -217,6 +217,7 @@ def check_files(vectors_path, results_path, dtype=None, ops=None, accumulate=Non
         documents = [d for d in documents
                      if (dtype is None or document_dtype(d[0]) == dtype)
                      and (ops is None or d[0]["operation"] in ops)]
+        documents.sort(key=_file_order)
         if not documents:
             raise VectorFormatError("no results in %s match the %s vectors in %s"
                                     % (results_path, _selection(dtype, ops), vectors_path))
@@ -226,6 +227,15 @@ def check_files(vectors_path, results_path, dtype=None, ops=None, accumulate=Non
         if dtype is not None and found != dtype:
             raise ValueError("check: %s holds %s vectors, not %s" % (vectors_path, found, dtype))
     return Report([check_documents(v, r, path, accumulate) for v, r, path in documents])
+
+
+def _file_order(item):
+    # The table's order: by dtype (float64 first), then operation, as the vectors are written.
+    document = item[0]
+    op = document.get("operation")
+    known = _all_operations()
+    return (DTYPES.index(document_dtype(document)), known.index(op) if op in known else len(known),
+            item[2])
 
 
 def _selection(dtype, ops):
