@@ -10,7 +10,7 @@ plain script, ``PYTHONPATH=. python tests/typing_usage.py`` (so the types descri
 from typing import List, Tuple
 
 import nnref
-from nnref import RandomState, datasets, exact, matrix, testing
+from nnref import RandomState, book, datasets, exact, matrix, testing
 
 
 def forward_pass(samples: int) -> List[List[float]]:
@@ -69,6 +69,34 @@ def random_and_testing() -> None:
     assert 0 <= word < 2 ** 32 and distance == 1 and rounded[0] == 0.5
 
 
+def book_mode() -> None:
+    book.init()
+    book.init(None)
+    X, y = book.spiral_data(samples=5, classes=3)
+    V, w = book.vertical_data(2, 2, rng=RandomState(0))
+    x, sine = book.sine_data(4)
+    labels: List[int] = y + w
+    dense1 = book.Layer_Dense(2, 3)
+    weights: List[List[float]] = dense1.weights
+    activation1 = book.Activation_ReLU()
+    relu_rows: List[List[float]] = activation1.forward(dense1.forward(X))
+    probabilities: List[List[float]] = book.Activation_Softmax().forward(relu_rows)
+    row: List[float] = book.Activation_Softmax().forward([1.0, 2.0])
+    half: float = book.Activation_Sigmoid().forward(0.0)
+    ones: List[float] = book.Activation_Step().forward([1.0, -1.0])
+    tenth: List[List[float]] = book.Activation_Linear().forward([[0.1]])
+    run = book.chapter4()
+    relu_output: List[List[float]] = run["relu_output"]
+    classes: List[int] = run["y"]
+    shown: str = book.format_array(relu_output[:2])
+    steps: Tuple[str, ...] = book.CHAPTER4_STEPS
+    assert len(labels) == 19 and len(weights) == 2 and len(probabilities) == 15
+    assert len(V) == 4 and len(x) == len(sine) == 4 and abs(sum(row) - 1.0) < 1e-6
+    assert half == 0.5 and ones == [1.0, 0.0] and tenth == [[0.10000000149011612]]
+    assert len(classes) == 300 and shown.startswith("[[") and steps[0] == "X"
+    assert set(run) == set(steps)
+
+
 def misuses_the_stubs_reject() -> None:
     for bad in (
         lambda: nnref.relu("a"),  # type: ignore[arg-type]
@@ -79,10 +107,16 @@ def misuses_the_stubs_reject() -> None:
         lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
         lambda: datasets.spiral_data(3, 3, rng=42),  # type: ignore[arg-type]
         lambda: nnref.Dense(2, 3, rng=42),  # type: ignore[arg-type]
+        lambda: nnref.Softmax().forward(1.0),  # type: ignore[call-overload]
+        lambda: book.Activation_Softmax().forward(1.0),  # type: ignore[call-overload]
+        lambda: book.Activation_ReLU().forward("a"),  # type: ignore[arg-type]
+        lambda: book.Layer_Dense(2, 3, rng=42),  # type: ignore[arg-type]
+        lambda: book.format_array(0.5),  # type: ignore[arg-type]
+        lambda: book.chapter4()["dense3_output"],  # type: ignore[typeddict-item]
     ):
         try:
             bad()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             continue
         raise AssertionError("a misuse was accepted at run time too")
 
@@ -92,5 +126,6 @@ if __name__ == "__main__":
     scalars_vectors_batches()
     matrix_calls()
     random_and_testing()
+    book_mode()
     misuses_the_stubs_reject()
     print("typing_usage: ok")
