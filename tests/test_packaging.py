@@ -1,7 +1,9 @@
 """Packaging promises: CI runs the README's test block, the metadata names the test extra,
 the version, the ``nnref`` command, the classifiers, the stubs, and a complete sdist."""
 
+import ast
 import configparser
+import fnmatch
 import importlib
 import os
 import re
@@ -136,5 +138,165 @@ def test_the_classifiers_say_typed_and_one_development_status():
     assert status == ["Development Status :: 4 - Beta"]
     for implementation in ("CPython", "PyPy", "MicroPython"):
         assert "Programming Language :: Python :: Implementation :: " + implementation in classifiers()
-    assert "License :: OSI Approved :: MIT License" in classifiers()
     assert len(set(classifiers())) == len(classifiers())
+
+
+# ------------------------------------------------------------ the sdist: MANIFEST.in
+#
+# tools/ci/15-package.sh builds the sdist, unpacks it and runs its tests; the
+# checks here are the fast half: MANIFEST.in's lines, read as setuptools reads
+# them, select every file and folder that a test names.
+
+# What running things makes (the .gitignore's patterns): never a source.
+GENERATED = ["__pycache__", "*.pyc", "*.pyo", "*.pyd", ".git", ".venv", ".venv-*", "*.egg-info",
+             "build", "dist", ".hypothesis", ".pytest_cache", ".mypy_cache", "node_modules"]
+
+
+def generated(name):
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in GENERATED)
+
+
+def source_files(root=ROOT):
+    """Every file under ``root`` that is not made by running things, as '/'-separated paths."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not generated(d))
+        for name in names:
+            if not generated(name):
+                found.append(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
+    return sorted(found)
+
+
+def _match(path, pattern):
+    # A MANIFEST.in glob: '*' and '?' stay within one folder.
+    parts, pieces = path.split("/"), pattern.split("/")
+    return len(parts) == len(pieces) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, pieces))
+
+
+def manifest_selects(text, files):
+    """The subset of ``files`` that MANIFEST.in ``text`` puts in the sdist (its own lines only)."""
+    selected = set()
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        command, args = words[0], words[1:]
+        if command in ("include", "exclude"):
+            hits = {f for f in files if any(_match(f, p) for p in args)}
+        elif command in ("global-include", "global-exclude"):
+            assert not any("/" in p for p in args), line
+            hits = {f for f in files if any(_match(f.rsplit("/", 1)[-1], p) for p in args)}
+        elif command in ("recursive-include", "recursive-exclude"):
+            folder, patterns = args[0].rstrip("/") + "/", args[1:]
+            assert not any("/" in p for p in patterns), line
+            hits = {f for f in files if f.startswith(folder)
+                    and any(_match(f.rsplit("/", 1)[-1], p) for p in patterns)}
+        elif command in ("graft", "prune"):
+            folder = args[0].rstrip("/") + "/"
+            hits = {f for f in files if f.startswith(folder)}
+        else:
+            raise AssertionError("MANIFEST.in: unknown command %r" % command)
+        if command.endswith("include") or command == "graft":
+            selected |= hits
+        else:
+            selected -= hits
+    return selected
+
+
+def _string_constants(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            # os.path.join(X, "a", "b", name): the run of strings "a/b".
+            run = []
+            for arg in node.args + [None]:
+                value = _string_value(arg)
+                if value is not None:
+                    run.append(value)
+                    continue
+                if run:
+                    yield "/".join(run)
+                run = []
+        value = _string_value(node)
+        if value is not None:
+            yield value
+
+
+def _string_value(node):
+    if node is None:
+        return None
+    if sys.version_info < (3, 8) and isinstance(node, ast.Str):
+        return node.s
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def paths_the_tests_name():
+    """The files and folders, relative to ROOT, whose names appear as strings in tests/*.py.
+
+    A string is a path if it names something that exists under ROOT or under
+    tests/ (``FIXTURES = os.path.join(dirname(__file__), "fixtures")``).  The
+    tests also read themselves and the package.
+    """
+    found = {"tests", "nnref"}
+    folder = os.path.join(ROOT, "tests")
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+        for text in _string_constants(tree):
+            text = text.strip().rstrip("/")
+            parts = text.split("/")
+            if (not text or "\n" in text or text.startswith("/") or "." in parts or ".." in parts
+                    or any(generated(p) for p in parts)):
+                continue
+            for base in ("", "tests/"):
+                if os.path.exists(os.path.join(ROOT, *(base + text).split("/"))):
+                    found.add(base + text)
+    return sorted(found)
+
+
+def files_under(paths, files):
+    return sorted({f for f in files for p in paths if f == p or f.startswith(p + "/")})
+
+
+def test_the_tests_are_seen_to_name_what_they_read():
+    # The scan must see the paths the tests are known to read, or the check below proves nothing.
+    named = paths_the_tests_name()
+    for path in ("README.md", "setup.cfg", "pyproject.toml", ".ci/run", "docs", "tools",
+                 "tools/matrix.sh", "tests/fixtures", "nnref/conformance/vectors"):
+        assert path in named, (path, named)
+
+
+def test_manifest_in_ships_every_file_and_folder_the_tests_name():
+    files = source_files()
+    needed = files_under(paths_the_tests_name(), files)
+    shipped = manifest_selects(read("MANIFEST.in"), files)
+    missing = [f for f in needed if f not in shipped]
+    assert not missing, "MANIFEST.in leaves out files the tests read: %s" % missing[:20]
+    # ... and the metadata setuptools reads, which the tests name too.
+    for name in ("README.md", "LICENSE", "setup.cfg", "pyproject.toml", "MANIFEST.in"):
+        assert name in shipped
+
+
+def test_the_manifest_check_catches_a_missing_folder_and_ships_nothing_generated():
+    files = source_files()
+    needed = files_under(paths_the_tests_name(), files)
+    text = read("MANIFEST.in")
+    without_docs = "\n".join(line for line in text.splitlines() if line.split()[:2] != ["graft", "docs"])
+    left_out = [f for f in needed if f not in manifest_selects(without_docs, files)]
+    assert left_out and all(f.startswith("docs/") for f in left_out)
+    assert not set(needed) & manifest_selects("graft tests\nprune tests", files)
+    made = ["tools/js/node_modules/mathjs/index.js", "tests/__pycache__/test_cli.cpython-311.pyc",
+            "nnref/__pycache__/rng.cpython-36.pyc", "nnref/rng.pyc"]
+    assert manifest_selects(text, made) == set()
+
+
+def test_generated_names_cover_the_gitignore():
+    # GENERATED is the .gitignore (which the sdist ships, for this test).
+    patterns = [line.strip().rstrip("/") for line in read(".gitignore").splitlines() if line.strip()]
+    assert patterns
+    for pattern in patterns:
+        assert pattern in GENERATED, pattern
+
