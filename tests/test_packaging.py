@@ -300,3 +300,15 @@ def test_generated_names_cover_the_gitignore():
     for pattern in patterns:
         assert pattern in GENERATED, pattern
 
+
+def test_the_package_job_builds_installs_the_wheel_elsewhere_and_tests_the_sdist():
+    script = read(os.path.join("tools", "ci", "15-package.sh"))
+    assert "-m build --outdir" in script and "--sdist" not in script     # the wheel from the sdist
+    assert 'pip install -q --disable-pip-version-check "$wheel"' in script
+    assert 'cd "$scratch/elsewhere"' in script
+    for command in ('"$bin/nnref" --version', '"$bin/python" -m nnref --version',
+                    '"$bin/nnref" --help', '"$bin/nnref" selfcheck -q', "import nnref, nnref.book, nnref.conformance"):
+        assert command in script, command
+    assert 'tar -xzf "$sdist"' in script
+    assert "pip install -q --disable-pip-version-check '.[test]'" in script
+    assert "python -m pytest -q" in script
