@@ -1,8 +1,10 @@
 """The conformance vectors, the checker and the cross-check machinery.
 
-The vectors are generated once per session (about a second); the committed
-``nnref/conformance/vectors/`` folder (package data) is checked to be exactly
-what ``python -m nnref vectors`` writes.  Expected values are checked against
+The vectors, every operation in every dtype, are generated once per session
+(a few seconds); the committed ``nnref/conformance/vectors/`` folder (package
+data) is checked to be exactly what ``python -m nnref vectors`` writes.  The
+narrow dtypes' own cases, tolerances and checks are in
+``test_conformance_dtypes.py``.  Expected values are checked against
 independent sources: exact fractions for ``dense``, the NumPy/nnfs recordings
 for the data sets, the issue's numbers for the chapter's softmax.
 """
@@ -31,16 +33,30 @@ VECTORS = os.path.join(ROOT, "nnref", "conformance", "vectors")
 SCHEMA_DOC = os.path.join(ROOT, "docs", "conformance.schema.json")
 ALLOWLIST = os.path.join(ROOT, "nnref", "conformance", "allowlist.json")
 OPS = [op for op, _ in _format.OPERATIONS]
+# Every vector file: (op, dtype) in file order.
+FILES = [(op, dtype) for dtype in _format.DTYPES for op in _format.operations(dtype)]
+_CACHE = {}
+
+
+def generate_all():
+    """(op, dtype) -> (document, text) as generated now; once per process."""
+    if not _CACHE:
+        for op, dtype in FILES:
+            text = _format.dumps(_format.encode(_cases.build(op, dtype)))
+            _CACHE[op, dtype] = (json.loads(text), text)
+    return _CACHE
 
 
 @pytest.fixture(scope="module")
-def generated():
-    """op -> (document, text) as generated now."""
-    out = {}
-    for op in OPS:
-        document = _format.encode(_cases.build(op))
-        out[op] = (json.loads(_format.dumps(document)), _format.dumps(document))
-    return out
+def every_file():
+    """(op, dtype) -> (document, text) for every vector file."""
+    return generate_all()
+
+
+@pytest.fixture(scope="module")
+def generated(every_file):
+    """op -> (document, text) of the float64 files."""
+    return dict((op, every_file[op, "float64"]) for op in OPS)
 
 
 # --- a small JSON Schema validator (the subset the schema uses) ----------------------
@@ -117,34 +133,46 @@ def test_validator_can_fail():
     assert validate({"tcId": 0}, schema["definitions"]["test"], schema)
 
 
-@pytest.mark.parametrize("op", OPS)
-def test_every_generated_file_matches_the_schema(generated, op):
-    document, _ = generated[op]
+@pytest.mark.parametrize("op,dtype", FILES)
+def test_every_generated_file_matches_the_schema(every_file, op, dtype):
+    document, _ = every_file[op, dtype]
     assert validate(document, _format.SCHEMA, _format.SCHEMA) == []
 
 
-def test_the_schema_is_a_draft07_document_with_the_files_id(generated):
+def test_the_schema_is_a_draft07_document_with_the_files_id(every_file):
     assert _format.SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
-    for op in OPS:
-        assert generated[op][0]["schema"] == _format.SCHEMA["$id"]
+    for key in FILES:
+        assert every_file[key][0]["schema"] == _format.SCHEMA["$id"]
+
+
+def test_every_operation_has_a_file_in_every_dtype():
+    # Issue 12: the six activations and dense in all four dtypes; the data sets in
+    # float64, and book mode's float32 spiral and vertical data.
+    names = set(_format.file_name(op, dtype) for op, dtype in FILES)
+    for dtype in ("float32", "float16", "bfloat16"):
+        for op in ("step", "linear", "relu", "sigmoid", "softmax", "dense"):
+            assert "%s.%s.json" % (op, dtype) in names
+    assert set(op + ".json" for op in OPS) <= names
+    assert {"spiral_data.float32.json", "vertical_data.float32.json"} <= names
+    assert len(names) == 9 + 8 + 6 + 6
 
 
 # --- determinism and the committed files ---------------------------------------------
 
-def test_generation_is_byte_for_byte_deterministic(generated):
-    for op in OPS:
-        again = _format.dumps(_format.encode(_cases.build(op)))
-        assert again == generated[op][1], op
+def test_generation_is_byte_for_byte_deterministic(every_file):
+    for op, dtype in FILES:
+        again = _format.dumps(_format.encode(_cases.build(op, dtype)))
+        assert again == every_file[op, dtype][1], (op, dtype)
         assert again.endswith("\n") and "\r" not in again
 
 
-def test_committed_vectors_are_up_to_date(generated):
+def test_committed_vectors_are_up_to_date(every_file):
     # Regenerate with `python -m nnref vectors --out nnref/conformance/vectors` when this fails.
     names = sorted(os.listdir(VECTORS))
-    assert names == sorted([op + ".json" for op in OPS] + [_format.SCHEMA_FILE])
-    for op in OPS:
-        with open(os.path.join(VECTORS, op + ".json"), "rb") as handle:
-            assert handle.read().decode("utf-8") == generated[op][1], op
+    assert names == sorted([_format.file_name(op, dtype) for op, dtype in FILES] + [_format.SCHEMA_FILE])
+    for op, dtype in FILES:
+        with open(os.path.join(VECTORS, _format.file_name(op, dtype)), "rb") as handle:
+            assert handle.read().decode("utf-8") == every_file[op, dtype][1], (op, dtype)
     schema_text = _format.dumps(_format.SCHEMA)
     for path in (os.path.join(VECTORS, _format.SCHEMA_FILE), SCHEMA_DOC):
         with open(path, "rb") as handle:
@@ -156,10 +184,17 @@ def test_the_vectors_command_writes_the_committed_files(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "nnref", "vectors", "--out", out, "--ops", "relu,dense"],
                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(os.listdir(out)) == ["conformance.schema.json", "dense.json", "relu.json"]
+    # Issue 12: --ops writes those operations in every dtype.
+    assert sorted(os.listdir(out)) == sorted(["conformance.schema.json"] + [
+        _format.file_name(op, dtype) for op in ("relu", "dense") for dtype in _format.DTYPES])
     for name in os.listdir(out):
         with open(os.path.join(out, name), "rb") as a, open(os.path.join(VECTORS, name), "rb") as b:
             assert a.read() == b.read(), name
+    out = str(tmp_path / "w")
+    proc = subprocess.run([sys.executable, "-m", "nnref", "vectors", "--out", out, "--ops", "relu,dense",
+                           "--dtype", "float64"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(out)) == ["conformance.schema.json", "dense.json", "relu.json"]
 
 
 # --- the float notation ------------------------------------------------------------
@@ -178,16 +213,16 @@ def _float_objects(value):
                 yield found
 
 
-def test_dec_and_hex_name_the_same_float_everywhere(generated):
+def test_dec_and_hex_name_the_same_float_everywhere(every_file):
     count = 0
-    for op in OPS:
-        for obj in _float_objects(generated[op][0]):
+    for key in FILES:
+        for obj in _float_objects(every_file[key][0]):
             from_dec, from_hex = float(obj["dec"]), float.fromhex(obj["hex"])
             assert same(from_dec, from_hex), obj
             assert conformance.parse_hex(obj["hex"]).hex() == from_hex.hex() or from_hex != from_hex
             assert obj["dec"] == repr(from_dec), obj
             count += 1
-    assert count > 10000
+    assert count > 40000
 
 
 def test_special_values_are_spelled_out():
@@ -218,21 +253,27 @@ def _tests(document):
     return [t for g in document["testGroups"] for t in g["tests"]]
 
 
-def test_every_flag_in_notes_is_used_and_every_used_flag_is_explained(generated):
-    for op in OPS:
-        document = generated[op][0]
+def test_every_flag_in_notes_is_used_and_every_used_flag_is_explained(every_file):
+    for op, dtype in FILES:
+        document = every_file[op, dtype][0]
         used = set(flag for t in _tests(document) for flag in t["flags"])
-        assert used == set(document["notes"]), op
+        assert used == set(document["notes"]), (op, dtype)
+        notes = _cases.flag_notes(dtype)
         for flag in used:
-            assert document["notes"][flag] == _cases.FLAGS[flag]
-    every = set(flag for op in OPS for flag in generated[op][0]["notes"])
+            assert document["notes"][flag] == notes[flag]
+            if dtype == "float64":
+                assert notes[flag] == _cases.FLAGS[flag]
+    every = set(flag for op in OPS for flag in every_file[op, "float64"][0]["notes"])
     assert every == set(_cases.FLAGS)
+    narrow = set(flag for op, dtype in FILES if dtype != "float64"
+                 for flag in every_file[op, dtype][0]["notes"])
+    assert set(_cases.NARROW_FLAGS) <= narrow <= set(_cases.FLAGS) | set(_cases.NARROW_FLAGS)
 
 
 def test_every_flag_is_documented():
     with open(os.path.join(ROOT, "docs", "conformance.md")) as handle:
         text = handle.read()
-    for flag in _cases.FLAGS:
+    for flag in list(_cases.FLAGS) + list(_cases.NARROW_FLAGS):
         assert "| `%s` |" % flag in text, flag
 
 
@@ -243,13 +284,14 @@ def test_issue_flags_are_present(generated):
         assert flag in every
 
 
-def test_test_ids_results_and_counts(generated):
-    for op in OPS:
-        document = generated[op][0]
+def test_test_ids_results_and_counts(every_file):
+    for op, dtype in FILES:
+        document = every_file[op, dtype][0]
         tests = _tests(document)
         assert [t["tcId"] for t in tests] == list(range(1, len(tests) + 1))
         assert document["numberOfTests"] == len(tests)
         assert document["operation"] == op and document["nnrefVersion"] == nnref.__version__
+        assert document["dtype"] == dtype
         assert document["arguments"] == list(_format.ARGUMENTS[op])
         for t in tests:
             assert t["comment"]
@@ -373,11 +415,15 @@ def _write(path, document):
     return path
 
 
-def test_check_passes_the_vectors_own_expected_values(generated, tmp_path):
-    for op in OPS:
-        document = generated[op][0]
-        result = conformance.check_documents(document, conformance.as_results(document))
-        assert result.failures == [] and result.passed == result.cases == document["numberOfTests"], op
+def test_check_passes_the_vectors_own_expected_values(every_file, tmp_path):
+    for op, dtype in FILES:
+        document = every_file[op, dtype][0]
+        accumulators = conformance.accumulators(dtype) if op == "dense" else [None]
+        for accumulate in accumulators:
+            result = conformance.check_documents(document, conformance.as_results(document),
+                                                 accumulate=accumulate)
+            assert result.failures == [] and result.passed == result.cases == document["numberOfTests"], \
+                (op, dtype, accumulate)
 
 
 def test_check_fails_naming_the_tcid_when_one_value_changes(generated, tmp_path):
@@ -612,7 +658,7 @@ def test_the_vectors_and_the_allowlist_are_package_data():
             for d, _, names in os.walk(folder) for name in names
             if not name.endswith((".py", ".pyc")) and "__pycache__" not in d]
     assert sorted(data) == sorted(["allowlist.json", "vectors/" + _format.SCHEMA_FILE]
-                                  + ["vectors/%s.json" % op for op in OPS])
+                                  + ["vectors/" + _format.file_name(op, dtype) for op, dtype in FILES])
     for name in data:
         assert any(fnmatch.fnmatch(name, p) for p in patterns if p), name
 

@@ -484,7 +484,9 @@ def test_converted_objects_are_checked_like_lists():
         assert_close([[1.0, 2.0]], FakeArray([[1.0, True]]))
     with pytest.raises(TypeError, match=r"assert_close: actual\[1\]\[0\] is 'x'"):
         assert_close(FakeArray([[1.0], "x"]), [[1.0], [2.0]])
-    assert_close(FakeArray([[0.1]]), [[0.10000000149011612]], dtype="float32")
+    # issue 12: values are no longer rounded to the dtype; 0.1 is not a float32 value
+    message = failure(FakeArray([[0.1]]), [[0.10000000149011612]], dtype="float32")
+    assert "actual[0][0] = 0.1 is not a float32 value" in message
 
 
 def test_an_object_converting_to_itself_is_a_type_error():
@@ -496,11 +498,24 @@ def test_an_object_converting_to_itself_is_a_type_error():
         assert_close(1.0, Loop())
 
 
-def test_ints_are_rounded_for_the_comparison():
-    assert_close(2 ** 53 + 1, 2.0 ** 53)
-    assert_close([2 ** 60 + 2 ** 36 + 1], [2.0 ** 60 + 2.0 ** 37], dtype="float32")
-    # past the float32 range both become inf, which rel and abs never pass
-    assert_close(2 ** 200, 1e300, abs=1.0, dtype="float32")
+def test_ints_are_compared_at_their_exact_values():
+    # issue 12 changed this: ints used to be rounded to the dtype first (so
+    # 2**53 + 1 passed against 2.0**53); now an int that is not a value of the
+    # dtype is reported as such, like a float.
+    assert_close(2 ** 53, 2.0 ** 53)
+    assert_close([2 ** 60 + 2 ** 37], [2.0 ** 60 + 2.0 ** 37], dtype="float32")
+    assert_close([3, -2048], [3.0, -2048.0], dtype="float16")
+    message = failure(2 ** 53 + 1, 2.0 ** 53)
+    assert "actual = 9007199254740993 is not a float64 value" in message
+    assert "nearest are 9007199254740992.0 and 9007199254740994.0" in message
+    message = failure([2 ** 60 + 2 ** 36 + 1], [2.0 ** 60], dtype="float32")
+    assert "actual[0] = %d is not a float32 value" % (2 ** 60 + 2 ** 36 + 1) in message
+    # an expected int is compared exactly by the value tolerances
+    assert_close(2.0 ** 53, 2 ** 53 + 1, abs=1)
+    failure(2.0 ** 53, 2 ** 53 + 1, abs=next_down(1.0))
+    # past the float32 range an int is not a float32 value (it used to become inf)
+    assert "not a float32 value; nearest are 3.4028234663852886e+38 and inf" in failure(
+        2 ** 200, 1e300, abs=1.0, dtype="float32")
     failure(2 ** 200, 1e30, abs=1e301, dtype="float32")
 
 
@@ -585,15 +600,22 @@ def test_tolerances_match_exact_arithmetic(actual, expected, max_ulp, rel, absol
     assert passed == should_pass
 
 
-def test_float32_compares_rounded_values():
-    assert_close(0.1, 0.10000000149011612, dtype="float32")
+def test_float32_compares_float32_values():
+    assert_close(0.10000000149011612, 0.10000000149011612, dtype="float32")
     failure(0.1, 0.10000000149011612)
     assert_close(1.0, 1.0 + 2.0 ** -23, max_ulp=1, dtype="float32")
     failure(1.0, 1.0 + 2.0 ** -23, max_ulp=1)
     message = failure([1.0, 1.0], [1.0, 1.0 + 2.0 ** -21], dtype="float32")
     assert "float32" in message and "4 ULP" in message and "[1]" in message
-    # abs applies to the float32 values: 0.1 and 0.1000000001 are the same float32
-    assert_close(0.1, 0.1000000001, abs=0.0, dtype="float32")
+    # issue 12 changed this: the values used to be rounded to float32 first, so
+    # 0.1 passed against 0.10000000149011612 (and against 0.1000000001, abs=0).
+    # Now a value that is not a float32 value is reported as such.
+    message = failure(0.1, 0.10000000149011612, dtype="float32")
+    assert "actual = 0.1 is not a float32 value" in message
+    message = failure(0.10000000149011612, 0.1000000001, abs=0.0, dtype="float32")
+    assert "expected = 0.1000000001 is not a float32 value" in message
+    # abs and rel compare exact values, so a float64 reference is fine with them
+    assert_close(0.10000000149011612, 0.1, abs=1.5e-9, dtype="float32")
 
 
 @pytest.mark.parametrize("name, value, error", [

@@ -64,9 +64,15 @@ def random_and_testing() -> None:
     nnref.seed(0)
     distance: float = testing.ulp_distance(0.1 + 0.2, 0.3)
     testing.assert_close([first], [first], max_ulp=0)
+    half_steps: float = testing.ulp_distance(1.0, 2.0, dtype="float16")
+    brain: float = testing.next_up(1.0, "bfloat16") - testing.ulp(1.0, dtype="bfloat16")
+    testing.assert_close([1.0, 100.0], [1.0, 100.5], rtol=1e-2, atol=1e-8)
+    testing.assert_close([1.0009765625], [1.0], max_ulp=1, rtol=0.0, atol=0, dtype="float16")
+    testing.assert_close([1.0], [1.0], dtype=None)
     rounded: List[float] = exact.sigmoid([0.0, 1.0], dtype="float32")
     assert 0.0 <= first < 1.0 and len(several) == 3 and len(grid[1]) == 3
     assert 0 <= word < 2 ** 32 and distance == 1 and rounded[0] == 0.5
+    assert half_steps == 1024 and brain == 1.0
 
 
 def book_mode() -> None:
@@ -104,6 +110,9 @@ def misuses_the_stubs_reject() -> None:
         lambda: nnref.dense([[1.0]], [[1.0]]),  # type: ignore[call-arg]
         lambda: RandomState("0"),  # type: ignore[arg-type]
         lambda: testing.ulp_distance(1.0, 2.0, dtype="float8"),  # type: ignore[arg-type]
+        lambda: testing.assert_close(1.0, 1.0, dtype="float8"),  # type: ignore[arg-type]
+        lambda: testing.assert_close(1.0, 1.0, rtol="1e-3"),  # type: ignore[arg-type]
+        lambda: testing.assert_close(1.0, 1.0, 0.5),  # type: ignore[call-arg]
         lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
         lambda: datasets.spiral_data(3, 3, rng=42),  # type: ignore[arg-type]
         lambda: nnref.Dense(2, 3, rng=42),  # type: ignore[arg-type]

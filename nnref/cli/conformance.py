@@ -1,11 +1,13 @@
 """``python -m nnref vectors|check|crosscheck``: write, check and cross-check the conformance vectors.
 
-* ``vectors --out DIR [--ops OP,...]`` writes one JSON file per operation
-  and ``conformance.schema.json`` beside them, byte for byte the same each
-  time.
-* ``check VECTORS RESULTS`` checks another implementation's results (the
-  vector file, or folder, with each ``expected`` replaced by ``output``),
-  prints the table and exits 1 on any failure.
+* ``vectors --out DIR [--ops OP,...] [--dtype D]`` writes one JSON file per
+  operation and dtype (``OP.json`` in float64, ``OP.DTYPE.json`` in float32,
+  float16 and bfloat16) and ``conformance.schema.json`` beside them, byte
+  for byte the same each time.
+* ``check VECTORS RESULTS [--dtype D] [--ops OP,...] [--accumulate A]``
+  checks another implementation's results (the vector file, or folder, with
+  each ``expected`` replaced by ``output``) in each file's dtype, prints the
+  table and exits 1 on any failure.
 * ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
   and fails on anything the allow-list (``nnref/conformance/allowlist.json``,
   package data) does not cover.  The adapters, which import the library, are
@@ -31,6 +33,9 @@ _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
 
 
+_DTYPES = ("float64", "float32", "float16", "bfloat16")
+
+
 def _parse_ops(text):
     from ..conformance._format import ARGUMENTS
     if text is None:
@@ -43,17 +48,24 @@ def _parse_ops(text):
     return ops
 
 
-def write_vectors(out, ops=None):
-    """Write the vector files (and the schema) into ``out``; return the paths written."""
+def write_vectors(out, ops=None, dtypes=None):
+    """Write the vector files (and the schema) into ``out``; return the paths written.
+
+    Every operation in every dtype that has it (``conformance.operations``),
+    or only those in ``ops`` and ``dtypes`` (lists of names).
+    """
     from ..conformance import _cases, _format
     if not os.path.isdir(out):
         os.makedirs(out)
     written = []
-    for op, _ in _format.OPERATIONS:
-        if ops is not None and op not in ops:
+    for dtype in _format.DTYPES:
+        if dtypes is not None and dtype not in dtypes:
             continue
-        written.append(_write(os.path.join(out, op + ".json"),
-                              _format.dumps(_format.encode(_cases.build(op)))))
+        for op in _format.operations(dtype):
+            if ops is not None and op not in ops:
+                continue
+            written.append(_write(os.path.join(out, _format.file_name(op, dtype)),
+                                  _format.dumps(_format.encode(_cases.build(op, dtype)))))
     written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
     return written
 
@@ -67,7 +79,7 @@ def _write(path, text):
 
 def _vectors_main(args):
     try:
-        paths = write_vectors(args.out, args.ops)
+        paths = write_vectors(args.out, args.ops, None if args.dtype is None else [args.dtype])
     except (IOError, OSError) as exc:
         return io_error("vectors", "cannot write the vectors into %s: %s" % (args.out, exc))
     for path in paths:
@@ -77,7 +89,8 @@ def _vectors_main(args):
 
 def _check_main(args):
     try:
-        report = conformance.check_files(args.vectors, args.results)
+        report = conformance.check_files(args.vectors, args.results, dtype=args.dtype, ops=args.ops,
+                                         accumulate=args.accumulate)
     except (OSError, ValueError) as exc:    # documented: 2 if a file cannot be read
         return error("check", str(exc))
     print(report)
@@ -179,12 +192,12 @@ def main(argv):
     command, rest = argv[0], list(argv[1:])
     parser = _parser(command)
     args = parser.parse_args(rest)
-    if command == "check":
-        return _check_main(args)
     try:
         args.ops = _parse_ops(args.ops)
     except ValueError as exc:
         return error(command, str(exc), parser.format_usage())
+    if command == "check":
+        return _check_main(args)
     return _vectors_main(args) if command == "vectors" else _crosscheck_main(args)
 
 
@@ -193,12 +206,20 @@ def _parser(command):
         parser = _usage_parser(command, "Write the conformance vectors, one JSON file per operation.")
         parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
         parser.add_argument("--ops", help="comma-separated operations (default: all)")
+        parser.add_argument("--dtype", choices=_DTYPES, help="only this dtype's files (default: all)")
         return parser
     if command == "check":
         parser = _usage_parser(command, "Check RESULTS (the vectors with each expected replaced "
-                                        "by output) against VECTORS; files or folders.")
+                                        "by output) against VECTORS; files or folders.  Each "
+                                        "vector file's dtype says what its values are.")
         parser.add_argument("vectors")
         parser.add_argument("results")
+        parser.add_argument("--dtype", choices=_DTYPES,
+                            help="folders: only the files of this dtype; files: must be theirs")
+        parser.add_argument("--ops", help="folders: only these comma-separated operations")
+        parser.add_argument("--accumulate", choices=_DTYPES,
+                            help="the format the dense kernel adds in (default: float32 for "
+                                 "float16 and bfloat16, else the dtype itself)")
         return parser
     parser = _usage_parser(command, "Run the conformance vectors through a library and check "
                                     "the results.")

@@ -1,19 +1,32 @@
 """Check another implementation against nnref's conformance vectors.
 
 The vectors (``python -m nnref vectors --out DIR``, one JSON file per
-operation; the format is in ``docs/conformance.md``) hold cases with their
-expected outputs and tolerances.  This module checks outputs against them:
+operation and dtype; the format is in ``docs/conformance.md``) hold cases
+with their expected outputs and tolerances.  This module checks outputs
+against them:
 
 =========================================  =====================================
 Function                                   What it does
 =========================================  =====================================
-``run(impl, vectors_dir=None, ops=None)``  call a Python implementation on every
-                                           case and check what it returns
-``check_files(vectors, results)``          check a RESULTS file (the vectors with
-                                           ``expected`` replaced by ``output``)
+``run(impl, vectors_dir=None, ops=None,    call a Python implementation on every
+dtype="float64", accumulate=None)``        case of one dtype and check what it
+                                           returns
+``check_files(vectors, results,            check a RESULTS file (the vectors with
+dtype=None, ops=None, accumulate=None)``   ``expected`` replaced by ``output``)
+``operations(dtype)``, ``DTYPES``          which operations have vectors in a
+                                           dtype; the four dtypes
+``file_name(op, dtype)``                   ``op.json`` or ``op.DTYPE.json``
 ``load(path)``                             read a vector or results file
 ``decode_float(obj)``                      ``{"dec", "hex"}`` -> float, exactly
 =========================================  =====================================
+
+The dtypes are ``"float64"``, ``"float32"``, ``"float16"`` and
+``"bfloat16"``: every activation and dense in each, the data sets in float64
+(and book mode's float32 spiral and vertical data).  In a narrow dtype the
+inputs are values of it, each output element must be one too ("output[2] =
+0.1 is not a float16 value" otherwise), and ULPs are its ULPs.  Dense bounds
+depend on the format the kernel adds in: ``accumulate`` (default float32 for
+float16 and bfloat16, else the dtype).
 
 Both checks return a ``Report``: ``report.ok``, ``report.failures`` (with
 the ``tcId`` of each), ``str(report)`` (a table: op, cases, passed, worst
@@ -71,13 +84,16 @@ checker itself also runs where that is missing.
 # (_cases, _tolerances) needs fractions and nnref.exact.
 
 from ._check import check_case
-from ._format import VectorFormatError, as_results, decode_float, decode_test, decode_tree, load, parse_hex
+from ._format import (DTYPES, VectorFormatError, accumulators, as_results, decode_float, decode_test,
+                      decode_tree, default_accumulator, document_dtype, file_name, load, operations,
+                      parse_hex)
 from ._report import ConformanceError, Failure, OpResult, Report
-from ._run import check_documents, check_files, run
+from ._run import check_accumulate, check_documents, check_files, run
 
 __all__ = ["run", "check_files", "check_documents", "check_case", "as_results", "load",
            "decode_test", "decode_tree", "decode_float", "parse_hex", "Report", "OpResult",
-           "Failure", "ConformanceError", "VectorFormatError"]
+           "Failure", "ConformanceError", "VectorFormatError", "DTYPES", "operations", "file_name",
+           "accumulators", "default_accumulator", "check_accumulate", "document_dtype"]
 
 # The classes are nnref.conformance's, wherever they are defined: tracebacks
 # and reprs name them so ("nnref.conformance.ConformanceError: ...").

@@ -1,15 +1,23 @@
 """The conformance cases: what each operation's vectors hold, and their expected values.
 
-``build(op)`` returns one vector file as a plain dict, floats still floats
-(``_format.encode`` writes them as ``{"dec", "hex"}`` objects, ``_format.dumps``
-as text).  Each test gets its tolerance from ``_tolerances``.
+``build(op, dtype)`` returns one vector file as a plain dict, floats still
+floats (``_format.encode`` writes them as ``{"dec", "hex"}`` objects,
+``_format.dumps`` as text).  Each test gets its tolerance from ``_tolerances``.
 
 Where the expected values come from:
 
 * activations and ``dense``: ``nnref.exact``, the correctly rounded oracle
-  (exact rational or ``decimal`` arithmetic, never the float code under test);
-* data sets: nnref's float64 data sets, which the test suite checks bit for
-  bit against values recorded from NumPy/nnfs (``tests/fixtures``).
+  (exact rational or ``decimal`` arithmetic, never the float code under test),
+  in the file's dtype;
+* data sets: nnref's float64 data sets and book mode's float32 ones, which
+  the test suite checks bit for bit against values recorded from NumPy/nnfs
+  (``tests/fixtures``).
+
+In float32, float16 and bfloat16 (``_Spec``) every input is a value of the
+format: the float64 file's case families with each value rounded to it, and
+the format's own boundaries in place of float64's (its exp overflow and
+underflow thresholds, largest, smallest normal and subnormal values, where
+sigmoid first rounds to 1, dense sums past its range).
 
 This module runs on CPython and PyPy only (it needs ``fractions`` and
 ``nnref.exact``); checking results does not (see ``nnref.conformance``).
@@ -19,18 +27,20 @@ This module runs on CPython and PyPy only (it needs ``fractions`` and
 (33, ['chapter-example', 'empty', 'inf-input'])
 """
 
+import decimal
 import math
 from fractions import Fraction
 
 from .. import _chapter
+from .._base.formats import FORMATS, check_dtype, round_float
 from ..rng import RandomState
 from . import _format
-from ._format import ARGUMENTS, OPERATIONS
+from ._format import ARGUMENTS, OPERATIONS, operations
 from ._tolerances import (dense_tolerance, exact_tolerance, exp_tolerance, libm_tolerance,
                           softmax_tolerance, tolerance)
 
-#: Every flag a case may carry, and what it means.  A file's ``notes`` hold
-#: the flags that file uses.
+#: Every flag a case may carry, and what it means (in float64 files; ``flag_notes``
+#: gives each dtype's wording).  A file's ``notes`` hold the flags that file uses.
 FLAGS = {
     "all-neginf-row": "A softmax row made only of -inf: every result is NaN (0/0 after the max shift).",
     "bias-vector": "The biases are given as a vector (m,) instead of the book's row (1, m).",
@@ -69,6 +79,61 @@ FLAGS = {
     "zero-size": "A dimension of length 0 inside a non-empty shape, e.g. (2, 0) inputs.",
 }
 
+# The flags only narrow-format files use; their wording is in flag_notes.
+NARROW_FLAGS = ("accumulator-precision", "rounds-to-one")
+
+
+def flag_notes(dtype="float64"):
+    """Every flag's meaning as a ``dtype`` file's ``notes`` state it.
+
+    float64 files use ``FLAGS``.  The other dtypes word the flags that name
+    a format's numbers with their own (thresholds, largest value, the
+    accumulator), and add ``NARROW_FLAGS``.
+
+    >>> print(flag_notes("float16")["overflow-boundary"])
+    An input next to one of float16's exp boundaries: exp is finite up to 11.0859375 and overflows from 11.09375 on (and their negatives for exp(-x)), is subnormal from -9.7109375 down, and rounds to 0 from -17.34375 down.
+    """
+    if check_dtype(dtype, "flag_notes").name == "float64":
+        return dict(FLAGS)
+    spec = _spec(dtype)
+    t = spec.thresholds
+    words = {"dtype": dtype, "max": repr(spec.fmt.max_finite), "normal": repr(spec.fmt.smallest_normal),
+             "ov": repr(t["overflow"][0]), "ov_next": repr(t["overflow"][1]),
+             "norm": repr(t["normal"][0]), "zero": repr(t["zero"][0]), "one": repr(t["one"][1])}
+    notes = dict(FLAGS)
+    notes.update({
+        "accumulator-precision": "A large term absorbs small ones: the running sum 2**p + 1 + 1 + ... "
+                                 "stays 2**p in %(dtype)s arithmetic, while a wider accumulator "
+                                 "keeps every 1." % words,
+        "cancellation": "Large terms cancel, so the result is small next to the terms: the "
+                        "tolerance is an absolute bound in units of sum|terms|, one per accumulator "
+                        "(tolerance.accumulators), since ULPs of the result mean nothing to a dot "
+                        "product." % words,
+        "chapter-example": "Taken from chapter 4 of Neural Networks from Scratch in Python, each "
+                           "value rounded to %(dtype)s." % words,
+        "exp-underflow": "exp of an argument of %(norm)s or below is subnormal or zero in "
+                         "%(dtype)s." % words,
+        "intermediate-overflow": "The terms reach past the largest %(dtype)s value (%(max)s) "
+                                 "although the exact result is finite: a running sum in %(dtype)s "
+                                 "(or, past 3.4e38, in float32) overflows; nnref rounds the exact "
+                                 "sum once." % words,
+        "large-magnitude": "Inputs near the largest %(dtype)s value (%(max)s)." % words,
+        "naive-exp-overflow": "The textbook formula overflows %(dtype)s here: exp(-x) in "
+                              "1/(1 + exp(-x)) for x < -%(ov)s, or exp(x) (or the sum of the exps) "
+                              "in softmax without the max shift." % words,
+        "overflow-boundary": "An input next to one of %(dtype)s's exp boundaries: exp is finite "
+                             "up to %(ov)s and overflows from %(ov_next)s on (and their negatives "
+                             "for exp(-x)), is subnormal from %(norm)s down, and rounds to 0 from "
+                             "%(zero)s down." % words,
+        "random": "Seeded random inputs, drawn with nnref.RandomState (NumPy's legacy generator) "
+                  "and rounded to %(dtype)s." % words,
+        "rounds-to-one": "sigmoid(x) rounds to 1 in %(dtype)s from x = %(one)s on: inputs on "
+                         "either side of it." % words,
+        "subnormal": "A subnormal input or expected result (below %(normal)s in %(dtype)s)." % words,
+    })
+    return notes
+
+
 _INF = float("inf")
 _NAN = float("nan")
 
@@ -96,13 +161,114 @@ _BOUNDARY_VALUES = (
 )
 
 
-def _has_subnormal(value):
-    # Any subnormal float in an input or expected value (tuples and dicts too).
+# --- what each dtype's files hold ---------------------------------------------------
+
+def _neighbours(t, fmt):
+    """The two values of ``fmt`` on either side of the irrational ``t`` (a Decimal)."""
+    from ..testing import next_down, next_up
+    exact = Fraction(t)
+    x = round_float(float(t), fmt)
+    while Fraction(x) > exact:
+        x = next_down(x, fmt.name)
+    while Fraction(next_up(x, fmt.name)) < exact:
+        x = next_up(x, fmt.name)
+    return x, next_up(x, fmt.name)
+
+
+class _Spec(object):
+    """The numbers a narrow dtype's cases are built from: its values, thresholds and scales.
+
+    ``thresholds`` maps each exp boundary to the pair of the format's values
+    around it, from the exact (60-digit ``decimal``) boundary:
+
+    * ``overflow``: ln(2**max_top (1 - 2**-(p+1))), above which exp rounds past the largest value;
+    * ``normal``: ln(2**emin), below which exp is subnormal;
+    * ``zero``: ln(2**(min_lsb - 1)), below which exp rounds to 0;
+    * ``one``: ln(2**(p+1) - 1), above which sigmoid rounds to 1.
+    """
+
+    # Random-case scales, per dtype: elementwise rows, the sigmoid row, softmax
+    # rows, the long softmax row, and the cancelling dot products' inputs.
+    SCALES = {
+        "float32": ((1.0, 10.0, 40.0, 100.0), 15.0, (1.0, 10.0, 40.0, 80.0), 20.0, 1e6),
+        "float16": ((1.0, 4.0, 10.0, 20.0), 5.0, (1.0, 3.0, 6.0, 10.0), 4.0, 100.0),
+        "bfloat16": ((1.0, 10.0, 40.0, 100.0), 4.0, (1.0, 10.0, 40.0, 80.0), 20.0, 1e6),
+    }
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self.fmt = fmt = FORMATS[dtype]
+        p = fmt.precision
+        context = decimal.Context(prec=60)
+        ln2 = context.ln(decimal.Decimal(2))
+        top = decimal.Decimal((2 ** (p + 1) - 1) * 2 ** (fmt.max_top - p - 1))
+        self.thresholds = {
+            "overflow": _neighbours(context.ln(top), fmt),
+            "normal": _neighbours(context.multiply(fmt.min_exponent, ln2), fmt),
+            "zero": _neighbours(context.multiply(fmt.min_lsb - 1, ln2), fmt),
+            "one": _neighbours(context.ln(decimal.Decimal(2 ** (p + 1) - 1)), fmt),
+        }
+        (self.elementwise_scales, self.sigmoid_scale, self.softmax_scales, self.softmax_huge_scale,
+         self.cancel_scale) = self.SCALES[dtype]
+
+    def round(self, value):
+        """``value`` (a number or a tree) rounded to the format."""
+        if isinstance(value, (list, tuple)):
+            return [self.round(v) for v in value]
+        return round_float(float(value), self.fmt)
+
+    def special_values(self):
+        fmt = self.fmt
+        one_up = 1.0 + 2.0 ** (1 - fmt.precision)
+        below_normal = fmt.smallest_normal - fmt.smallest_subnormal
+        return (
+            (0.0, ()), (-0.0, ("signed-zero",)), (1.0, ()), (-1.0, ()), (0.5, ()), (-0.5, ()),
+            (fmt.smallest_subnormal, ("subnormal",)), (-fmt.smallest_subnormal, ("subnormal",)),
+            (below_normal, ("subnormal",)), (-below_normal, ("subnormal",)),
+            (fmt.smallest_normal, ()), (-fmt.smallest_normal, ()),
+            (one_up, ()), (-one_up, ()),
+            (fmt.max_finite, ("large-magnitude",)), (-fmt.max_finite, ("large-magnitude",)),
+            (_INF, ("inf-input",)), (-_INF, ("inf-input",)), (_NAN, ("nan-propagation",)),
+        )
+
+    def boundary_values(self):
+        t = self.thresholds
+        ov, ov_next = t["overflow"]
+        norm_low, norm_high = t["normal"]
+        zero_low, zero_high = t["zero"]
+        one_low, one_high = t["one"]
+        tiny = 2.0 ** -(self.fmt.precision + 2)
+        values = [ov, ov_next, self.round(ov + 1.0), -ov, -ov_next, self.round(-ov - 1.0),
+                  norm_high, norm_low, self.round(norm_low - 1.0), zero_high, zero_low,
+                  self.round(zero_low - 1.0), -zero_low, one_low, one_high, -one_low, -one_high,
+                  tiny, -tiny]
+        return values
+
+    def naive_sigmoid_values(self):
+        # Between -ln(max) and where sigmoid rounds to 0: 1/(1 + exp(-x)) overflows to 0 there
+        # while the true result is a value of the format.
+        start = -self.thresholds["overflow"][1]
+        end = self.thresholds["zero"][1]
+        return [start] + [self.round(start + (end - start) * i / 4.0) for i in (1, 2, 3)] + [end]
+
+
+_SPECS = {}
+
+
+def _spec(dtype):
+    if dtype not in _SPECS:
+        _SPECS[dtype] = _Spec(dtype)
+    return _SPECS[dtype]
+
+
+def _has_subnormal(value, fmt=None):
+    # Any subnormal value (of fmt) in an input or expected value (tuples and dicts too).
+    smallest = _MIN_NORMAL if fmt is None else fmt.smallest_normal
     if isinstance(value, dict):
-        return any(_has_subnormal(v) for v in value.values())
+        return any(_has_subnormal(v, fmt) for v in value.values())
     if isinstance(value, (list, tuple)):
-        return any(_has_subnormal(v) for v in value)
-    return type(value) is float and 0.0 < abs(value) < _MIN_NORMAL
+        return any(_has_subnormal(v, fmt) for v in value)
+    return type(value) is float and 0.0 < abs(value) < smallest
 
 
 # --- expected values -------------------------------------------------------------
@@ -112,9 +278,12 @@ def _oracle(op):
     return getattr(exact, op)
 
 
-def _expected(op, inputs):
+def _expected(op, inputs, dtype="float64"):
     if op in ("spiral_data", "vertical_data"):
-        from .. import datasets
+        if dtype == "float32":
+            from .. import book as datasets
+        else:
+            from .. import datasets
         X, y = getattr(datasets, op)(inputs["samples"], inputs["classes"],
                                      rng=RandomState(inputs["seed"]))
         return {"X": X, "y": y}
@@ -123,7 +292,9 @@ def _expected(op, inputs):
         X, y = datasets.sine_data(inputs["samples"])
         return {"X": X, "y": y}
     args = [inputs[name] for name in ARGUMENTS[op]]
-    return _oracle(op)(*args)
+    if dtype == "float64":
+        return _oracle(op)(*args)
+    return _oracle(op)(*args, dtype=dtype)
 
 
 # --- files, groups, tests -----------------------------------------------------------
@@ -131,8 +302,10 @@ def _expected(op, inputs):
 class _Builder(object):
     """Collects the groups and tests of one file, numbering tcIds in order."""
 
-    def __init__(self, op):
+    def __init__(self, op, dtype="float64"):
         self.op = op
+        self.dtype = dtype
+        self.fmt = FORMATS[dtype]
         self.groups = []
         self.count = 0
 
@@ -151,12 +324,12 @@ class _Builder(object):
             test["exception"] = exception
             test["tolerance"] = exact_tolerance()
         else:
-            test["expected"] = _expected(self.op, inputs) if expected is None else expected
+            test["expected"] = _expected(self.op, inputs, self.dtype) if expected is None else expected
             test["tolerance"] = tol
             if alternatives is not None:
                 test["alternatives"] = alternatives
         # Every case that holds a subnormal says so: flush-to-zero hardware modes fail exactly these.
-        if _has_subnormal(inputs) or _has_subnormal(test["expected"]):
+        if _has_subnormal(inputs, self.fmt) or _has_subnormal(test["expected"], self.fmt):
             flags = list(flags) + ["subnormal"]
         test["flags"] = sorted(set(flags))
         group["tests"].append(test)
@@ -164,18 +337,22 @@ class _Builder(object):
 
     def document(self):
         used = sorted(set(flag for g in self.groups for t in g["tests"] for flag in t["flags"]))
-        return _format.document(self.op, dict((flag, FLAGS[flag]) for flag in used), self.groups)
+        notes = flag_notes(self.dtype)
+        return _format.document(self.op, dict((flag, notes[flag]) for flag in used), self.groups,
+                                self.dtype)
 
 
-def _elementwise_cases(b, op, tol_for):
+def _elementwise_cases(b, op, tol_for, spec=None):
+    r = spec.round if spec else (lambda v: v)
     chapter = b.group("chapter", "The chapter's ReLU inputs, as a vector and as a batch.")
     b.add(chapter, "chapter inputs as a vector", ["chapter-example"],
-          {"x": [float(v) for v in _chapter.RELU_INPUTS]}, tol_for(None))
+          {"x": r([float(v) for v in _chapter.RELU_INPUTS])}, tol_for(None))
     b.add(chapter, "chapter layer outputs as a batch", ["chapter-example"],
-          {"x": _chapter.SOFTMAX_BATCH}, tol_for(None))
+          {"x": r(_chapter.SOFTMAX_BATCH)}, tol_for(None))
 
     special = b.group("special-values", "Each special value as a number.")
-    for value, flags in _SPECIAL_VALUES:
+    special_values = spec.special_values() if spec else _SPECIAL_VALUES
+    for value, flags in special_values:
         flags = list(flags)
         tol = tol_for(value)
         alternatives = None
@@ -188,17 +365,23 @@ def _elementwise_cases(b, op, tol_for):
         b.add(special, "%s(%r)" % (op, value), flags, {"x": value}, tol, result=result,
               alternatives=alternatives)
     b.add(special, "all special values in one vector", ["nan-propagation", "inf-input", "subnormal"],
-          {"x": [v for v, _ in _SPECIAL_VALUES]}, tol_for(None))
+          {"x": [v for v, _ in special_values]}, tol_for(None))
 
     boundary = b.group("overflow-boundaries", "Arguments next to exp's overflow and underflow "
                        "boundaries, as one vector.")
     flags = ["overflow-boundary"]
     if op == "sigmoid":
         flags += ["naive-exp-overflow", "exp-underflow", "subnormal"]
-    b.add(boundary, "boundary values", flags, {"x": list(_BOUNDARY_VALUES)}, tol_for(None))
+        if spec:
+            flags.append("rounds-to-one")
+    b.add(boundary, "boundary values", flags,
+          {"x": spec.boundary_values() if spec else list(_BOUNDARY_VALUES)}, tol_for(None))
     if op == "sigmoid":
-        for value in (-709.79, -720.0, -740.0, -745.0, -745.1332191019411):
-            b.add(boundary, "sigmoid(%r) is subnormal; 1/(1 + exp(-x)) overflows" % value,
+        naive = spec.naive_sigmoid_values() if spec else (-709.79, -720.0, -740.0, -745.0,
+                                                          -745.1332191019411)
+        for value in naive:
+            b.add(boundary, "sigmoid(%r) is subnormal; 1/(1 + exp(-x)) overflows" % value
+                  if not spec else "sigmoid(%r); 1/(1 + exp(-x)) overflows %s" % (value, spec.dtype),
                   ["naive-exp-overflow", "subnormal", "exp-underflow", "overflow-boundary"],
                   {"x": value}, tol_for(value))
 
@@ -210,38 +393,46 @@ def _elementwise_cases(b, op, tol_for):
     b.add(errors, "ragged batch", ["shape-error"], {"x": [[1.0, 2.0], [3.0]]},
           result="invalid", exception="ValueError")
 
-    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed).",
-                   seed=42)
+    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed)%s."
+                   % ("" if not spec else ", rounded to " + spec.dtype), seed=42)
     rs = RandomState(42)
-    for scale in (1.0, 10.0, 100.0, 400.0):
+    for scale in (spec.elementwise_scales if spec else (1.0, 10.0, 100.0, 400.0)):
         rows = [[v * scale for v in row] for row in rs.randn(4, 8)]
-        b.add(rand, "randn(4, 8) * %r" % scale, ["random"], {"x": rows}, tol_for(None))
+        b.add(rand, "randn(4, 8) * %r" % scale, ["random"], {"x": r(rows)}, tol_for(None))
 
 
-def _build_elementwise(op):
-    b = _Builder(op)
+def _build_elementwise(op, dtype="float64"):
+    b = _Builder(op, dtype)
+    spec = _spec(dtype) if dtype != "float64" else None
     if op == "sigmoid":
-        _elementwise_cases(b, op, lambda v: exp_tolerance())
+        _elementwise_cases(b, op, lambda v: exp_tolerance(dtype), spec)
         huge = b.group("huge-rows", "A long row of seeded draws.", seed=7)
-        row = [v * 30.0 for v in RandomState(7).randn(1000)]
-        b.add(huge, "randn(1000) * 30", ["huge-row", "random"], {"x": row}, exp_tolerance())
+        scale = spec.sigmoid_scale if spec else 30.0
+        row = [v * scale for v in RandomState(7).randn(1000)]
+        b.add(huge, "randn(1000) * %s" % ("%r" % scale if spec else "30"), ["huge-row", "random"],
+              {"x": spec.round(row) if spec else row}, exp_tolerance(dtype))
     else:
-        _elementwise_cases(b, op, lambda v: exact_tolerance())
+        _elementwise_cases(b, op, lambda v: exact_tolerance(), spec)
     return b
 
 
-def _build_softmax():
-    b = _Builder("softmax")
+def _build_softmax(dtype="float64"):
+    b = _Builder("softmax", dtype)
+    spec = _spec(dtype) if dtype != "float64" else None
+    r = spec.round if spec else (lambda v: v)
 
     def add(group, comment, flags, x, **kw):
-        b.add(group, comment, flags, {"x": x}, softmax_tolerance(x), **kw)
+        b.add(group, comment, flags, {"x": x}, softmax_tolerance(x, dtype), **kw)
 
     chapter = b.group("chapter", "The chapter's softmax examples.")
-    add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], _chapter.SOFTMAX_INPUTS)
-    add(chapter, "the chapter's 3x3 layer outputs, row by row", ["chapter-example"], _chapter.SOFTMAX_BATCH)
+    add(chapter, "softmax([4.8, 1.21, 2.385])", ["chapter-example"], r(_chapter.SOFTMAX_INPUTS))
+    add(chapter, "the chapter's 3x3 layer outputs, row by row", ["chapter-example"],
+        r(_chapter.SOFTMAX_BATCH))
     add(chapter, "[[1, 2, 3]]: equal to softmax([[-2, -1, 0]])", ["chapter-example"], [[1.0, 2.0, 3.0]])
     add(chapter, "[[-2, -1, 0]]: the max-shifted row", ["chapter-example"], [[-2.0, -1.0, 0.0]])
 
+    tiny = spec.fmt.smallest_subnormal if spec else 5e-324
+    big = spec.fmt.max_finite if spec else _MAX
     special = b.group("special-values", "Rows with NaN, infinities, signed zeros and subnormals.")
     add(special, "NaN makes the row NaN", ["nan-propagation"], [_NAN, 1.0, 2.0])
     add(special, "NaN in one row leaves the other row alone", ["nan-propagation"],
@@ -253,23 +444,46 @@ def _build_softmax():
     add(special, "one -inf alone", ["all-neginf-row", "inf-input"], [-_INF])
     add(special, "+0.0 and -0.0 are equal", ["signed-zero"], [0.0, -0.0])
     add(special, "a single element is 1", [], [3.0])
-    add(special, "subnormal inputs", ["subnormal"], [5e-324, 0.0, -5e-324])
-    add(special, "largest floats: the shift overflows to -inf", ["large-magnitude"], [_MAX, -_MAX])
-    add(special, "two largest floats", ["large-magnitude"], [_MAX, _MAX])
+    add(special, "subnormal inputs", ["subnormal"], [tiny, 0.0, -tiny])
+    add(special, "largest floats: the shift overflows to -inf", ["large-magnitude"], [big, -big])
+    add(special, "two largest floats", ["large-magnitude"], [big, big])
 
     overflow = b.group("overflow-boundaries", "Rows whose unshifted exp overflows or underflows.")
     add(overflow, "[1000, 1000]: exp(1000) overflows unshifted", ["naive-exp-overflow"],
         [1000.0, 1000.0])
     add(overflow, "[1000, 0]", ["naive-exp-overflow"], [1000.0, 0.0])
-    add(overflow, "[710, 709.78, 0]", ["naive-exp-overflow", "overflow-boundary"], [710.0, 709.78, 0.0])
+    if spec:
+        ov, ov_next = spec.thresholds["overflow"]
+        add(overflow, "[%r, %r, 0]: exp overflows %s from the first on" % (ov_next, ov, dtype),
+            ["naive-exp-overflow", "overflow-boundary"], [ov_next, ov, 0.0])
+        add(overflow, "[%r, %r]: each exp is finite, their sum overflows %s" % (ov, ov, dtype),
+            ["naive-exp-overflow", "overflow-boundary"], [ov, ov])
+    else:
+        add(overflow, "[710, 709.78, 0]", ["naive-exp-overflow", "overflow-boundary"],
+            [710.0, 709.78, 0.0])
     add(overflow, "[-1000, -1000]: exp underflows unshifted", ["exp-underflow"], [-1000.0, -1000.0])
-    for gap in (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0):
+    if spec:
+        norm_low, norm_high = spec.thresholds["normal"]
+        zero_low, zero_high = spec.thresholds["zero"]
+        # Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the
+        # normal range and where it rounds to 0, and between and beyond them.
+        gaps = [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
+                                        -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
+                                        -zero_low + 1.0)]
+    else:
+        gaps = (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
+    for gap in gaps:
         flags = ["exp-underflow", "overflow-boundary"]
-        if 708.3964185322641 < gap < 745.1332191019412:
+        if not spec and 708.3964185322641 < gap < 745.1332191019412:
             flags.append("subnormal")
         add(overflow, "[0, -%r]" % gap, flags, [0.0, -gap])
-    add(overflow, "a wide row: 0 down to -740", ["exp-underflow", "subnormal"],
-        [0.0, -1.0, -10.0, -100.0, -500.0, -700.0, -730.0, -740.0])
+    if spec:
+        wide = r([0.0, -1.0, -4.0, spec.thresholds["normal"][0], (norm_low + zero_high) / 2.0,
+                  zero_high])
+        add(overflow, "a wide row: 0 down to %r" % wide[-1], ["exp-underflow", "subnormal"], wide)
+    else:
+        add(overflow, "a wide row: 0 down to -740", ["exp-underflow", "subnormal"],
+            [0.0, -1.0, -10.0, -100.0, -500.0, -700.0, -730.0, -740.0])
 
     shapes = b.group("shapes", "Empty rows, empty batches and one-element rows.")
     add(shapes, "empty vector", ["empty"], [])
@@ -283,14 +497,16 @@ def _build_softmax():
 
     huge = b.group("huge-rows", "Long rows: the sum has many terms.", seed=7)
     add(huge, "1000 equal values: each 1/1000", ["huge-row"], [0.25] * 1000)
-    add(huge, "randn(2000) * 20", ["huge-row", "random"], [v * 20.0 for v in RandomState(7).randn(2000)])
+    scale = spec.softmax_huge_scale if spec else 20.0
+    add(huge, "randn(2000) * %s" % ("%r" % scale if spec else "20"), ["huge-row", "random"],
+        r([v * scale for v in RandomState(7).randn(2000)]))
 
-    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed).",
-                   seed=42)
+    rand = b.group("random", "Seeded normal draws times a scale, from nnref.RandomState(seed)%s."
+                   % ("" if not spec else ", rounded to " + dtype), seed=42)
     rs = RandomState(42)
-    for scale in (1.0, 10.0, 100.0, 300.0):
+    for scale in (spec.softmax_scales if spec else (1.0, 10.0, 100.0, 300.0)):
         rows = [[v * scale for v in row] for row in rs.randn(4, 6)]
-        add(rand, "randn(4, 6) * %r" % scale, ["random"], rows)
+        add(rand, "randn(4, 6) * %r" % scale, ["random"], r(rows))
     return b
 
 
@@ -298,30 +514,33 @@ def _transpose(rows):
     return [list(column) for column in zip(*rows)]
 
 
-def _build_dense():
+def _build_dense(dtype="float64"):
     from .. import datasets, layers
-    b = _Builder("dense")
+    b = _Builder("dense", dtype)
+    spec = _spec(dtype) if dtype != "float64" else None
+    r = spec.round if spec else (lambda v: v)
 
     def add(group, comment, flags, inputs, weights, biases, signed_zero=False, **kw):
         args = {"inputs": inputs, "weights": weights, "biases": biases}
-        b.add(group, comment, flags, args, dense_tolerance(inputs, weights, biases, signed_zero), **kw)
+        b.add(group, comment, flags, args, dense_tolerance(inputs, weights, biases, signed_zero, dtype),
+              **kw)
 
     chapter = b.group("chapter", "The chapter's layers; the book's weights are neurons x inputs, "
                       "so they appear here transposed (inputs x neurons).")
     add(chapter, "one sample through the book's first layer", ["chapter-example"],
-        [_chapter.INPUTS[0]], _transpose(_chapter.WEIGHTS), [_chapter.BIASES])
+        r([_chapter.INPUTS[0]]), r(_transpose(_chapter.WEIGHTS)), r([_chapter.BIASES]))
     add(chapter, "a batch through the book's first layer", ["chapter-example"],
-        _chapter.INPUTS, _transpose(_chapter.WEIGHTS), [_chapter.BIASES])
+        r(_chapter.INPUTS), r(_transpose(_chapter.WEIGHTS)), r([_chapter.BIASES]))
     first = b.groups[-1]["tests"][-1]["expected"]
     add(chapter, "the book's second layer on the first layer's outputs", ["chapter-example"],
-        first, _transpose(_chapter.WEIGHTS2), [_chapter.BIASES2])
+        first, r(_transpose(_chapter.WEIGHTS2)), r([_chapter.BIASES2]))
     X, _ = datasets.spiral_data(100, 3, rng=RandomState(0))
     rng = RandomState(1)
     layer = layers.Dense(2, 3, rng=rng)
     add(chapter, "spiral_data(100, 3, seed 0)[:5] through Dense(2, 3, RandomState(1))",
-        ["chapter-example", "random"], X[:5], layer.weights, layer.biases)
+        ["chapter-example", "random"], r(X[:5]), r(layer.weights), r(layer.biases))
 
-    exact = b.group("exact", "Small integers: every float64 order of operations is exact.")
+    exact = b.group("exact", "Small integers: every %s order of operations is exact." % dtype)
     add(exact, "2x2 integers", [], [[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0], [7.0, 8.0]], [[1.0, -1.0]])
     add(exact, "bias given as a vector", ["bias-vector"], [[1.0, 2.0]], [[1.0], [1.0]], [0.5])
 
@@ -335,36 +554,63 @@ def _build_dense():
         [[0.0]])
     add(special, "inf input gives inf", ["inf-input"], [[_INF, 1.0]], [[2.0], [1.0]], [[0.0]])
     add(special, "-inf bias gives -inf", ["inf-input"], [[1.0, 1.0]], [[2.0], [1.0]], [[-_INF]])
-    add(special, "[1e308, 1e308, -1e308] . ones = 1e308", ["intermediate-overflow", "large-magnitude"],
-        [[1e308, 1e308, -1e308]], ones3, [[0.0]])
-    add(special, "[max, max, -max] . ones = max", ["intermediate-overflow", "large-magnitude"],
-        [[_MAX, _MAX, -_MAX]], ones3, [[0.0]])
-    add(special, "1e308 + 1e308 overflows to inf", ["large-magnitude"], [[1e308, 1e308]],
-        [[1.0], [1.0]], [[0.0]])
+    if spec:
+        _narrow_dense_extremes(add, special, spec, ones3)
+    else:
+        add(special, "[1e308, 1e308, -1e308] . ones = 1e308", ["intermediate-overflow", "large-magnitude"],
+            [[1e308, 1e308, -1e308]], ones3, [[0.0]])
+        add(special, "[max, max, -max] . ones = max", ["intermediate-overflow", "large-magnitude"],
+            [[_MAX, _MAX, -_MAX]], ones3, [[0.0]])
+        add(special, "1e308 + 1e308 overflows to inf", ["large-magnitude"], [[1e308, 1e308]],
+            [[1.0], [1.0]], [[0.0]])
     add(special, "-0.0 * 1 + -0.0 is -0.0", ["signed-zero"], [[-0.0]], [[1.0]], [[-0.0]],
         signed_zero=True, result="acceptable", alternatives=[[[0.0]]])
     add(special, "0.0 * 1 + -0.0 is +0.0", ["signed-zero"], [[0.0]], [[1.0]], [[-0.0]],
         signed_zero=True)
     add(special, "1 - 1 is +0.0", ["signed-zero"], [[1.0, -1.0]], [[1.0], [1.0]], [[0.0]],
         signed_zero=True)
-    add(special, "products underflow to subnormals", ["subnormal"], [[1e-160, 1e-160]],
-        [[1e-160], [3e-160]], [[0.0]])
-    add(special, "subnormal inputs", ["subnormal"], [[5e-324, -5e-324]], [[1.0], [0.5]], [[0.0]])
-    add(special, "product below the smallest subnormal", ["subnormal"], [[1e-200]], [[1e-200]], [[0.0]])
+    if spec:
+        fmt = spec.fmt
+        a = (fmt.min_exponent + fmt.min_lsb) // 4
+        small = 2.0 ** a
+        add(special, "products underflow to subnormals", ["subnormal"], [[small, small]],
+            [[small], [3.0 * small]], [[0.0]])
+        tiny = fmt.smallest_subnormal
+        add(special, "subnormal inputs", ["subnormal"], [[tiny, -tiny]], [[1.0], [0.5]], [[0.0]])
+        below = 2.0 ** ((fmt.min_lsb - 2) // 2)
+        add(special, "product below the smallest subnormal", ["subnormal"], [[below]], [[below]], [[0.0]])
+    else:
+        add(special, "products underflow to subnormals", ["subnormal"], [[1e-160, 1e-160]],
+            [[1e-160], [3e-160]], [[0.0]])
+        add(special, "subnormal inputs", ["subnormal"], [[5e-324, -5e-324]], [[1.0], [0.5]], [[0.0]])
+        add(special, "product below the smallest subnormal", ["subnormal"], [[1e-200]], [[1e-200]], [[0.0]])
 
+    if spec:
+        bound = "one per accumulator, (k + 1) * 2**(1 - p) * sum|x_i w_i| and more (see the docs)"
+    else:
+        bound = "(k + 1) * 2**-52 * sum|x_i w_i| (plus underflow units)"
     cancel = b.group("ill-conditioned", "Large terms that cancel.  The tolerance is absolute: "
-                     "(k + 1) * 2**-52 * sum|x_i w_i| (plus underflow units).", seed=3)
-    add(cancel, "1e16 + 1 - 1e16 = 1", ["cancellation"], [[1e16, 1.0, -1e16]], ones3, [[0.0]])
-    add(cancel, "0.1 * 3 - 0.3 = 5.55e-17", ["cancellation"], [[0.1, 0.1, 0.1, -0.3]],
-        [[1.0], [1.0], [1.0], [1.0]], [[0.0]])
+                     "%s." % bound, seed=3)
+    if spec:
+        big = 2.0 ** (spec.fmt.precision + 1)
+        add(cancel, "%r + 1 - %r = 1" % (big, big), ["cancellation"], [[big, 1.0, -big]], ones3, [[0.0]])
+        point1, point3 = spec.round(0.1), spec.round(0.3)
+        add(cancel, "%r * 3 - %r, exactly" % (point1, point3), ["cancellation"],
+            [[point1, point1, point1, -point3]], [[1.0], [1.0], [1.0], [1.0]], [[0.0]])
+    else:
+        add(cancel, "1e16 + 1 - 1e16 = 1", ["cancellation"], [[1e16, 1.0, -1e16]], ones3, [[0.0]])
+        add(cancel, "0.1 * 3 - 0.3 = 5.55e-17", ["cancellation"], [[0.1, 0.1, 0.1, -0.3]],
+            [[1.0], [1.0], [1.0], [1.0]], [[0.0]])
     rs = RandomState(3)
+    cancel_scale = spec.cancel_scale if spec else 1e6
     for n in (8, 64):
-        xs = [v * 1e6 for v in rs.randn(n)]
-        ws = [v for v in rs.randn(n)]
+        xs = r([v * cancel_scale for v in rs.randn(n)])
+        ws = r([v for v in rs.randn(n)])
         # Choose the last weight so the sum nearly cancels: condition number ~1e12.
         partial = sum(Fraction(a) * Fraction(w) for a, w in zip(xs[:-1], ws[:-1]))
-        ws[-1] = float(-partial / Fraction(xs[-1]))
-        add(cancel, "randn(%d) * 1e6 against weights chosen to cancel" % n, ["cancellation", "random"],
+        ws[-1] = r(float(-partial / Fraction(xs[-1])))
+        add(cancel, "randn(%d) * %s against weights chosen to cancel"
+            % (n, "1e6" if not spec else repr(cancel_scale)), ["cancellation", "random"],
             [xs], [[w] for w in ws], [[0.0]])
 
     shapes = b.group("shapes", "Zero-size shapes behave like NumPy.")
@@ -385,22 +631,43 @@ def _build_dense():
     huge = b.group("huge-rows", "A long dot product.", seed=11)
     rs = RandomState(11)
     k = 1000
-    add(huge, "k = 1000: (2, 1000) @ (1000, 2)", ["huge-row", "random"], rs.randn(2, k), rs.randn(k, 2),
-        [rs.randn(2)])
+    add(huge, "k = 1000: (2, 1000) @ (1000, 2)", ["huge-row", "random"], r(rs.randn(2, k)),
+        r(rs.randn(k, 2)), r([rs.randn(2)]))
 
-    rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, biases randn.",
-                   seed=42)
+    rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, biases randn%s."
+                   % ("" if not spec else ", rounded to " + dtype), seed=42)
     rs = RandomState(42)
     for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
         inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
         weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
-        add(rand, "(%d, %d) @ (%d, %d) + (1, %d)" % (n, k, k, m, m), ["random"], inputs, weights,
-            [rs.randn(m)])
+        add(rand, "(%d, %d) @ (%d, %d) + (1, %d)" % (n, k, k, m, m), ["random"], r(inputs), r(weights),
+            r([rs.randn(m)]))
     return b
 
 
-def _build_dataset(op):
-    b = _Builder(op)
+def _narrow_dense_extremes(add, group, spec, ones3):
+    """A narrow format's dense sums at the top of its range, and one a narrow
+    accumulator gets wrong (``accumulator-precision``)."""
+    fmt = spec.fmt
+    top = fmt.max_finite
+    big = 1.5 * 2.0 ** fmt.max_exponent                  # two of them overflow the format
+    half = fmt.max_top - fmt.precision - 1               # 2**half: half an ULP of the largest value
+    add(group, "[%r, %r, -%r] . ones = %r" % (big, big, big, big),
+        ["intermediate-overflow", "large-magnitude"], [[big, big, -big]], ones3, [[0.0]])
+    add(group, "[max, max, -max] . ones = max", ["intermediate-overflow", "large-magnitude"],
+        [[top, top, -top]], ones3, [[0.0]])
+    add(group, "[max, 2**%d, -2**%d] . ones = max: max + 2**%d rounds to inf in %s"
+        % (half, half, half, spec.dtype), ["intermediate-overflow", "large-magnitude"],
+        [[top, 2.0 ** half, -2.0 ** half]], ones3, [[0.0]])
+    add(group, "%r + %r overflows to inf" % (big, big), ["large-magnitude"], [[big, big]],
+        [[1.0], [1.0]], [[0.0]])
+    lead = 2.0 ** fmt.precision
+    add(group, "2**%d + sixteen 1s = %r" % (fmt.precision, lead + 16), ["accumulator-precision"],
+        [[lead] + [1.0] * 16], [[1.0]] * 17, [[0.0]])
+
+
+def _build_dataset(op, dtype="float64"):
+    b = _Builder(op, dtype)
     if op == "sine_data":
         group = b.group("data", "x = i / samples and y = sin(2 pi x), as columns.")
         for samples in (1000, 7):
@@ -411,29 +678,36 @@ def _build_dataset(op):
         b.add(errors, "sine_data(-1)", ["shape-error"], {"samples": -1}, result="invalid",
               exception="ValueError")
         return b
-    group = b.group("data", "The data set from RandomState(seed), as nnfs builds it.")
+    group = b.group("data", "The data set from RandomState(seed), as nnfs builds it%s."
+                    % ("" if dtype == "float64" else " after nnfs.init() (book mode, float32)"))
     # The first three are also recorded from NumPy/nnfs in tests/fixtures.
     for samples, classes, seed in ((100, 3, 0), (7, 2, 0), (1, 3, 0), (5, 2, 2 ** 32 - 1)):
         b.add(group, "%s(%d, %d) with seed %d" % (op, samples, classes, seed), ["libm", "seeded"],
-              {"samples": samples, "classes": classes, "seed": seed}, libm_tolerance(op, classes))
+              {"samples": samples, "classes": classes, "seed": seed}, libm_tolerance(op, classes, dtype))
     for samples, classes in ((0, 3), (4, 0)):
         b.add(group, "%s(%d, %d) is empty" % (op, samples, classes), ["empty"],
-              {"samples": samples, "classes": classes, "seed": 0}, libm_tolerance(op, classes))
+              {"samples": samples, "classes": classes, "seed": 0}, libm_tolerance(op, classes, dtype))
     errors = b.group("shape-errors", "Negative sizes must be rejected.")
     b.add(errors, "%s(-1, 3)" % op, ["shape-error"], {"samples": -1, "classes": 3, "seed": 0},
           result="invalid", exception="ValueError")
     return b
 
 
-def build(op):
-    """The vector file for ``op`` as a dict, with floats as Python floats."""
+def build(op, dtype="float64"):
+    """The vector file for ``op`` in ``dtype`` as a dict, with floats as Python floats.
+
+    ``ValueError`` for an unknown operation, or one without vectors in
+    ``dtype`` (``nnref.conformance.operations``).
+    """
     if op not in ARGUMENTS:
         raise ValueError("vectors: unknown operation %r; expected one of %s"
                          % (op, ", ".join(name for name, _ in OPERATIONS)))
+    if op not in operations(dtype):
+        raise ValueError("vectors: there are no %s vectors for %s" % (dtype, op))
     if op == "softmax":
-        return _build_softmax().document()
+        return _build_softmax(dtype).document()
     if op == "dense":
-        return _build_dense().document()
+        return _build_dense(dtype).document()
     if op in ("step", "linear", "relu", "sigmoid"):
-        return _build_elementwise(op).document()
-    return _build_dataset(op).document()
+        return _build_elementwise(op, dtype).document()
+    return _build_dataset(op, dtype).document()

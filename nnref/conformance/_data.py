@@ -5,7 +5,8 @@ these paths are right in a checkout, an installed wheel and an unpacked sdist
 alike: they are found beside this file, never relative to a checkout.
 
 * ``VECTORS_DIR``: the vectors as ``python -m nnref vectors`` writes them, one
-  ``OP.json`` per operation and ``conformance.schema.json`` (a test keeps them
+  ``OP.json`` per operation in float64 and ``OP.DTYPE.json`` in float32,
+  float16 and bfloat16, and ``conformance.schema.json`` (a test keeps them
   byte for byte up to date);
 * ``ALLOWLIST``: the differences ``python -m nnref crosscheck`` expects from
   NumPy, PyTorch, ONNX and JAX, each with its reason.

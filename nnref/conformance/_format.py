@@ -1,7 +1,8 @@
 """The conformance file format, both ways: floats, trees, tests, documents, results.
 
-A vector file is one JSON document per operation (``docs/conformance.md``
-describes it, ``SCHEMA`` checks it).  Floats are never JSON numbers: each is
+A vector file is one JSON document per operation and dtype (``docs/conformance.md``
+describes it, ``SCHEMA`` checks it): ``OP.json`` in float64, ``OP.DTYPE.json``
+in the narrower formats (``softmax.float16.json``; ``file_name``).  Floats are never JSON numbers: each is
 ``{"dec": repr(x), "hex": float.hex(x)}``, with ``nan``, ``inf`` and ``-inf``
 spelled out, because JSON has no NaN, infinities or -0.0.  A RESULTS file is
 a vector file with each ``expected`` replaced by ``output``.
@@ -32,7 +33,7 @@ nothing MicroPython lacks: hex strings are parsed by hand (no
 import json
 import math
 
-from .._base.formats import float_hex, round_scaled
+from .._base.formats import FORMATS, check_dtype, float_hex, round_scaled
 from .._base.version import __version__
 
 SCHEMA_ID = "nnref-conformance/1"
@@ -51,6 +52,72 @@ OPERATIONS = (
     ("sine_data", ("samples",)),
 )
 ARGUMENTS = dict(OPERATIONS)
+
+#: The dtypes of the vectors, widest first.  Every dtype has the six
+#: activations and dense; float64 has the three data sets too, and float32
+#: the two that book mode (``nnref.book``) draws in float32.
+DTYPES = ("float64", "float32", "float16", "bfloat16")
+_ACTIVATIONS_AND_DENSE = ("step", "linear", "relu", "sigmoid", "softmax", "dense")
+_DTYPE_OPERATIONS = {
+    "float64": tuple(name for name, _ in OPERATIONS),
+    "float32": _ACTIVATIONS_AND_DENSE + ("spiral_data", "vertical_data"),
+    "float16": _ACTIVATIONS_AND_DENSE,
+    "bfloat16": _ACTIVATIONS_AND_DENSE,
+}
+
+
+def operations(dtype="float64"):
+    """The operations that have vectors in ``dtype``, in file order.
+
+    >>> operations("float16")
+    ['step', 'linear', 'relu', 'sigmoid', 'softmax', 'dense']
+    >>> operations("float32")[-2:]
+    ['spiral_data', 'vertical_data']
+    """
+    check_dtype(dtype, "conformance.operations")
+    return list(_DTYPE_OPERATIONS[dtype])
+
+
+def file_name(op, dtype="float64"):
+    """The vector file of ``op`` in ``dtype``: ``OP.json`` for float64, else ``OP.DTYPE.json``.
+
+    >>> file_name("softmax"), file_name("softmax", "float16")
+    ('softmax.json', 'softmax.float16.json')
+    """
+    return op + ".json" if dtype == "float64" else "%s.%s.json" % (op, dtype)
+
+
+def accumulators(dtype):
+    """The accumulator formats a ``dtype`` dense kernel may add in: those at least as
+    wide as ``dtype`` in precision and in range, narrowest first.
+
+    >>> accumulators("float16"), accumulators("bfloat16"), accumulators("float64")
+    (['float16', 'float32', 'float64'], ['bfloat16', 'float32', 'float64'], ['float64'])
+    """
+    fmt = check_dtype(dtype, "conformance.accumulators")
+    return [name for name in ("bfloat16", "float16", "float32", "float64")   # narrowest first
+            if FORMATS[name].precision >= fmt.precision and FORMATS[name].max_top >= fmt.max_top
+            and FORMATS[name].min_lsb <= fmt.min_lsb]
+
+
+def default_accumulator(dtype):
+    """The accumulator a ``dtype`` dense kernel is checked against unless told otherwise:
+    float32 for float16 and bfloat16 (how their kernels usually add), else ``dtype`` itself.
+
+    >>> default_accumulator("float16"), default_accumulator("float32")
+    ('float32', 'float32')
+    """
+    check_dtype(dtype, "conformance.default_accumulator")
+    return "float32" if dtype in ("float16", "bfloat16") else dtype
+
+
+def document_dtype(document):
+    """The dtype a vector document is in: its ``dtype`` field (float64 for files written
+    before the field existed); ``VectorFormatError`` for an unknown one."""
+    dtype = document.get("dtype", "float64")
+    if dtype not in DTYPES:
+        raise VectorFormatError("the vectors' dtype %r is not one of %s" % (dtype, ", ".join(DTYPES)))
+    return dtype
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -208,7 +275,15 @@ def _encode_test(op, test):
     for key in ("rel", "abs"):
         if key in tol:
             tol[key] = encode_tree(tol[key])
+    if "accumulators" in tol:
+        tol["accumulators"] = dict((name, _encode_bound(bound)) for name, bound in tol["accumulators"].items())
     out["tolerance"] = tol
+    return out
+
+
+def _encode_bound(bound):
+    out = dict(bound)
+    out["abs"] = encode_tree(bound["abs"])
     return out
 
 
@@ -234,6 +309,12 @@ def decode_test(op, test):
     for key in ("rel", "abs"):
         if key in tol:
             tol[key] = decode_tree(tol[key], "%s tolerance.%s" % (where, key))
+    if "accumulators" in tol:
+        bounds = {}
+        for name, bound in tol["accumulators"].items():
+            bounds[name] = dict(bound)
+            bounds[name]["abs"] = decode_tree(bound["abs"], "%s tolerance.accumulators.%s.abs" % (where, name))
+        tol["accumulators"] = bounds
     out["tolerance"] = tol
     return out
 
@@ -250,23 +331,37 @@ _HEADER = [
 ]
 
 
-def document(op, notes, groups):
-    """The vector document of ``op`` around its test groups, floats still floats.
+def _narrow_header(dtype):
+    return _HEADER + [
+        "Every input and expected value is a %s value, written as the float64 that" % dtype,
+        "holds it; an output that is not a %s value fails.  ULPs are %s ULPs." % (dtype, dtype),
+    ]
+
+
+def document(op, notes, groups, dtype="float64"):
+    """The vector document of ``op`` in ``dtype`` around its test groups, floats still floats.
 
     ``notes`` maps each flag the tests use to its meaning.  The keys are the
-    ones ``SCHEMA`` requires.
+    ones ``SCHEMA`` requires.  A dense document in a dtype narrower than
+    float64 also names the accumulators its bounds are for (``accumulators``)
+    and the one checked by default (``accumulate``).
     """
-    return {
+    out = {
         "schema": SCHEMA_ID,
         "nnrefVersion": __version__,
         "operation": op,
+        "dtype": dtype,
         "arguments": list(ARGUMENTS[op]),
         "generator": "python -m nnref vectors",
-        "header": _HEADER,
+        "header": _HEADER if dtype == "float64" else _narrow_header(dtype),
         "notes": notes,
         "numberOfTests": sum(len(group["tests"]) for group in groups),
         "testGroups": groups,
     }
+    if op == "dense" and dtype != "float64":
+        out["accumulators"] = accumulators(dtype)
+        out["accumulate"] = default_accumulator(dtype)
+    return out
 
 
 def encode(document):
@@ -422,13 +517,22 @@ SCHEMA = {
     "description": "One operation's test vectors.  Floats are objects {dec, hex}; see "
                    "docs/conformance.md.",
     "type": "object",
-    "required": ["schema", "nnrefVersion", "operation", "arguments", "generator", "header", "notes",
-                 "numberOfTests", "testGroups"],
+    "required": ["schema", "nnrefVersion", "operation", "dtype", "arguments", "generator", "header",
+                 "notes", "numberOfTests", "testGroups"],
     "additionalProperties": False,
     "properties": {
         "schema": {"enum": [SCHEMA_ID]},
         "nnrefVersion": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+"},
         "operation": {"enum": [name for name, _ in OPERATIONS]},
+        "dtype": {"description": "The format of every input, expected value and output: an output "
+                                 "that is not a value of it fails, and ULPs are its ULPs.",
+                  "enum": list(DTYPES)},
+        "accumulators": {"description": "dense in a narrow dtype: the accumulator formats the "
+                                        "tests' bounds are given for (tolerance.accumulators).",
+                         "type": "array", "items": {"enum": list(DTYPES)}},
+        "accumulate": {"description": "dense in a narrow dtype: the accumulator checked unless "
+                                      "another is chosen (check --accumulate).",
+                       "enum": list(DTYPES)},
         "arguments": _array(_STRING),
         "generator": _STRING,
         "header": _array(_STRING),
@@ -438,8 +542,9 @@ SCHEMA = {
     },
     "definitions": {
         "float": {
-            "description": "A float64: dec is the shortest repr, hex is float.hex(); NaN and the "
-                           "infinities are nan, inf and -inf in both.",
+            "description": "A float64 (holding a value of the file's dtype): dec is the shortest "
+                           "repr, hex is float.hex(); NaN and the infinities are nan, inf and -inf "
+                           "in both.",
             "type": "object",
             "required": ["dec", "hex"],
             "additionalProperties": False,
@@ -466,9 +571,11 @@ SCHEMA = {
         },
         "output": {"anyOf": [_ref("tree"), _ref("dataset")]},
         "tolerance": {
-            "description": "An element passes if its ULP distance is <= ulp, or |out - expected| "
-                           "<= rel * |expected|, or <= abs (rel and abs: one float, or a tree "
-                           "shaped like expected).  signedZero: the sign of a zero must match.",
+            "description": "An element passes if its ULP distance (in the file's dtype) is <= ulp, "
+                           "or |out - expected| <= rel * |expected|, or <= abs (rel and abs: one "
+                           "float, or a tree shaped like expected).  signedZero: the sign of a zero "
+                           "must match.  accumulators (dense in a narrow dtype): the abs bound for "
+                           "each accumulator format, one of which is checked.",
             "type": "object",
             "required": ["rule", "ulp", "signedZero"],
             "additionalProperties": False,
@@ -478,7 +585,19 @@ SCHEMA = {
                 "rel": _ref("tree"),
                 "abs": _ref("tree"),
                 "signedZero": {"type": "boolean"},
+                "accumulators": {"type": "object",
+                                 "additionalProperties": False,
+                                 "properties": dict((name, _ref("accumulatorBound")) for name in DTYPES)},
             },
+        },
+        "accumulatorBound": {
+            "description": "The bound for one accumulator: abs as in tolerance.  overflow: a sum in "
+                           "this accumulator may overflow on the way, so an infinite or NaN output "
+                           "element passes too.",
+            "type": "object",
+            "required": ["abs"],
+            "additionalProperties": False,
+            "properties": {"abs": _ref("tree"), "overflow": {"type": "boolean"}},
         },
         "testGroup": {
             "type": "object",

@@ -24,12 +24,22 @@ class ConformanceError(AssertionError):
     """Raised by ``Report.raise_for_failures`` when a case failed."""
 
 
+def label(op, dtype="float64"):
+    """How the table names an operation in a dtype: as its vector file does, without ``.json``.
+
+    >>> label("softmax"), label("softmax", "float16")
+    ('softmax', 'softmax.float16')
+    """
+    return op if dtype == "float64" else "%s.%s" % (op, dtype)
+
+
 class Failure(object):
-    """One failed case: ``op``, ``tc_id``, ``comment``, ``flags``, ``reason``;
+    """One failed case: ``op``, ``dtype``, ``tc_id``, ``comment``, ``flags``, ``reason``;
     ``allowed`` is the allow-list's reason when one covers it (else None)."""
 
-    def __init__(self, op, tc_id, comment, flags, reason):
+    def __init__(self, op, tc_id, comment, flags, reason, dtype="float64"):
         self.op = op
+        self.dtype = dtype
         self.tc_id = tc_id
         self.comment = comment
         self.flags = list(flags)
@@ -37,14 +47,17 @@ class Failure(object):
         self.allowed = None
 
     def __repr__(self):
-        return "Failure(op=%r, tc_id=%r, reason=%r)" % (self.op, self.tc_id, self.reason)
+        dtype = "" if self.dtype == "float64" else ", dtype=%r" % self.dtype
+        return "Failure(op=%r%s, tc_id=%r, reason=%r)" % (self.op, dtype, self.tc_id, self.reason)
 
 
 class OpResult(object):
-    """The outcome for one operation: counts, the worst ULP distance seen, failures."""
+    """The outcome for one operation in one dtype: counts, the worst ULP distance seen
+    (in that dtype's ULPs), failures.  ``label`` names it in the table."""
 
-    def __init__(self, op):
+    def __init__(self, op, dtype="float64"):
         self.op = op
+        self.dtype = dtype
         self.cases = 0
         self.passed = 0
         self.acceptable = 0        # passed through an alternative
@@ -52,6 +65,10 @@ class OpResult(object):
         self.worst_tc_id = None
         self.failures = []
         self.skipped = None        # reason, if the op was not run at all
+
+    @property
+    def label(self):
+        return label(self.op, self.dtype)
 
     def record(self, test, passed, worst, reason, via_alternative):
         self.cases += 1
@@ -65,7 +82,7 @@ class OpResult(object):
                 self.acceptable += 1
         else:
             self.failures.append(Failure(self.op, test["tcId"], test.get("comment", ""),
-                                         test.get("flags", ()), reason))
+                                         test.get("flags", ()), reason, self.dtype))
 
 
 class Report(object):
@@ -102,7 +119,7 @@ class Report(object):
             if bad:
                 ids = ", ".join(str(f.tc_id) for f in bad[:5]) + ("..." if len(bad) > 5 else "")
                 parts.append("%s: %d of %d cases failed: tcId %s (first: %s)"
-                             % (r.op, len(bad), r.cases, ids, bad[0].reason))
+                             % (r.label, len(bad), r.cases, ids, bad[0].reason))
         raise ConformanceError("; ".join(parts))
 
     def __str__(self):
@@ -125,7 +142,7 @@ def _format_table(report):
     rows = []
     for r in report.results:
         if r.skipped:
-            rows.append((r.op, "-", "-", "-", "-", "-", "skipped: " + r.skipped))
+            rows.append((r.label, "-", "-", "-", "-", "-", "skipped: " + r.skipped))
             continue
         allowed = [f for f in r.failures if f.allowed is not None]
         bad = [f for f in r.failures if f.allowed is None]
@@ -133,7 +150,7 @@ def _format_table(report):
         text = _ids(bad)
         if allowed:
             text = (text + "; " if text else "") + "allowed: " + _ids(allowed)
-        rows.append((r.op, str(r.cases), str(r.passed), str(len(allowed)), str(len(bad)), worst, text))
+        rows.append((r.label, str(r.cases), str(r.passed), str(len(allowed)), str(len(bad)), worst, text))
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header) - 1)]
     lines = []
     if report.title:
@@ -144,7 +161,7 @@ def _format_table(report):
         lines.append("  ".join(cells + [row[-1]]).rstrip())
     for f in report.failures:
         status = "allowed (%s)" % f.allowed if f.allowed is not None else "FAIL"
-        lines.append("%s #%s %s [%s]: %s -- %s" % (f.op, f.tc_id, status, ", ".join(f.flags),
-                                                  f.comment, f.reason))
+        lines.append("%s #%s %s [%s]: %s -- %s" % (label(f.op, f.dtype), f.tc_id, status,
+                                                  ", ".join(f.flags), f.comment, f.reason))
     lines.append("OK" if report.ok else "FAILED: %d case(s) outside the allow-list" % len(report.unexpected))
     return "\n".join(lines)

@@ -7,28 +7,62 @@ element passes if its ULP distance from the expected value is at most
 checker compares exactly: ``nnref.conformance._check``).  The ``rule`` names
 where the numbers come from; ``docs/conformance.md`` has them as a table.
 
-Each rule is what a sound float64 implementation can meet, derived beside its
-code below.  Notation: ``u = 2**-53``, float64's unit roundoff, so a correctly
-rounded operation in the normal range returns ``(a op b)(1 + d)`` with
-``|d| <= u``; one ULP of ``y`` lies between ``u|y|`` and ``2u|y|``, so a
-relative error below ``k u`` is less than ``k`` ULP.  The expected values are
-correctly rounded (``nnref.exact``), half an ULP from the exact result at
-most, so a computed float less than ``k`` ULP from the exact result is at
-most ``k`` whole ULP from the expected one.
+Each rule is what a sound implementation can meet, derived beside its code
+below.  Notation: ``u = 2**-p``, the unit roundoff of a format of precision
+``p`` (float64: p = 53, float32: 24, float16: 11, bfloat16: 8), so a
+correctly rounded operation in the normal range returns ``(a op b)(1 + d)``
+with ``|d| <= u``; one ULP of ``y`` lies between ``u|y|`` and ``2u|y|``, so a
+relative error below ``k u`` is less than ``k`` ULP; ``tau = 2**min_lsb`` is
+the format's smallest subnormal, the fixed ULP below its normal range.  The
+expected values are correctly rounded (``nnref.exact``), half an ULP from
+the exact result at most, so a computed value less than ``k`` ULP from the
+exact result is at most ``k`` whole ULP from the expected one.
+
+The float64 rules assume a libm ``exp`` within 1 ULP.  The rules of the
+narrower formats (float32, float16, bfloat16; the "narrow rules") assume an
+``exp`` within 2 ULP of the format it computes in, the worst of the common
+libraries (NumPy's SIMD float32 ``exp``), and admit both kinds of narrow
+kernel:
+
+* *wide*: computed in float32 (or wider) and rounded once to the format,
+  the usual float16 and bfloat16 kernel;
+* *native*: every step rounded to the format itself.
+
+For an elementwise function computed the wide way, the computed wide value
+is within a relative ``delta`` of the exact one, far below one ULP of the
+format (``delta`` is a few ``2**-24``, and ``u >= 2**-24`` even for
+float32 computed in float64); two values that close round to the same
+value of the format or to neighbours, so the wide kind is within 1 ULP
+wherever the native bound is at least 1.  Each narrow rule below is
+therefore the native bound, which is the larger.
 
 Bounds are computed exactly (``Fraction``) and rounded up to a float, so the
 bound written in a file is never below the one derived.
 
 >>> softmax_tolerance([0.0, -3.0])["rel"]
 [4.440892098500626e-16, 1.1102230246251565e-15]
+>>> softmax_tolerance([0.0, -3.0], "float16")["rel"]
+[0.0078125, 0.0107421875]
 """
 
 import math
 from fractions import Fraction
 
+from .._base.formats import check_dtype
+
 _INF = float("inf")
 _U = Fraction(1, 2 ** 52)          # the tolerance unit, 2u: machine epsilon, one ULP of 1.0
 _TINY = Fraction(1, 2 ** 1074)     # the smallest subnormal: the absolute ULP below 2**-1022
+
+
+def _epsilon(fmt):
+    # 2u = 2**(1 - p): machine epsilon, one ULP of 1.0.
+    return Fraction(1, 2 ** (fmt.precision - 1))
+
+
+def _tau(fmt):
+    # The smallest subnormal, 2**min_lsb.
+    return Fraction(1, 2 ** -fmt.min_lsb)
 
 
 def tolerance(rule, ulp=0, rel=None, abs_=None, signed_zero=False):
@@ -77,8 +111,8 @@ def exact_tolerance(signed_zero=False):
 
 # --- exp: sigmoid --------------------------------------------------------------------
 
-def exp_tolerance():
-    """4 ULP, for sigmoid.
+def exp_tolerance(dtype="float64"):
+    """4 ULP for sigmoid in float64; 6 ULP in float32, float16 and bfloat16.
 
     sigmoid(x) is ``1 / (1 + E)`` with ``E = e**-x``, or ``F / (1 + F)`` with
     ``F = e**x`` (the form that cannot overflow for x < 0).  With a libm
@@ -95,14 +129,30 @@ def exp_tolerance():
     below about -708.4), the second form's ``1 + F`` rounds to 1 and the
     result is ``exp(x)`` itself, within exp's 1 ULP.  (The first form's
     ``e**-x`` overflows below -709.78: the ``naive-exp-overflow`` cases.)
+
+    Narrow formats, native kind: the same two forms with an ``exp`` within 2
+    ULP (relative ``|d| <= 4u``) give ``4u + u + u = 6u`` to first order;
+    exactly, the worst relative error is ``(1 + u) / ((1 - 4u)(1 - u)) - 1``,
+    ``6.11u`` for bfloat16 (u = 2**-8) and less for the others.  So the
+    computed value is within 6.11 ULP of the exact one, the expected value
+    within 0.5, and the two differ by at most 6 whole ULP.  Subnormal
+    results: ``1 + F`` rounds to 1 and the result is ``exp(x)``'s, within 2
+    ULP.  Wide kind: within 1 ULP (see the module's docstring).  The first
+    form's ``e**-x`` overflows the format below ``-ln(max)`` (about -11.09
+    in float16, -88.72 in float32 and bfloat16) while the true result is
+    still a value of it: the ``naive-exp-overflow`` cases, which a float32
+    computation escapes for float16 but not for bfloat16 or float32.
     """
-    return tolerance("exp", 4)
+    fmt = check_dtype(dtype, "exp_tolerance")
+    return tolerance("exp", 4 if fmt.name == "float64" else 6)
 
 
 # --- softmax ---------------------------------------------------------------------------
 
-def softmax_tolerance(x):
-    """Per element, relative ``(|x_i - max| + n) * 2**-52``; and 2 ULP.
+def softmax_tolerance(x, dtype="float64"):
+    """Per element, relative ``(|x_i - max| + n) * 2**-52``, or 2 ULP, in float64;
+    in narrow formats relative ``(|x_i - max| + n + 6) * 2**(1 - p)`` or absolute
+    ``(|x_i - max| + n + 6) * tau``.
 
     With ``m`` the row's largest element, ``d_i = x_i - m <= 0`` and ``S =
     sum_j e**d_j >= 1`` (the largest element's term is ``e**0 = 1``), softmax
@@ -135,15 +185,47 @@ def softmax_tolerance(x):
     Elements with a bound of 0: every element of a row holding NaN or +inf,
     or made only of -inf (the results are NaN), and each -inf (its result is
     exactly 0).
+
+    Narrow formats, native kind, with an ``exp`` within 2 ULP (``4u``): the
+    same terms, with ``8u`` for the exps' errors instead of ``4u``, make
+    ``u (|d_i| + n + ln n + 9)``.  The bound ``(|d_i| + n + 6) 2u`` covers
+    it for every element of every row (``|d_i| + n >= ln n - 3`` always),
+    with ``u (|d_i| + n - ln n + 3) >= 3.3u`` to spare for the second-order
+    terms, about ``(10u)**2``, a third of ``u`` even for bfloat16, and for
+    the convexity of exp: the shift's error ``u |d_i|`` enters as
+    ``e**(u |d_i|) - 1``, below ``2u |d_i|`` while ``u |d_i| <= 1.25``
+    (bfloat16's results are 0 beyond ``|d_i| = 93``, where ``u |d_i| =
+    0.36``).
+
+    Results below the normal range: each of the exp, the division and the
+    expected value's rounding is off by up to ``2 tau``, ``tau / 2`` and
+    ``tau / 2`` absolutely (the exp's error divided by ``S >= 1``), on top of
+    the relative error, which there is at most ``u (|d_i| + n + ln n + 9)
+    2**emin = (|d_i| + n + ln n + 9) tau / 2``.  Both together stay below
+    ``(|d_i| + n + 6) tau``, since such results need ``|d_i| > -emin ln 2``
+    (9.7 for float16, 87.3 for the others).  That is the absolute bound; it
+    is no looser than the relative one above the normal range's first
+    binade.  Wide kind: within 1 ULP, inside both bounds (the module's
+    docstring).  No ULP allowance is needed, so ``ulp`` is 0.
     """
+    fmt = check_dtype(dtype, "softmax_tolerance")
+    if fmt.name == "float64":
+        if x and isinstance(x[0], list):
+            rel = [_softmax_row_bound(row, 0, _U) for row in x]
+        else:
+            rel = _softmax_row_bound(x, 0, _U)
+        return tolerance("softmax", 2, rel=rel)
     if x and isinstance(x[0], list):
-        rel = [_softmax_rel_row(row) for row in x]
+        rel = [_softmax_row_bound(row, 6, _epsilon(fmt)) for row in x]
+        absolute = [_softmax_row_bound(row, 6, _tau(fmt)) for row in x]
     else:
-        rel = _softmax_rel_row(x)
-    return tolerance("softmax", 2, rel=rel)
+        rel = _softmax_row_bound(x, 6, _epsilon(fmt))
+        absolute = _softmax_row_bound(x, 6, _tau(fmt))
+    return tolerance("softmax", 0, rel=rel, abs_=absolute)
 
 
-def _softmax_rel_row(row):
+def _softmax_row_bound(row, extra, unit):
+    # (|x_i - max| + n + extra) * unit per element; 0 where the result is exact.
     if not row:
         return []
     if any(v != v or v == _INF for v in row) or all(v == -_INF for v in row):
@@ -155,15 +237,16 @@ def _softmax_rel_row(row):
         if v == -_INF:
             out.append(0.0)
         else:
-            out.append(round_up((abs(Fraction(v) - Fraction(top)) + n) * _U))
+            out.append(round_up((abs(Fraction(v) - Fraction(top)) + n + extra) * unit))
     return out
 
 
 # --- dense -----------------------------------------------------------------------------
 
-def dense_tolerance(inputs, weights, biases, signed_zero=False):
+def dense_tolerance(inputs, weights, biases, signed_zero=False, dtype="float64"):
     """Exact for small integers, else per element, absolute
-    ``(k + 1) (2**-52 (sum_i |x_i w_ij| + |b_j|) + 2**-1074)``.
+    ``(k + 1) (2**-52 (sum_i |x_i w_ij| + |b_j|) + 2**-1074)`` in float64, and
+    in narrow formats one absolute bound per accumulator (``accumulators``).
 
     Small integers (``_dense_is_exact``): 0 ULP.  Otherwise
     ``out_ij = sum_i x_i w_ij + b_j`` has ``k + 1`` terms.  In any order of
@@ -187,26 +270,66 @@ def dense_tolerance(inputs, weights, biases, signed_zero=False):
     nothing about how well it was computed (the ``cancellation`` cases).
     Elements with a non-finite term get 0: their results are NaN or an
     infinity, matched exactly.
+
+    Narrow formats (dtype D, precision p_D): the bound depends on the
+    format A the kernel multiplies and adds in (``check --accumulate``), so
+    the tolerance holds one bound per accumulator A at least as wide as D,
+    ``{"abs": tree}`` each, under ``accumulators``.  With ``S = sum_i |x_i
+    w_ij| + |b_j|`` and ``E_A = (k + 1) (2**(1 - p_A) S + tau_A)``, the
+    float64 bound in A's units:
+
+    * A = D (native): ``E_D``, the float64 derivation word for word;
+    * A wider than D: ``E_A + 2**(2 - p_D) S + 2 tau_D``.  The kernel's sum
+      in A is within ``E_A`` of the exact sum ``s``.  It is then rounded to
+      D once (``u_D |sum| + tau_D / 2``), or, as ``x @ W + b`` does in
+      PyTorch, the product is rounded to D and the bias added in D: two
+      roundings, ``u_D (|dot| + |dot + b|) + tau_D`` at most.  The expected
+      value is ``u_D |s| + tau_D / 2`` from ``s``.  That is ``3 u_D S + 1.5
+      tau_D + E_A`` to first order; ``4 u_D S`` leaves ``u_D S`` for the
+      second-order terms (``2 u_D E_A``, ``u_D**2 S``), which it covers
+      while ``E_A <= S / 2``, i.e. for any ``k`` below 2**21 with a float32
+      accumulator.
+
+    A sum whose terms reach A's largest value (``S (1 + (k + 1) 2**(1 - p_A))``
+    at least that) may overflow A on the way in some order, though the
+    exact sum is finite: the bound for A then carries ``"overflow": true``,
+    and an infinite or NaN output element passes too (the
+    ``intermediate-overflow`` cases; an overflow can only leave an
+    infinity or a NaN behind).  A dense kernel that adds float16 values in
+    float16 fails the default float32 bounds where its running sum loses
+    the small terms (``accumulator-precision``) or overflows
+    (``intermediate-overflow``), and passes the float16 ones.
+
+    Small integers: exact in D (``B**2 (k + 1) < 2**p_D``), so in every
+    accumulator at least as wide: 0 ULP.
     """
-    if _dense_is_exact(inputs, weights, biases):
+    from ._format import accumulators
+    fmt = check_dtype(dtype, "dense_tolerance")
+    if _dense_is_exact(inputs, weights, biases, fmt.precision):
         return exact_tolerance(signed_zero)
-    return tolerance("dense", 0, abs_=_dense_abs(inputs, weights, biases), signed_zero=signed_zero)
+    if fmt.name == "float64":
+        return tolerance("dense", 0, abs_=_dense_abs(inputs, weights, biases), signed_zero=signed_zero)
+    tol = tolerance("dense", 0, signed_zero=signed_zero)
+    tol["accumulators"] = dict((name, _dense_bound(inputs, weights, biases, fmt, check_dtype(name, "dense")))
+                               for name in accumulators(fmt.name))
+    return tol
 
 
-def _dense_is_exact(inputs, weights, biases):
+def _dense_is_exact(inputs, weights, biases, precision=53):
     # Integers of magnitude at most B: every product is at most B**2, every
     # partial sum of the k + 1 terms, in any order, at most B**2 (k + 1) (the
-    # bias is at most B <= B**2).  Below 2**53 all of them are integers a float
-    # holds exactly, so no operation rounds.
+    # bias is at most B <= B**2).  Below 2**p all of them are integers the
+    # format holds exactly, so no operation rounds.
     bias = biases[0] if biases and isinstance(biases[0], list) else biases
     values = [v for row in inputs for v in row] + [v for row in weights for v in row] + list(bias)
     if not all(_finite(v) and v == int(v) for v in values):
         return False
     biggest = max([abs(int(v)) for v in values] + [0])
-    return biggest ** 2 * (len(weights) + 1) < 2 ** 53
+    return biggest ** 2 * (len(weights) + 1) < 2 ** precision
 
 
-def _dense_abs(inputs, weights, biases):
+def _dense_sizes(inputs, weights, biases):
+    # Per element: S = sum |x_i w_ij| + |b_j| as a Fraction, or None if a term is not finite.
     k = len(weights)
     bias = biases[0] if biases and isinstance(biases[0], list) else biases
     out = []
@@ -215,19 +338,51 @@ def _dense_abs(inputs, weights, biases):
         for j in range(len(bias)):
             terms = [(row[i], weights[i][j]) for i in range(k)]
             if not all(_finite(a) and _finite(b) for a, b in terms) or not _finite(bias[j]):
-                line.append(0.0)
+                line.append(None)
                 continue
-            size = sum(abs(Fraction(a) * Fraction(b)) for a, b in terms) + abs(Fraction(bias[j]))
-            line.append(round_up((k + 1) * (_U * size + _TINY)))
+            line.append(sum(abs(Fraction(a) * Fraction(b)) for a, b in terms) + abs(Fraction(bias[j])))
         out.append(line)
     return out
 
 
+def _dense_abs(inputs, weights, biases):
+    k = len(weights)
+    return [[0.0 if size is None else round_up((k + 1) * (_U * size + _TINY)) for size in line]
+            for line in _dense_sizes(inputs, weights, biases)]
+
+
+def _dense_bound(inputs, weights, biases, fmt, acc):
+    # The abs bound for dtype fmt added in accumulator acc (see dense_tolerance).
+    k = len(weights)
+    grow = 1 + (k + 1) * _epsilon(acc)
+    limit = Fraction(acc.max_finite)
+    bound = []
+    overflow = False
+    for line in _dense_sizes(inputs, weights, biases):
+        out = []
+        for size in line:
+            if size is None:
+                out.append(0.0)
+                continue
+            value = (k + 1) * (_epsilon(acc) * size + _tau(acc))
+            if acc is not fmt:
+                value += 2 * _epsilon(fmt) * size + 2 * _tau(fmt)
+            out.append(round_up(value))
+            overflow = overflow or size * grow >= limit
+        bound.append(out)
+    result = {"abs": bound}
+    if overflow:
+        result["overflow"] = True
+    return result
+
+
 # --- libm: the data sets ------------------------------------------------------------------
 
-def libm_tolerance(op, classes):
+def libm_tolerance(op, classes, dtype="float64"):
     """4 ULP, or an absolute bound: 4 ULP of the largest angle (spiral_data),
-    2**-50 (vertical_data), 2**-52 (sine_data).
+    2**-50 (vertical_data), 2**-52 (sine_data); in float32 (book mode's data
+    sets), the same in float32's units: 4 ULP, ``4 * 2**(e - 24)`` (spiral,
+    ``2**e`` the angle bound's binade) and ``2**-21`` (vertical).
 
     The data sets call the platform's ``sin``, ``cos`` and (inside ``randn``)
     ``log``, which differ between libms by an ULP or so: 4 ULP of each value
@@ -247,10 +402,18 @@ def libm_tolerance(op, classes):
     * sine_data: ``sin(2 pi x)`` is at most 1 in size: 2**-52 is one ULP of 1,
       for ``sin`` near its zeros (x = 0.5), where the result is about 1e-16
       and a libm may be off absolutely rather than relatively.
+
+    Book mode's float32 data sets (``nnref.book``) compute the same values
+    in float64 and round them to float32 (spiral_data), or round every step
+    to float32 from ``randn`` on (vertical_data): a libm's ULP or so of
+    float64 moves a value past a float32 rounding boundary at most, a
+    float32 ULP of the angle or of 1, so the same bounds in float32's units
+    hold with room.
     """
+    p = check_dtype(dtype, "libm_tolerance").precision
     if op == "spiral_data":
         top = 10.0 * max(classes, 1) + 5.0
-        return tolerance("libm", 4, abs_=4.0 * 2.0 ** (math.frexp(top)[1] - 53))
+        return tolerance("libm", 4, abs_=4.0 * 2.0 ** (math.frexp(top)[1] - p))
     if op == "vertical_data":
-        return tolerance("libm", 4, abs_=2.0 ** -50)
-    return tolerance("libm", 4, abs_=2.0 ** -52)
+        return tolerance("libm", 4, abs_=2.0 ** (3 - p))
+    return tolerance("libm", 4, abs_=2.0 ** (1 - p))
