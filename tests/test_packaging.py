@@ -141,6 +141,65 @@ def test_the_classifiers_say_typed_and_one_development_status():
     assert len(set(classifiers())) == len(classifiers())
 
 
+# ------------------------------------------------------------ the stubs
+
+# Public modules without a stub: the command line (nnref.cli and its commands) is a
+# program, not an API.
+UNTYPED = ("nnref.cli", "nnref.__main__")
+
+
+def untyped(dotted):
+    return any(dotted == name or dotted.startswith(name + ".") for name in UNTYPED)
+
+
+def public_modules():
+    """(dotted name, .py path relative to ROOT) of every module whose name has no '_' part."""
+    found = []
+    for folder, dirs, names in os.walk(os.path.join(ROOT, "nnref")):
+        dirs[:] = sorted(d for d in dirs if not generated(d) and not d.startswith("_"))
+        for name in sorted(names):
+            if not name.endswith(".py") or (name.startswith("_") and name != "__init__.py"):
+                continue
+            path = os.path.relpath(os.path.join(folder, name), ROOT).replace(os.sep, "/")
+            dotted = path[:-len(".py")].replace("/", ".")
+            found.append((dotted[:-len(".__init__")] if name == "__init__.py" else dotted, path))
+    return found
+
+
+def stubs():
+    return sorted(os.path.relpath(os.path.join(folder, name), ROOT).replace(os.sep, "/")
+                  for folder, dirs, names in os.walk(os.path.join(ROOT, "nnref"))
+                  for name in names if name.endswith(".pyi"))
+
+
+def test_every_public_module_has_a_stub():
+    missing = [dotted for dotted, path in public_modules()
+               if not untyped(dotted) and path + "i" not in stubs()]
+    assert not missing, "public modules without a .pyi stub: %s" % missing
+    assert {"nnref.book", "nnref.conformance", "nnref.exact", "nnref.testing"} <= {
+        dotted for dotted, path in public_modules() if path + "i" in stubs()}
+
+
+def test_every_stub_ships_and_is_type_checked():
+    package_data = setup_cfg()["options.package_data"]
+    for stub in stubs() + ["nnref/py.typed"]:
+        package, name = stub.rsplit("/", 1)
+        patterns = [p.strip() for p in re.split(r"[,\n]", package_data.get(package.replace("/", "."), ""))]
+        assert any(fnmatch.fnmatchcase(name, p) for p in patterns if p), "%s is not package data" % stub
+    script = read(os.path.join("tools", "ci", "10-matrix.sh"))
+    assert "find nnref -name '*.pyi'" in script and "tests/typing_usage.py $stubs" in script
+    assert "mypy.stubtest" in script
+
+
+def test_the_typed_usage_uses_every_stubbed_module():
+    tree = ast.parse(read(os.path.join("tests", "typing_usage.py")))
+    imported = {"nnref." + alias.name for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module == "nnref" for alias in node.names}
+    stubbed = {dotted for dotted, path in public_modules() if path + "i" in stubs()} - {"nnref"}
+    stubbed -= {"nnref.activations", "nnref.layers", "nnref.rng"}     # used through the nnref facade
+    assert stubbed <= imported, sorted(stubbed - imported)
+
+
 # ------------------------------------------------------------ the sdist: MANIFEST.in
 #
 # tools/ci/15-package.sh builds the sdist, unpacks it and runs its tests; the

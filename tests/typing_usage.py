@@ -7,10 +7,13 @@ plain script, ``PYTHONPATH=. python tests/typing_usage.py`` (so the types descri
 ``--warn-unused-ignores``, so a stub that let one through fails the check.
 """
 
-from typing import List, Tuple
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Optional, Tuple
 
 import nnref
-from nnref import RandomState, book, datasets, exact, matrix, testing
+from nnref import RandomState, book, conformance, datasets, exact, matrix, testing
 
 
 def forward_pass(samples: int) -> List[List[float]]:
@@ -103,6 +106,62 @@ def book_mode() -> None:
     assert set(run) == set(steps)
 
 
+def conformance_checks() -> None:
+    report: conformance.Report = conformance.run({"relu": nnref.relu, "step": nnref.step})
+    def dense16(x: List[List[float]], w: List[List[float]], b: List[List[float]]) -> List[List[float]]:
+        return exact.dense(x, w, b, dtype="float16")
+
+    narrow = conformance.run({"dense": dense16}, ops=["dense"], dtype="float16", accumulate="float32")
+    assert report.ok and narrow.ok
+    report.raise_for_failures()
+    table: str = str(report)
+    first: conformance.OpResult = report.results[0]
+    label: str = first.label
+    counts: Tuple[int, int] = (first.cases, first.passed)
+    skipped: Optional[str] = first.skipped
+
+    def bad_relu(x: Any) -> Any:
+        return [bad_relu(v) for v in x] if isinstance(x, list) else max(0.0, x)
+
+    failures: List[conformance.Failure] = conformance.run({"relu": bad_relu}).failures
+    ids: List[int] = [f.tc_id for f in failures]
+    allowed: Optional[str] = failures[0].allowed
+    try:
+        conformance.run({"relu": bad_relu}).raise_for_failures()
+        raise AssertionError("no ConformanceError")
+    except conformance.ConformanceError as error:
+        assert "relu" in str(error)
+    dtypes: Tuple[str, ...] = conformance.DTYPES
+    names: List[str] = conformance.operations("float32")
+    file_name: str = conformance.file_name("relu", "bfloat16")
+    wide: List[str] = conformance.accumulators("float16")
+    default: str = conformance.default_accumulator("bfloat16")
+    vectors: Dict[str, Any] = conformance.load(
+        os.path.join(os.path.dirname(conformance.__file__), "vectors", file_name))
+    dtype: str = conformance.document_dtype(vectors)
+    results = conformance.as_results(vectors)
+    result: conformance.OpResult = conformance.check_documents(vectors, results)
+    raw = vectors["testGroups"][0]["tests"][0]
+    test = conformance.decode_test("relu", raw)
+    outcome: Tuple[bool, Optional[float], str, bool] = conformance.check_case(
+        test, ("value", test["expected"]), dtype="bfloat16")
+    one: float = conformance.decode_float({"dec": "0.1", "hex": "0x1.999999999999ap-4"})
+    tree: Any = conformance.decode_tree([{"hex": "0x1p+0"}])
+    half: float = conformance.parse_hex("0x1.0p-1")
+    with tempfile.TemporaryDirectory() as folder:
+        results_path = os.path.join(folder, file_name)
+        with open(results_path, "w") as handle:
+            json.dump(results, handle)
+        from_files: conformance.Report = conformance.check_files(
+            os.path.join(os.path.dirname(conformance.__file__), "vectors", file_name), results_path,
+            dtype="bfloat16")
+    assert table.startswith("op") and label == "step" and counts[0] == counts[1] and skipped is None
+    assert 23 in ids and allowed is None and dtypes[0] == "float64" and "relu" in names
+    assert file_name == "relu.bfloat16.json" and wide[0] == "float16" and default == "float32"
+    assert dtype == "bfloat16" and result.passed == result.cases and outcome[0]
+    assert one == 0.1 and tree == [1.0] and half == 0.5 and from_files.ok
+
+
 def misuses_the_stubs_reject() -> None:
     for bad in (
         lambda: nnref.relu("a"),  # type: ignore[arg-type]
@@ -122,6 +181,9 @@ def misuses_the_stubs_reject() -> None:
         lambda: book.Layer_Dense(2, 3, rng=42),  # type: ignore[arg-type]
         lambda: book.format_array(0.5),  # type: ignore[arg-type]
         lambda: book.chapter4()["dense3_output"],  # type: ignore[typeddict-item]
+        lambda: conformance.run({"relu": nnref.relu}, dtype="float8"),  # type: ignore[arg-type]
+        lambda: conformance.run([nnref.relu]),  # type: ignore[arg-type]
+        lambda: conformance.parse_hex(0.5),  # type: ignore[arg-type]
     ):
         try:
             bad()
@@ -136,5 +198,6 @@ if __name__ == "__main__":
     matrix_calls()
     random_and_testing()
     book_mode()
+    conformance_checks()
     misuses_the_stubs_reject()
     print("typing_usage: ok")
