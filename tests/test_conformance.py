@@ -659,7 +659,7 @@ def test_the_vectors_and_the_allowlist_are_package_data():
     folder = os.path.join(ROOT, "nnref", "conformance")
     data = [os.path.relpath(os.path.join(d, name), folder).replace(os.sep, "/")
             for d, _, names in os.walk(folder) for name in names
-            if not name.endswith((".py", ".pyc")) and "__pycache__" not in d]
+            if not name.endswith((".py", ".pyi", ".pyc")) and "__pycache__" not in d]
     assert sorted(data) == sorted(["allowlist.json", "vectors/" + _format.SCHEMA_FILE]
                                   + ["vectors/" + _format.file_name(op, dtype) for op, dtype in FILES])
     for name in data:
