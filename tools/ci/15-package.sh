@@ -8,8 +8,10 @@
 #    imported): `nnref --version`, `nnref --help`, `nnref selfcheck -q`,
 #    `python -m nnref --version`, an unknown command's exit status through the
 #    console wrapper, `import nnref.conformance, nnref.book`, and that the
-#    stubs, py.typed and the vectors are installed.  (mypy against the
-#    installed stubs runs in 10-matrix.sh.)
+#    stubs, py.typed and the vectors are installed; then NumPy beside it and
+#    `crosscheck numpy` in float64 and float16 (the adapters, allow-list and
+#    vectors all come from the wheel).  (mypy against the installed stubs
+#    runs in 10-matrix.sh.)
 # 3. Unpacks the SDIST into a temporary folder, makes a fresh virtual
 #    environment there and runs the README's test command in it:
 #    `pip install '.[test]'`, then `python -m pytest -q`, which must pass.
@@ -82,6 +84,13 @@ assert not missing, "not in the wheel: %s" % missing
 assert {"py.typed", "book/__init__.pyi"} <= wanted
 print("installed: %d stub and data files, nnref %s from %s" % (len(wanted), nnref.__version__, here))
 EOF
+    # What a cross-checker does with the wheel: install NumPy beside it and
+    # run the packaged adapters, allow-list and vectors, in two dtypes.
+    quiet "$bin/python" -m pip install -q --disable-pip-version-check numpy
+    "$bin/python" -W ignore::RuntimeWarning -m nnref crosscheck numpy > crosscheck.txt
+    "$bin/nnref" crosscheck numpy --dtype float16 > crosscheck16.txt 2> /dev/null
+    tail -n 1 crosscheck.txt
+    [ -z "$(ls -A . | grep -v '^crosscheck')" ] || { echo "crosscheck wrote files: $(ls -A)"; exit 1; }
 ) || fail "the installed wheel"
 
 step "the sdist, unpacked: pip install '.[test]' and python -m pytest -q in a fresh venv"
