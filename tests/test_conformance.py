@@ -570,14 +570,17 @@ def test_run_accepts_tolist_results_and_rejects_unknown_ops():
 
 # --- cross-checks ----------------------------------------------------------------------
 
-def test_allowlist_entries_are_well_formed_and_point_at_real_cases(generated):
+def test_allowlist_entries_are_well_formed_and_point_at_real_cases(every_file):
     entries = cli.load_allowlist(ALLOWLIST)
     assert entries
+    supported = cli.load_adapters().SUPPORTED
     for entry in entries:
-        assert entry["library"] in ("numpy", "torch", "onnx", "jax")
-        assert entry["op"] in OPS or (entry["op"] == "*" and "flag" in entry)
-        ops = OPS if entry["op"] == "*" else [entry["op"]]
-        tests = [t for op in ops for t in _tests(generated[op][0])]
+        assert entry["library"] in cli.CROSSCHECK_LIBRARIES
+        assert entry["dtype"] in supported[entry["library"]], entry
+        dtype_ops = _format.operations(entry["dtype"])
+        assert entry["op"] in dtype_ops or (entry["op"] == "*" and "flag" in entry)
+        ops = dtype_ops if entry["op"] == "*" else [entry["op"]]
+        tests = [t for op in ops for t in _tests(every_file[op, entry["dtype"]][0])]
         if "flag" in entry:
             assert any(entry["flag"] in t["flags"] for t in tests), entry
         else:
@@ -590,7 +593,7 @@ class _FakeAdapters(object):
 
 
 def test_crosscheck_applies_the_allowlist(monkeypatch, tmp_path):
-    def fake_adapter(name):
+    def fake_adapter(name, dtype):
         impl = nnref_impl()
         impl["sigmoid"] = lambda x: [0.0 if v < -709.78 else nnref.sigmoid(v) for v in x] \
             if isinstance(x, list) and x and not isinstance(x[0], list) else nnref.sigmoid(x)
@@ -628,7 +631,7 @@ def test_nnref_never_imports_the_libraries():
 
 
 def test_crosscheck_of_a_missing_library_says_so(monkeypatch, capsys):
-    def missing(name):
+    def missing(name, dtype):
         raise ImportError("No module named %r" % name)
 
     monkeypatch.setattr(cli, "load_adapters", lambda path: _FakeAdapters(missing))
@@ -667,12 +670,18 @@ def test_the_adapters_live_outside_the_package():
     assert os.path.isfile(cli.DEFAULT_ADAPTERS)
     assert os.path.dirname(cli.DEFAULT_ADAPTERS) == os.path.join(ROOT, "tools")
     module = cli.load_adapters()
-    assert set(module.LIBRARIES) == {"numpy", "torch", "onnx", "jax"}
+    assert module.LIBRARIES == cli.CROSSCHECK_LIBRARIES == ("numpy", "torch", "onnx", "onnxruntime", "jax")
 
 
-def test_the_ci_job_cross_checks_numpy_torch_and_onnx_in_its_own_venv():
+def test_the_ci_job_cross_checks_every_library_in_its_dtypes_in_its_own_venv():
     with open(os.path.join(ROOT, "tools", "ci", "20-crosscheck.sh")) as handle:
         script = handle.read()
     assert "versions/3.11.7/bin/python" in script and "-m venv" in script
-    assert "pip install -q numpy torch==2.13.0 onnx" in script
-    assert "for library in numpy torch onnx" in script and "-m nnref crosscheck" in script
+    assert "numpy torch==2.13.0 onnx onnxruntime jax jaxlib ml_dtypes pytest hypothesis" in script
+    pairs = set(re.search(r'PAIRS="([^"]*)"', script).group(1).split())
+    wanted = set("%s:%s" % (library, dtype) for library in cli.CROSSCHECK_LIBRARIES
+                 for dtype in ("float64", "float32", "float16"))
+    wanted |= set(["torch:bfloat16", "jax:bfloat16", "onnx:bfloat16"])
+    assert pairs == wanted
+    assert '-m nnref crosscheck "$library" --dtype "$dtype"' in script
+    assert "-m pytest -q -p no:cacheprovider tests/peers" in script

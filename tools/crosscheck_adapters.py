@@ -1,60 +1,153 @@
-"""Adapters that run the conformance vectors through NumPy, PyTorch, ONNX and JAX.
+"""Adapters that run the conformance vectors through NumPy, PyTorch, ONNX, ONNX Runtime and JAX.
 
-Each adapter does what a user of that library would write, in float64:
+Each adapter does what a user of that library would write, in the dtype
+asked for: the inputs become arrays or tensors of that dtype (the vectors'
+inputs are values of it, so this is exact), the library's own operations run
+in that dtype, and the outputs come back as Python floats, exactly
+(float16 and bfloat16 widen to float32 and float64 without rounding):
 
-==========  ====================================================================
-library     operations
-==========  ====================================================================
-numpy       ``np.heaviside(x, 0)``, ``x``, ``np.maximum(0, x)``,
-            ``1 / (1 + np.exp(-x))``, softmax with ``x - x.max(axis=-1)``,
-            ``x @ W + b``; the data sets as nnfs writes them, with
-            ``np.random.RandomState(seed)``
-torch       ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
-            ``torch.softmax(x, dim=-1)``, ``x @ W + b`` on float64 tensors
-onnx        one-node models (``Greater``+``Cast`` for step, ``Identity``,
-            ``Relu``, ``Sigmoid``, ``Softmax(axis=-1)``, ``Gemm``), run by
-            ``onnx.reference.ReferenceEvaluator``
-jax         ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
-            ``jax.nn.softmax(axis=-1)``, ``x @ W + b``, with ``jax_enable_x64``
-==========  ====================================================================
+===========  ==================================================================
+library      operations
+===========  ==================================================================
+numpy        ``np.heaviside(x, 0)``, ``x``, ``np.maximum(0, x)``,
+             ``1 / (1 + np.exp(-x))``, softmax with ``x - x.max(axis=-1)``,
+             ``x @ W + b``, on ``np.float64``/``float32``/``float16`` arrays;
+             the data sets as nnfs writes them, with
+             ``np.random.RandomState(seed)``: in float64 all three, in
+             float32 the two that ``nnfs.init()`` makes float32 (``randn``
+             and ``zeros`` give float32)
+torch        ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
+             ``torch.softmax(x, dim=-1)``, ``x @ W + b`` on tensors of
+             ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU)
+onnx         one-node models (``Greater``+``Cast`` for step, ``Identity``,
+             ``Relu``, ``Sigmoid``, ``Softmax(axis=-1)``, ``Gemm``) with
+             ``TensorProto.DOUBLE``/``FLOAT``/``FLOAT16``/``BFLOAT16`` (fed
+             ``ml_dtypes.bfloat16`` arrays), run by
+             ``onnx.reference.ReferenceEvaluator``
+onnxruntime  the same models, run by ``onnxruntime.InferenceSession`` with
+             ``providers=["CPUExecutionProvider"]``, in float64, float32 and
+             float16 (its CPU provider has no bfloat16 kernels for them)
+jax          ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
+             ``jax.nn.softmax(axis=-1)``, ``x @ W + b`` on ``jnp`` arrays of
+             float64 (with ``jax_enable_x64``), float32, float16, bfloat16
+===========  ==================================================================
+
+``SUPPORTED`` says which dtypes each library runs: NumPy has no bfloat16,
+and ONNX Runtime's CPU provider has no bfloat16 kernels for these operators
+(nor can its Python binding take an ``ml_dtypes.bfloat16`` array).  ``adapter(name, dtype)`` raises ``Unsupported`` (a
+``ValueError``) for any other pair, before importing anything.
+
+An operation a library cannot run in a dtype it otherwise supports (ONNX
+Runtime without a kernel for it, say) is not left out silently: its entry in
+the map is an ``Unsupported`` object whose ``reason`` says why, and
+``python -m nnref crosscheck`` reports it as skipped with that reason.
 
 This file lives outside the package on purpose: nnref itself needs nothing
 but the standard library, and the peer libraries' code belongs with the other
 tools that need them.  ``python -m nnref crosscheck LIB`` loads it from the
 checkout (or from ``--adapters FILE``), and the library is imported only when
-its adapter is asked for.  Install what you want to check into the environment that
-runs ``python -m nnref crosscheck``: ``pip install numpy``, ``pip install
+its adapter is asked for.  Install what you want to check into the environment
+that runs ``python -m nnref crosscheck``: ``pip install numpy``, ``pip install
 torch==2.13.0`` (on Python 3.11 that is the CPU build; other versions pull the
-CUDA build), ``pip install onnx`` (it brings NumPy), ``pip install jax``.  ``adapter(name)`` returns ``(impl, versions)``: the
-operation -> callable map for ``nnref.conformance.run`` and a
-``{"numpy": "2.4.6", ...}`` map for the report.
+CUDA build), ``pip install onnx`` (it brings NumPy), ``pip install
+onnxruntime``, ``pip install jax``.  ``adapter(name, dtype)`` returns
+``(impl, versions)``: the operation -> callable map for
+``nnref.conformance.run`` and a ``{"numpy": "2.4.6", ...}`` map for the
+report.
 """
 
 import platform
 
-LIBRARIES = ("numpy", "torch", "onnx", "jax")
+LIBRARIES = ("numpy", "torch", "onnx", "onnxruntime", "jax")
+DTYPES = ("float64", "float32", "float16", "bfloat16")
+
+SUPPORTED = {
+    "numpy": ("float64", "float32", "float16"),
+    "torch": DTYPES,
+    "onnx": DTYPES,
+    "onnxruntime": ("float64", "float32", "float16"),
+    "jax": DTYPES,
+}
+
+_WHY_NOT = {
+    ("numpy", "bfloat16"): "NumPy has no bfloat16 dtype",
+    ("onnxruntime", "bfloat16"): "ONNX Runtime's CPU provider has no bfloat16 kernels for "
+                                 "Greater, Relu, Sigmoid, Softmax or Gemm",
+}
 
 
-def adapter(name):
-    """``(impl, versions)`` for ``name`` in ``LIBRARIES``; ImportError if it is not installed."""
+class Unsupported(ValueError):
+    """A library, dtype or operation the adapters cannot run; ``reason`` says why.
+
+    Raised by ``adapter`` for a (library, dtype) pair outside ``SUPPORTED``;
+    an instance also stands in an ``impl`` map for one operation the library
+    cannot run in that dtype (calling it raises it).
+    """
+
+    def __init__(self, reason):
+        ValueError.__init__(self, reason)
+        self.reason = reason
+
+    def __call__(self, *args):
+        raise self
+
+
+def check_supported(name, dtype):
+    """Raise ``ValueError`` for an unknown library or dtype, ``Unsupported`` for an unsupported pair."""
     if name not in LIBRARIES:
-        raise ValueError("crosscheck: unknown library %r; expected one of %s" % (name, ", ".join(LIBRARIES)))
-    impl, versions = globals()["_" + name]()
+        raise ValueError("unknown library %r; expected one of %s" % (name, ", ".join(LIBRARIES)))
+    if dtype not in DTYPES:
+        raise ValueError("unknown dtype %r; expected one of %s" % (dtype, ", ".join(DTYPES)))
+    if dtype not in SUPPORTED[name]:
+        raise Unsupported("%s is not supported in %s (%s); it runs in %s"
+                          % (name, dtype, _WHY_NOT.get((name, dtype), "no adapter"),
+                             ", ".join(SUPPORTED[name])))
+
+
+def adapter(name, dtype="float64"):
+    """``(impl, versions)`` for ``name`` in ``LIBRARIES`` computing in ``dtype``.
+
+    ``Unsupported`` if the library does not run in that dtype (checked
+    before importing it); ImportError if it is not installed.
+    """
+    check_supported(name, dtype)
+    impl, versions = globals()["_" + name](dtype)
     versions["python"] = platform.python_version()
     return impl, versions
 
 
-def _numpy():
+# --- NumPy ------------------------------------------------------------------------------
+
+def _numpy_dtype(np, dtype):
+    if dtype == "bfloat16":
+        import ml_dtypes
+        return ml_dtypes.bfloat16
+    return getattr(np, dtype)
+
+
+def _to_floats(np):
+    """Array -> nested Python floats, exactly (float16 and bfloat16 widen exactly)."""
+    def convert(value):
+        value = np.asarray(value)
+        if value.dtype.kind == "f" or value.dtype.name == "bfloat16":
+            value = value.astype(np.float64)
+        return value.tolist()
+    return convert
+
+
+def _numpy(dtype):
     import numpy as np
+    kind = _numpy_dtype(np, dtype)
+    plain = _to_floats(np)
 
     def arr(x):
-        return np.asarray(x, dtype=np.float64)
+        return np.asarray(x, dtype=kind)
 
     def quiet(function):
         # Overflow to inf and invalid 0/0 are part of the cases, not news.
         def wrapped(*args):
             with np.errstate(all="ignore"):
-                return function(*args)
+                return plain(function(*args))
         return wrapped
 
     def softmax(x):
@@ -69,11 +162,16 @@ def _numpy():
         "sigmoid": lambda x: 1 / (1 + np.exp(-arr(x))),
         "softmax": softmax,
         "dense": lambda inputs, weights, biases: arr(inputs) @ arr(weights) + arr(biases),
-        "spiral_data": lambda samples, classes, seed: _numpy_spiral(np, samples, classes, seed),
-        "vertical_data": lambda samples, classes, seed: _numpy_vertical(np, samples, classes, seed),
-        "sine_data": lambda samples: _numpy_sine(np, samples),
     }
-    return dict((op, quiet(f)) for op, f in impl.items()), {"numpy": np.__version__}
+    impl = dict((op, quiet(f)) for op, f in impl.items())
+    if dtype in ("float64", "float32"):
+        # The data sets as nnfs writes them (after nnfs.init() in float32: randn and
+        # zeros give float32); X and y are returned as they are.
+        impl["spiral_data"] = lambda samples, classes, seed: _numpy_spiral(np, kind, samples, classes, seed)
+        impl["vertical_data"] = lambda samples, classes, seed: _numpy_vertical(np, kind, samples, classes, seed)
+    if dtype == "float64":
+        impl["sine_data"] = lambda samples: _numpy_sine(np, samples)
+    return impl, {"numpy": np.__version__}
 
 
 def _check_sizes(*sizes):
@@ -82,29 +180,36 @@ def _check_sizes(*sizes):
             raise ValueError("negative size %d" % size)
 
 
-def _numpy_spiral(np, samples, classes, seed):
-    # nnfs.datasets.spiral_data, with a seeded legacy generator instead of the global one.
-    _check_sizes(samples, classes)
+def _numpy_randn(np, kind, seed):
+    # A seeded legacy generator instead of nnfs's global one; nnfs.init() makes
+    # randn return float32 (the float64 draws, rounded).
     rs = np.random.RandomState(seed)
-    X = np.zeros((samples * classes, 2))
+    return lambda n: rs.randn(n).astype(kind)
+
+
+def _numpy_spiral(np, kind, samples, classes, seed):
+    # nnfs.datasets.spiral_data, with the generator and zeros of ``kind``.
+    _check_sizes(samples, classes)
+    randn = _numpy_randn(np, kind, seed)
+    X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
         r = np.linspace(0.0, 1, samples)
-        t = np.linspace(c * 4, (c + 1) * 4, samples) + rs.randn(samples) * 0.2
+        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
         X[ix] = np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
         y[ix] = c
     return X, y
 
 
-def _numpy_vertical(np, samples, classes, seed):
+def _numpy_vertical(np, kind, samples, classes, seed):
     _check_sizes(samples, classes)
-    rs = np.random.RandomState(seed)
-    X = np.zeros((samples * classes, 2))
+    randn = _numpy_randn(np, kind, seed)
+    X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
-        X[ix] = np.c_[rs.randn(samples) * 0.1 + c / 3, rs.randn(samples) * 0.1 + 0.5]
+        X[ix] = np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
         y[ix] = c
     return X, y
 
@@ -114,69 +219,138 @@ def _numpy_sine(np, samples):
     return X, np.sin(2 * np.pi * X)
 
 
-def _torch():
+# --- PyTorch ----------------------------------------------------------------------------
+
+def _torch(dtype):
     import torch
+    kind = getattr(torch, dtype)
 
     def t(x):
-        return torch.tensor(x, dtype=torch.float64)
+        return torch.tensor(x, dtype=kind)
+
+    def plain(function):
+        # float16 and bfloat16 widen to float64 exactly; so does float32.
+        def wrapped(*args):
+            return function(*args).to(torch.float64).tolist()
+        return wrapped
 
     impl = {
-        "step": lambda x: torch.heaviside(t(x), torch.tensor(0.0, dtype=torch.float64)),
+        "step": lambda x: torch.heaviside(t(x), torch.tensor(0.0, dtype=kind)),
         "linear": t,
         "relu": lambda x: torch.relu(t(x)),
         "sigmoid": lambda x: torch.sigmoid(t(x)),
         "softmax": lambda x: torch.softmax(t(x), dim=-1),
         "dense": lambda inputs, weights, biases: t(inputs) @ t(weights) + t(biases),
     }
-    return impl, {"torch": torch.__version__}
+    return dict((op, plain(f)) for op, f in impl.items()), {"torch": torch.__version__}
 
 
-def _onnx():
+# --- ONNX: the reference evaluator and ONNX Runtime -------------------------------------
+
+def _onnx_models(dtype):
+    """``{op: (ModelProto, input names)}``: one-node models a user of ONNX would write."""
     import numpy as np
-    import onnx
-    from onnx import TensorProto, helper
-    from onnx.reference import ReferenceEvaluator
+    from onnx import TensorProto, helper, numpy_helper
+
+    elem = {"float64": TensorProto.DOUBLE, "float32": TensorProto.FLOAT,
+            "float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}[dtype]
 
     def model(nodes, inputs):
         graph = helper.make_graph(
             nodes, "nnref_crosscheck",
-            [helper.make_tensor_value_info(name, TensorProto.DOUBLE, None) for name in inputs],
-            [helper.make_tensor_value_info("Y", TensorProto.DOUBLE, None)])
-        return ReferenceEvaluator(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)]))
+            [helper.make_tensor_value_info(name, elem, None) for name in inputs],
+            [helper.make_tensor_value_info("Y", elem, None)])
+        # Opset 21 and IR version 10: what onnx 1.23 writes, and what ONNX Runtime reads.
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)], ir_version=10), inputs
 
     def single(op_type, **attributes):
         return model([helper.make_node(op_type, ["X"], ["Y"], **attributes)], ["X"])
 
-    def runner(evaluator, names):
+    # ONNX has no Heaviside: a user writes Greater(x, 0) then Cast to the dtype.
+    zero = numpy_helper.from_array(np.zeros((), dtype=_numpy_dtype(np, dtype)), "zero")
+    return {
+        "step": model([helper.make_node("Constant", [], ["Z"], value=zero),
+                       helper.make_node("Greater", ["X", "Z"], ["G"]),
+                       helper.make_node("Cast", ["G"], ["Y"], to=elem)], ["X"]),
+        "linear": single("Identity"),
+        "relu": single("Relu"),
+        "sigmoid": single("Sigmoid"),
+        "softmax": single("Softmax", axis=-1),
+        "dense": model([helper.make_node("Gemm", ["A", "B", "C"], ["Y"])], ["A", "B", "C"]),
+    }
+
+
+def _onnx_impl(dtype, session):
+    """Build each op's runner with ``session(model) -> run(feeds)``; an op whose model
+    the runtime refuses becomes ``Unsupported`` with the runtime's message."""
+    import numpy as np
+    kind = _numpy_dtype(np, dtype)
+    plain = _to_floats(np)
+
+    def runner(run, names):
         def call(*args):
-            feeds = dict((name, np.asarray(a, dtype=np.float64)) for name, a in zip(names, args))
-            return evaluator.run(None, feeds)[0]
+            feeds = dict((name, np.asarray(a, dtype=kind)) for name, a in zip(names, args))
+            with np.errstate(all="ignore"):
+                return plain(run(feeds))
         return call
 
-    # ONNX has no Heaviside: a user writes Greater(x, 0) then Cast to double.
-    zero = helper.make_tensor("zero", TensorProto.DOUBLE, [], [0.0])
-    step = model([helper.make_node("Constant", [], ["Z"], value=zero),
-                  helper.make_node("Greater", ["X", "Z"], ["G"]),
-                  helper.make_node("Cast", ["G"], ["Y"], to=TensorProto.DOUBLE)], ["X"])
-    impl = {
-        "step": runner(step, ["X"]),
-        "linear": runner(single("Identity"), ["X"]),
-        "relu": runner(single("Relu"), ["X"]),
-        "sigmoid": runner(single("Sigmoid"), ["X"]),
-        "softmax": runner(single("Softmax", axis=-1), ["X"]),
-        "dense": runner(model([helper.make_node("Gemm", ["A", "B", "C"], ["Y"])], ["A", "B", "C"]),
-                        ["A", "B", "C"]),
-    }
-    return impl, {"onnx": onnx.__version__, "numpy": np.__version__}
+    impl = {}
+    for op, (proto, names) in sorted(_onnx_models(dtype).items()):
+        try:
+            run = session(proto)
+        except Exception as exc:    # no kernel for this operator in this dtype
+            impl[op] = Unsupported("no %s kernel: %s" % (dtype, _first_line(exc)))
+            continue
+        impl[op] = runner(run, names)
+    return impl
 
 
-def _jax():
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return "%s: %s" % (type(exc).__name__, text[0] if text else "")
+
+
+def _onnx(dtype):
+    import numpy as np
+    import onnx
+    from onnx.reference import ReferenceEvaluator
+
+    def session(proto):
+        evaluator = ReferenceEvaluator(proto)
+        return lambda feeds: evaluator.run(None, feeds)[0]
+
+    return _onnx_impl(dtype, session), {"onnx": onnx.__version__, "numpy": np.__version__}
+
+
+def _onnxruntime(dtype):
+    import onnx
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4      # fatal only: the invalid cases make it log every rejection
+
+    def session(proto):
+        sess = onnxruntime.InferenceSession(proto.SerializeToString(), options,
+                                            providers=["CPUExecutionProvider"])
+        return lambda feeds: sess.run(None, feeds)[0]
+
+    return _onnx_impl(dtype, session), {"onnxruntime": onnxruntime.__version__,
+                                        "onnx": onnx.__version__}
+
+
+# --- JAX --------------------------------------------------------------------------------
+
+def _jax(dtype):
     import jax
-    jax.config.update("jax_enable_x64", True)
+    # float64 needs x64 mode; every narrower dtype runs as JAX users run it, without.
+    jax.config.update("jax_enable_x64", dtype == "float64")
     import jax.numpy as jnp
+    import numpy as np
+    kind = getattr(jnp, dtype)
+    plain = _to_floats(np)
 
     def a(x):
-        return jnp.asarray(x, dtype=jnp.float64)
+        return jnp.asarray(x, dtype=kind)
 
     impl = {
         "step": lambda x: jnp.heaviside(a(x), 0.0),
@@ -186,4 +360,5 @@ def _jax():
         "softmax": lambda x: jax.nn.softmax(a(x), axis=-1),
         "dense": lambda inputs, weights, biases: a(inputs) @ a(weights) + a(biases),
     }
-    return impl, {"jax": jax.__version__}
+    return (dict((op, (lambda f: lambda *args: plain(f(*args)))(f)) for op, f in impl.items()),
+            {"jax": jax.__version__})

@@ -8,9 +8,12 @@
   checks another implementation's results (the vector file, or folder, with
   each ``expected`` replaced by ``output``) in each file's dtype, prints the
   table and exits 1 on any failure.
-* ``crosscheck numpy|torch|onnx|jax`` runs the vectors through that library
-  and fails on anything the allow-list (``nnref/conformance/allowlist.json``,
-  package data) does not cover.  The adapters, which import the library, are
+* ``crosscheck numpy|torch|onnx|onnxruntime|jax [--dtype DTYPE]`` runs the
+  vectors of that dtype (float64 by default) through that library, computing
+  in that dtype, and fails on anything the allow-list
+  (``nnref/conformance/allowlist.json``, package data) does not cover for
+  that library and dtype.  A pair the library cannot run (NumPy has no
+  bfloat16) is a usage error.  The adapters, which import the library, are
   the checkout's ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``),
   outside the package.
 
@@ -99,38 +102,55 @@ def _check_main(args):
 
 # --- allow-list -------------------------------------------------------------------
 
+CROSSCHECK_LIBRARIES = ("numpy", "torch", "onnx", "onnxruntime", "jax")
+
+
 def load_allowlist(path):
-    """The allow-list entries: dicts with library, op, flag or tcId, and reason."""
+    """The allow-list entries: dicts with library, op, flag or tcId, reason, and dtype.
+
+    ``dtype`` (float64, float32, float16 or bfloat16) is optional and defaults to ``"float64"``: an
+    entry covers failures in its own dtype only.  The dicts returned always
+    hold it.
+    """
     with open(path) as handle:
         document = json.load(handle)
-    entries = document["entries"]
-    for i, entry in enumerate(entries):
+    entries = []
+    for i, entry in enumerate(document["entries"]):
         has_flag, has_id = "flag" in entry, "tcId" in entry
         if not entry.get("library") or not entry.get("op") or not entry.get("reason") \
                 or has_flag == has_id:
             raise ValueError("%s: entries[%d] needs library, op, reason and one of flag or tcId"
                              % (path, i))
+        entry = dict(entry)
+        entry.setdefault("dtype", "float64")
+        if entry["dtype"] not in _DTYPES:
+            raise ValueError("%s: entries[%d] has dtype %r; expected one of %s"
+                             % (path, i, entry["dtype"], ", ".join(_DTYPES)))
+        entries.append(entry)
     return entries
 
 
-def _covers(entry, library, failure):
-    if entry["library"] != library or entry["op"] not in ("*", failure.op):
+def _covers(entry, library, dtype, failure):
+    if entry["library"] != library or entry["dtype"] != dtype or entry["op"] not in ("*", failure.op):
         return False
     if "flag" in entry:
         return entry["flag"] in failure.flags
     return entry["tcId"] == failure.tc_id
 
 
-def apply_allowlist(report, entries, library):
-    """Mark each failure an entry covers as allowed; return the entries that covered nothing."""
+def apply_allowlist(report, entries, library, dtype="float64"):
+    """Mark each failure an entry for ``library`` and ``dtype`` covers as allowed;
+    return those entries that covered nothing."""
+    entries = [dict(e, dtype=e.get("dtype", "float64")) for e in entries]
     used = set()
     for failure in report.failures:
         for i, entry in enumerate(entries):
-            if _covers(entry, library, failure):
+            if _covers(entry, library, dtype, failure):
                 failure.allowed = entry["reason"]
                 used.add(i)
                 break
-    return [e for i, e in enumerate(entries) if e["library"] == library and i not in used]
+    return [e for i, e in enumerate(entries)
+            if e["library"] == library and e["dtype"] == dtype and i not in used]
 
 
 def load_adapters(path=DEFAULT_ADAPTERS):
@@ -149,33 +169,55 @@ def load_adapters(path=DEFAULT_ADAPTERS):
     return module
 
 
+class Unsupported(ValueError):
+    """The library cannot run in the dtype asked for (NumPy in bfloat16, say)."""
+
+
 def crosscheck(library, vectors_dir=None, allowlist=DEFAULT_ALLOWLIST, ops=None,
-               adapters=DEFAULT_ADAPTERS):
-    """Run ``library``'s adapter through the vectors; return ``(report, stale_entries)``."""
-    impl, versions = load_adapters(adapters).adapter(library)
-    report = conformance.run(impl, vectors_dir=vectors_dir, ops=ops)
-    missing = [op for op in (ops or _all_ops()) if op not in impl]
-    for op in missing:
-        skipped = conformance.OpResult(op)
-        skipped.skipped = "no %s version of this operation" % library
-        report.results.append(skipped)
-    stale = apply_allowlist(report, load_allowlist(allowlist), library)
-    report.title = "crosscheck %s (%s) against the nnref %s vectors" % (
-        library, ", ".join("%s %s" % kv for kv in sorted(versions.items())), __version__)
+               adapters=DEFAULT_ADAPTERS, dtype="float64", accumulate=None):
+    """Run ``library``'s adapter through the ``dtype`` vectors; return ``(report, stale_entries)``.
+
+    ``accumulate`` is passed to ``conformance.run`` (None: float32 for
+    float16 and bfloat16, else the dtype itself).  ``Unsupported`` (a
+    ``ValueError``) if the adapters do not run ``library`` in ``dtype``,
+    before the library is imported; ImportError if it is not installed.  An
+    operation the adapter maps to an exception instance (the adapters'
+    ``Unsupported``: no kernel for it in this dtype) is reported as skipped,
+    with the exception's message as the reason, and so is an operation with
+    vectors in ``dtype`` that the adapter does not have.
+    """
+    module = load_adapters(adapters)
+    check = getattr(module, "check_supported", None)
+    try:
+        if check is not None:
+            check(library, dtype)
+        elif dtype != "float64":
+            raise ValueError("the adapters in %s run float64 only" % adapters)
+    except ValueError as exc:
+        raise Unsupported(str(exc))
+    impl, versions = module.adapter(library, dtype)
+    cannot = dict((op, str(f)) for op, f in impl.items() if isinstance(f, Exception))
+    impl = dict((op, f) for op, f in impl.items() if op not in cannot)
+    report = conformance.run(impl, vectors_dir=vectors_dir, ops=ops, dtype=dtype, accumulate=accumulate)
+    for op in conformance.operations(dtype):
+        if op not in impl and (ops is None or op in ops):
+            skipped = conformance.OpResult(op)
+            skipped.skipped = cannot.get(op, "no %s version of this operation" % library)
+            report.results.append(skipped)
+    stale = apply_allowlist(report, load_allowlist(allowlist), library, dtype)
+    report.title = "crosscheck %s in %s (%s) against the nnref %s vectors" % (
+        library, dtype, ", ".join("%s %s" % kv for kv in sorted(versions.items())), __version__)
     return report, stale
-
-
-def _all_ops():
-    from ..conformance._format import OPERATIONS
-    return [op for op, _ in OPERATIONS]
 
 
 def _crosscheck_main(args):
     try:
         report, stale = crosscheck(args.library, args.vectors, args.allowlist, args.ops,
-                                   args.adapters)
+                                   args.adapters, args.dtype, args.accumulate)
     except ImportError as exc:
         return error("crosscheck", "cannot import %s (%s); install it first" % (args.library, exc))
+    except Unsupported as exc:
+        return error("crosscheck", str(exc))
     print(report)
     for entry in stale:
         print("note: allow-list entry not needed any more: %s" % json.dumps(entry, sort_keys=True))
@@ -223,7 +265,12 @@ def _parser(command):
         return parser
     parser = _usage_parser(command, "Run the conformance vectors through a library and check "
                                     "the results.")
-    parser.add_argument("library", choices=("numpy", "torch", "onnx", "jax"))
+    parser.add_argument("library", choices=CROSSCHECK_LIBRARIES)
+    parser.add_argument("--dtype", choices=_DTYPES, default="float64",
+                        help="the dtype to compute in, and of the vectors (default: float64)")
+    parser.add_argument("--accumulate", choices=_DTYPES,
+                        help="the format the library's dense kernel adds in (default: float32 "
+                             "for float16 and bfloat16, else the dtype itself)")
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
     parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,

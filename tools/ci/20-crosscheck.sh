@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
-# CI job: cross-check NumPy, PyTorch (the CPU build) and the ONNX reference
-# evaluator against nnref's conformance vectors.
+# CI job: cross-check NumPy, PyTorch (the CPU build), the ONNX reference
+# evaluator, ONNX Runtime (CPU) and JAX (CPU) against nnref's conformance
+# vectors, in every dtype each of them computes in; then the tests that need
+# those libraries (tests/peers/).
 #
 # A separate Python 3.11 virtual environment (never the test environment, so
-# that nnref's own tests stay dependency-free) gets numpy, torch==2.13.0 and
-# onnx.  torch 2.13.0 is pinned because it is the CPU build for Python 3.11;
-# other versions pull the multi-GB CUDA build.  Then, from the checkout (not
-# installed), `python -m nnref crosscheck LIB` for each library: it fails on
-# any difference that nnref/conformance/allowlist.json does not list.  The
-# outcomes are recorded in docs/conformance.md.
+# that nnref's own tests stay dependency-free) gets numpy, torch==2.13.0,
+# onnx, onnxruntime, jax, jaxlib and ml_dtypes, plus pytest and hypothesis
+# for tests/peers.  torch 2.13.0 is pinned because it is the CPU build for
+# Python 3.11; other versions pull the multi-GB CUDA build.  Then, from the
+# checkout (not installed), `python -m nnref crosscheck LIB --dtype DTYPE`
+# for each pair below: it fails on any difference that
+# nnref/conformance/allowlist.json does not list for that library and dtype.
+#
+#   float64                     every library (JAX with jax_enable_x64)
+#   float32, float16            every library
+#   bfloat16                    PyTorch, JAX and the ONNX reference (NumPy has
+#                               no bfloat16, ONNX Runtime's CPU provider no
+#                               bfloat16 kernels for these operators)
+#
+# The outcomes are recorded in docs/conformance.md.  The job takes about two
+# minutes, one of them the install.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
+
+PAIRS="numpy:float64 numpy:float32 numpy:float16
+torch:float64 torch:float32 torch:float16 torch:bfloat16
+onnx:float64 onnx:float32 onnx:float16 onnx:bfloat16
+onnxruntime:float64 onnxruntime:float32 onnxruntime:float16
+jax:float64 jax:float32 jax:float16 jax:bfloat16"
 
 if command -v pyenv >/dev/null 2>&1 && [ -x "$(pyenv root)/versions/3.11.7/bin/python" ]; then
     PYTHON="$(pyenv root)/versions/3.11.7/bin/python"
@@ -19,17 +37,28 @@ else
 fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+start=$(date +%s)
 
+echo "--- installing the libraries into their own venv"
 "$PYTHON" -m venv "$WORK/venv" || exit 1
-"$WORK/venv/bin/python" -m pip install -q numpy torch==2.13.0 onnx || exit 1
+"$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check \
+    numpy torch==2.13.0 onnx onnxruntime jax jaxlib ml_dtypes pytest hypothesis || exit 1
+echo "installed in $(( $(date +%s) - start )) s"
 
 status=0
-for library in numpy torch onnx; do
-    echo "--- python -m nnref crosscheck $library"
+for pair in $PAIRS; do
+    library="${pair%%:*}"
+    dtype="${pair#*:}"
+    echo "--- python -m nnref crosscheck $library --dtype $dtype"
     # RuntimeWarnings (overflow in exp, 0/0) are expected: the cases are built to provoke them.
-    if ! "$WORK/venv/bin/python" -W ignore::RuntimeWarning -m nnref crosscheck "$library"; then
-        echo "crosscheck $library: differences outside the allow-list"
+    if ! "$WORK/venv/bin/python" -W ignore::RuntimeWarning -m nnref crosscheck "$library" --dtype "$dtype"; then
+        echo "crosscheck $library --dtype $dtype: differences outside the allow-list"
         status=1
     fi
 done
+
+echo "--- tests/peers (the tests that need the libraries)"
+"$WORK/venv/bin/python" -m pytest -q -p no:cacheprovider tests/peers || status=1
+
+echo "crosscheck job: $(( $(date +%s) - start )) s"
 exit "$status"
