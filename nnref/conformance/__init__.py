@@ -18,6 +18,10 @@ dtype=None, ops=None, accumulate=None)``   ``expected`` replaced by ``output``)
 ``file_name(op, dtype)``                   ``op.json`` or ``op.DTYPE.json``
 ``load(path)``                             read a vector or results file
 ``decode_float(obj)``                      ``{"dec", "hex"}`` -> float, exactly
+``vectors(op, dtype="float64")``           the packaged vector document, parsed
+``cases(op, dtype="float64")``             its cases as ``Case`` objects: ``.id``,
+                                           ``.flags``, ``.inputs``, ``.check(func)``
+                                           (for ``pytest.mark.parametrize``)
 =========================================  =====================================
 
 The dtypes are ``"float64"``, ``"float32"``, ``"float16"`` and
@@ -80,9 +84,11 @@ checker itself also runs where that is missing.
 #   _report      OpResult, Report and the table
 #   _run         walking documents: calling an implementation, or reading RESULTS
 #   _data        where the package data is: vectors/ and allowlist.json
+#   _cases_api   vectors() and cases(): the packaged vectors for a test suite
 # Checking (_format, _check, _report, _run) needs nothing MicroPython lacks; generating
 # (_cases, _tolerances) needs fractions and nnref.exact.
 
+from ._cases_api import Case, cases, vectors
 from ._check import check_case
 from ._format import (DTYPES, VectorFormatError, accumulators, as_results, decode_float, decode_test,
                       decode_tree, default_accumulator, document_dtype, file_name, load, operations,
@@ -93,10 +99,11 @@ from ._run import check_accumulate, check_documents, check_files, run
 __all__ = ["run", "check_files", "check_documents", "check_case", "as_results", "load",
            "decode_test", "decode_tree", "decode_float", "parse_hex", "Report", "OpResult",
            "Failure", "ConformanceError", "VectorFormatError", "DTYPES", "operations", "file_name",
-           "accumulators", "default_accumulator", "check_accumulate", "document_dtype"]
+           "accumulators", "default_accumulator", "check_accumulate", "document_dtype",
+           "vectors", "cases", "Case"]
 
 # The classes are nnref.conformance's, wherever they are defined: tracebacks
 # and reprs name them so ("nnref.conformance.ConformanceError: ...").
-for _class in (Report, OpResult, Failure, ConformanceError, VectorFormatError):
+for _class in (Report, OpResult, Failure, ConformanceError, VectorFormatError, Case):
     _class.__module__ = __name__
 del _class
