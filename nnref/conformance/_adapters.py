@@ -199,31 +199,35 @@ def _numpy_randn(np, kind, seed):
     return lambda n: rs.randn(n).astype(kind)
 
 
-def _numpy_spiral(np, kind, samples, classes, seed):
-    # nnfs.datasets.spiral_data, with the generator and zeros of ``kind``.
+def _numpy_classes(np, kind, samples, classes, seed, points):
+    # The frame nnfs's spiral_data and vertical_data share: a seeded legacy
+    # generator instead of nnfs's global one, zeros of ``kind``, and
+    # points(c, randn) giving class c's (samples, 2) block, in class order.
     _check_sizes(samples, classes)
     randn = _numpy_randn(np, kind, seed)
     X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
-        r = np.linspace(0.0, 1, samples)
-        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
-        X[ix] = np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
+        X[ix] = points(c, randn)
         y[ix] = c
     return X, y
+
+
+def _numpy_spiral(np, kind, samples, classes, seed):
+    # nnfs.datasets.spiral_data.
+    def points(c, randn):
+        r = np.linspace(0.0, 1, samples)
+        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
+        return np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
+    return _numpy_classes(np, kind, samples, classes, seed, points)
 
 
 def _numpy_vertical(np, kind, samples, classes, seed):
-    _check_sizes(samples, classes)
-    randn = _numpy_randn(np, kind, seed)
-    X = np.zeros((samples * classes, 2), dtype=kind)
-    y = np.zeros(samples * classes, dtype="uint8")
-    for c in range(classes):
-        ix = range(samples * c, samples * (c + 1))
-        X[ix] = np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
-        y[ix] = c
-    return X, y
+    # nnfs.datasets.vertical_data.
+    def points(c, randn):
+        return np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
+    return _numpy_classes(np, kind, samples, classes, seed, points)
 
 
 def _numpy_sine(np, samples):
