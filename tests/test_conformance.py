@@ -123,13 +123,20 @@ def _short(value):
 
 def test_validator_can_fail():
     schema = _format.SCHEMA
-    good = {"dec": "0.5", "hex": "0x1.0000000000000p-1"}
+    good = {"dec": "0.5", "hex": "0x1.0000000000000p-1", "bits": "3fe0000000000000"}
     assert validate(good, schema["definitions"]["float"], schema) == []
+    assert validate({"dec": "0.5", "hex": "0x1.0000000000000p-1"}, schema["definitions"]["float"], schema)
+    assert validate(dict(good, bits="3FE0000000000000"), schema["definitions"]["float"], schema)
+    assert validate(dict(good, bits="3fe00"), schema["definitions"]["float"], schema)
     assert validate({"dec": "0.5"}, schema["definitions"]["float"], schema)
     assert validate({"dec": "0.5", "hex": "1.0"}, schema["definitions"]["float"], schema)
     assert validate({"dec": 0.5, "hex": "0x1p-1"}, schema["definitions"]["float"], schema)
     assert validate([good, [good]], schema["definitions"]["tree"], schema) == []
     assert validate([good, 0.5], schema["definitions"]["tree"], schema)
+    assert validate({"shape": [0, 3], "values": []}, schema["definitions"]["tree"], schema) == []
+    assert validate({"shape": [0, -3], "values": []}, schema["definitions"]["tree"], schema)
+    assert validate({"shape": [0, 3]}, schema["definitions"]["tree"], schema)
+    assert validate(good, schema["definitions"]["bound"], schema)          # bounds carry no bits
     assert validate({"tcId": 0}, schema["definitions"]["test"], schema)
 
 
@@ -201,7 +208,7 @@ def test_the_vectors_command_writes_the_committed_files(tmp_path):
 
 def _float_objects(value):
     if isinstance(value, dict):
-        if set(value) == {"dec", "hex"}:
+        if set(value) in ({"dec", "hex"}, {"dec", "hex", "bits"}):
             yield value
         else:
             for item in value.values():
@@ -211,6 +218,28 @@ def _float_objects(value):
         for item in value:
             for found in _float_objects(item):
                 yield found
+
+
+def _expected_bits(x, dtype):
+    # The IEEE pattern from struct (CPython's 'e' for float16; bfloat16 is the top half of
+    # float32's, exactly, since the value is a bfloat16 value); NaN: the quiet NaN, sign clear.
+    import struct
+    if x != x:
+        return {"float64": "7ff8000000000000", "float32": "7fc00000", "float16": "7e00",
+                "bfloat16": "7fc0"}[dtype]
+    if dtype == "float64":
+        return "%016x" % struct.unpack("<Q", struct.pack("<d", x))[0]
+    if dtype == "float16":
+        return "%04x" % struct.unpack("<H", struct.pack("<e", x))[0]
+    n = struct.unpack("<I", struct.pack("<f", x))[0]
+    return "%08x" % n if dtype == "float32" else "%04x" % (n >> 16)
+
+
+def _data_floats(test):
+    # The float objects of a test's inputs, expected value and alternatives (not its bounds).
+    for part in [test["inputs"], test["expected"]] + test.get("alternatives", []):
+        for obj in _float_objects(part):
+            yield obj
 
 
 def test_dec_and_hex_name_the_same_float_everywhere(every_file):
@@ -223,6 +252,61 @@ def test_dec_and_hex_name_the_same_float_everywhere(every_file):
             assert obj["dec"] == repr(from_dec), obj
             count += 1
     assert count > 40000
+
+
+def test_every_value_carries_its_bits_in_the_files_dtype_and_bounds_carry_none(every_file):
+    count = 0
+    for op, dtype in FILES:
+        for test in _tests(every_file[op, dtype][0]):
+            data = list(_data_floats(test))
+            for obj in data:
+                assert obj["bits"] == _expected_bits(float.fromhex(obj["hex"]), dtype), (op, dtype, obj)
+                count += 1
+            bounds = [o for o in _float_objects(test["tolerance"])]
+            assert all("bits" not in o for o in bounds), (op, dtype, test["tcId"])
+            # every float object of the test is one or the other
+            assert len(data) + len(bounds) == len(list(_float_objects(test)))
+    assert count > 30000
+
+
+def test_arrays_with_an_empty_dimension_state_their_shape(every_file):
+    # No bare [] operand or result anywhere; the dense zero-size operands have the shapes
+    # nnref reads: (0, k) inputs, (0, m) weights, (0, m) results.
+    def bare_empty(value):
+        if isinstance(value, list):
+            return value == [] or any(bare_empty(v) for v in value)
+        if isinstance(value, dict) and "shape" not in value:
+            return any(bare_empty(v) for v in value.values())
+        return False
+
+    shaped = {}
+    for op, dtype in FILES:
+        for test in _tests(every_file[op, dtype][0]):
+            for part in ("inputs", "expected", "alternatives", "tolerance"):
+                assert not bare_empty(test.get(part)), (op, dtype, test["tcId"], part)
+            if op == "dense" and ("empty" in test["flags"] or "zero-size" in test["flags"]):
+                shaped[dtype, test["comment"]] = test
+    for dtype in _format.DTYPES:
+        zero_n = shaped[dtype, "(0, 2) inputs give []"]
+        assert zero_n["inputs"]["inputs"] == {"shape": [0, 2], "values": []}
+        assert zero_n["expected"] == {"shape": [0, 2], "values": []}
+        zero_k = shaped[dtype, "k = 0: every row is the biases"]
+        assert zero_k["inputs"]["inputs"] == {"shape": [2, 0], "values": []}
+        assert zero_k["inputs"]["weights"] == {"shape": [0, 2], "values": []}
+
+
+def test_a_shaped_array_decodes_to_the_nested_lists_of_its_shape():
+    decode = conformance.decode_tree
+    assert decode({"shape": [0, 3], "values": []}) == []
+    assert decode({"shape": [3, 0], "values": []}) == [[], [], []]
+    assert decode({"shape": [2, 0, 5], "values": []}) == [[], []]
+    assert decode({"shape": [1, 2, 0], "values": []}) == [[[], []]]
+    assert decode({"shape": [], "values": [{"dec": "1.5"}]}) == 1.5
+    values = [{"bits": "%04x" % (0x3c00 + i)} for i in range(6)]           # float16 1 + i/1024
+    assert decode({"shape": [2, 3], "values": values}, dtype="float16") == [
+        [1.0 + i / 1024.0 for i in range(3)], [1.0 + i / 1024.0 for i in range(3, 6)]]
+    assert decode({"shape": [3, 2], "values": values}, dtype="float16")[2] == [1.0 + 4 / 1024.0,
+                                                                              1.0 + 5 / 1024.0]
 
 
 def test_special_values_are_spelled_out():

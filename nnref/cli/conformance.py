@@ -1,13 +1,19 @@
 """``python -m nnref vectors|check|crosscheck``: write, check and cross-check the conformance vectors.
 
-* ``vectors --out DIR [--ops OP,...] [--dtype D]`` writes one JSON file per
-  operation and dtype (``OP.json`` in float64, ``OP.DTYPE.json`` in float32,
-  float16 and bfloat16) and ``conformance.schema.json`` beside them, byte
-  for byte the same each time.
-* ``check VECTORS RESULTS [--dtype D] [--ops OP,...] [--accumulate A]``
-  checks another implementation's results (the vector file, or folder, with
-  each ``expected`` replaced by ``output``) in each file's dtype, prints the
-  table and exits 1 on any failure.
+* ``vectors --out DIR [--format json|lines] [--ops OP,...] [--dtype D]``
+  writes one JSON file per operation and dtype (``OP.json`` in float64,
+  ``OP.DTYPE.json`` in float32, float16 and bfloat16) and
+  ``conformance.schema.json`` beside them, byte for byte the same each time;
+  ``--format lines`` writes their flat line form instead (``OP.lines``,
+  ``OP.DTYPE.lines``), which C reads with ``scanf``.  ``DIR`` is created if
+  missing (its parent must exist).
+* ``check VECTORS RESULTS [--dtype D] [--ops OP,...] [--accumulate A]
+  [--allowlist FILE]`` checks another implementation's results (the vector
+  file, or folder, with each ``expected`` replaced by ``output``; JSON or
+  line form) in each file's dtype, prints the table and exits 1 on any
+  failure the allow-list does not cover, or any vectors file of the run
+  without results; 2 if a file is not a vectors, results or allow-list
+  document (the message names the file and the place in it).
 * ``crosscheck numpy|torch|onnx|onnxruntime|jax [--dtype DTYPE]`` runs the
   vectors of that dtype (float64 by default) through that library, computing
   in that dtype, and fails on anything the allow-list
@@ -49,15 +55,17 @@ def _parse_ops(text):
     return ops
 
 
-def write_vectors(out, ops=None, dtypes=None):
+def write_vectors(out, ops=None, dtypes=None, form="json"):
     """Write the vector files (and the schema) into ``out``; return the paths written.
 
     Every operation in every dtype that has it (``conformance.operations``),
-    or only those in ``ops`` and ``dtypes`` (lists of names).
+    or only those in ``ops`` and ``dtypes`` (lists of names).  ``form``
+    ``"lines"`` writes the line form (``OP.DTYPE.lines``, no schema) instead
+    of JSON.  ``out`` is created if missing, but not its parents.
     """
-    from ..conformance import _cases, _format
+    from ..conformance import _cases, _format, _lines
     if not os.path.isdir(out):
-        os.makedirs(out)
+        os.mkdir(out)
     written = []
     for dtype in _format.DTYPES:
         if dtypes is not None and dtype not in dtypes:
@@ -65,9 +73,13 @@ def write_vectors(out, ops=None, dtypes=None):
         for op in _format.operations(dtype):
             if ops is not None and op not in ops:
                 continue
-            written.append(_write(os.path.join(out, _format.file_name(op, dtype)),
-                                  _format.dumps(_format.encode(_cases.build(op, dtype)))))
-    written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
+            document = _format.encode(_cases.build(op, dtype))
+            if form == "lines":
+                written.append(_write(os.path.join(out, _lines.lines_name(op, dtype)), _lines.to_lines(document)))
+            else:
+                written.append(_write(os.path.join(out, _format.file_name(op, dtype)), _format.dumps(document)))
+    if form != "lines":
+        written.append(_write(os.path.join(out, _format.SCHEMA_FILE), _format.dumps(_format.SCHEMA)))
     return written
 
 
@@ -79,22 +91,42 @@ def _write(path, text):
 
 
 def _vectors_main(args):
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        return io_error("vectors", "cannot write the vectors into %s: it is a file, not a folder" % args.out)
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):
+        return io_error("vectors", "cannot write the vectors into %s: no folder %s (--out creates "
+                                   "one folder, not its parents)" % (args.out, parent))
     try:
-        paths = write_vectors(args.out, args.ops, None if args.dtype is None else [args.dtype])
+        paths = write_vectors(args.out, args.ops, None if args.dtype is None else [args.dtype], args.format)
     except (IOError, OSError) as exc:
-        return io_error("vectors", "cannot write the vectors into %s: %s" % (args.out, exc))
+        return io_error("vectors", "cannot write the vectors into %s: %s" % (args.out, _os_text(exc)))
     for path in paths:
         print("wrote %s" % path)
     return 0
 
 
+def _os_text(exc):
+    # "FILE: No such file or directory", without the "[Errno 2]".
+    text = getattr(exc, "strerror", None) or str(exc)
+    name = getattr(exc, "filename", None)
+    return "%s: %s" % (name, text) if name else text
+
+
 def _check_main(args):
+    allow = None
     try:
+        if args.allowlist is not None:
+            allow = conformance.load_allowlist(args.allowlist)
         report = conformance.check_files(args.vectors, args.results, dtype=args.dtype, ops=args.ops,
-                                         accumulate=args.accumulate)
-    except (OSError, ValueError) as exc:    # documented: 2 if a file cannot be read
+                                         accumulate=args.accumulate, allow=allow)
+    except (OSError, IOError) as exc:       # documented: 2 if a file cannot be read
+        return error("check", "cannot read %s" % _os_text(exc))
+    except ValueError as exc:               # not a vectors, results or allow-list file
         return error("check", str(exc))
     print(report)
+    for entry in report.stale:
+        print("note: allow-list entry not needed any more: %s" % json.dumps(entry, sort_keys=True))
     return 0 if report.ok else 1
 
 
@@ -104,51 +136,20 @@ CROSSCHECK_LIBRARIES = ("numpy", "torch", "onnx", "onnxruntime", "jax")
 
 
 def load_allowlist(path):
-    """The allow-list entries: dicts with library, op, flag or tcId, reason, and dtype.
+    """The crosscheck allow-list entries: dicts with library, op, flag or tcId, reason, and dtype.
 
     ``dtype`` (float64, float32, float16 or bfloat16) is optional and defaults to ``"float64"``: an
     entry covers failures in its own dtype only.  The dicts returned always
-    hold it.
+    hold it.  The rules are ``nnref.conformance``'s (``check --allowlist``
+    reads the same files), with ``library`` required.
     """
-    with open(path) as handle:
-        document = json.load(handle)
-    entries = []
-    for i, entry in enumerate(document["entries"]):
-        has_flag, has_id = "flag" in entry, "tcId" in entry
-        if not entry.get("library") or not entry.get("op") or not entry.get("reason") \
-                or has_flag == has_id:
-            raise ValueError("%s: entries[%d] needs library, op, reason and one of flag or tcId"
-                             % (path, i))
-        entry = dict(entry)
-        entry.setdefault("dtype", "float64")
-        if entry["dtype"] not in _DTYPES:
-            raise ValueError("%s: entries[%d] has dtype %r; expected one of %s"
-                             % (path, i, entry["dtype"], ", ".join(_DTYPES)))
-        entries.append(entry)
-    return entries
-
-
-def _covers(entry, library, dtype, failure):
-    if entry["library"] != library or entry["dtype"] != dtype or entry["op"] not in ("*", failure.op):
-        return False
-    if "flag" in entry:
-        return entry["flag"] in failure.flags
-    return entry["tcId"] == failure.tc_id
+    return conformance.load_allowlist(path, library=True)
 
 
 def apply_allowlist(report, entries, library, dtype="float64"):
     """Mark each failure an entry for ``library`` and ``dtype`` covers as allowed;
     return those entries that covered nothing."""
-    entries = [dict(e, dtype=e.get("dtype", "float64")) for e in entries]
-    used = set()
-    for failure in report.failures:
-        for i, entry in enumerate(entries):
-            if _covers(entry, library, dtype, failure):
-                failure.allowed = entry["reason"]
-                used.add(i)
-                break
-    return [e for i, e in enumerate(entries)
-            if e["library"] == library and e["dtype"] == dtype and i not in used]
+    return conformance.apply_allowlist(report, entries, library, dtype)
 
 
 def load_adapters(path=DEFAULT_ADAPTERS):
@@ -247,15 +248,20 @@ def main(argv):
 
 def _parser(command):
     if command == "vectors":
-        parser = _usage_parser(command, "Write the conformance vectors, one JSON file per operation.")
-        parser.add_argument("--out", required=True, help="folder to write into (created if missing)")
+        parser = _usage_parser(command, "Write the conformance vectors, one file per operation and dtype.")
+        parser.add_argument("--out", required=True, help="folder to write into (created if missing; "
+                                                         "its parent must exist)")
+        parser.add_argument("--format", choices=("json", "lines"), default="json",
+                            help="json (default: the vectors and their schema) or lines (one case "
+                                 "per line, for C's scanf)")
         parser.add_argument("--ops", help="comma-separated operations (default: all)")
         parser.add_argument("--dtype", choices=_DTYPES, help="only this dtype's files (default: all)")
         return parser
     if command == "check":
         parser = _usage_parser(command, "Check RESULTS (the vectors with each expected replaced "
-                                        "by output) against VECTORS; files or folders.  Each "
-                                        "vector file's dtype says what its values are.")
+                                        "by output) against VECTORS; files or folders, JSON or "
+                                        "line form.  Each vector file's dtype says what its "
+                                        "values are.")
         parser.add_argument("vectors")
         parser.add_argument("results")
         parser.add_argument("--dtype", choices=_DTYPES,
@@ -264,6 +270,9 @@ def _parser(command):
         parser.add_argument("--accumulate", choices=_DTYPES,
                             help="the format the dense kernel adds in (default: float32 for "
                                  "float16 and bfloat16, else the dtype itself)")
+        parser.add_argument("--allowlist", metavar="FILE",
+                            help="failures to expect, each with its reason ({\"entries\": [...]}, "
+                                 "as nnref/conformance/allowlist.json)")
         return parser
     parser = _usage_parser(command, "Run the conformance vectors through a library and check "
                                     "the results.")

@@ -22,6 +22,7 @@ import math
 
 from .._base.formats import check_dtype, round_float, to_scaled_int
 from ..testing import ulp_distance
+from ._format import clip, digit_count
 
 _INF = float("inf")
 
@@ -29,8 +30,12 @@ _INF = float("inf")
 def check_case(test, outcome, dtype="float64", accumulate=None):
     """Check one outcome against one decoded test (see ``decode_test``) of a ``dtype`` file.
 
-    ``outcome`` is ``("value", output)`` or ``("error", description)``.
-    Returns ``(passed, worst_ulp, reason, via_alternative)``: ``worst_ulp``
+    ``outcome`` is ``("value", output)``, ``("error", description)``,
+    ``("unsupported", reason)`` (the implementation does not take this input
+    form: a failure, which the report counts apart) or ``("unreadable",
+    reason)`` (an output that could not be read: a failure with that reason).
+    An ``invalid`` case passes on any error, and fails on anything else with a
+    reason that says what came instead.  Returns ``(passed, worst_ulp, reason, via_alternative)``: ``worst_ulp``
     is the largest ULP distance (in ``dtype``) of a compared element (None
     if nothing could be compared), ``reason`` says why it failed (empty if
     it passed).  ``accumulate`` names the accumulator whose bound applies
@@ -49,15 +54,25 @@ def check_case(test, outcome, dtype="float64", accumulate=None):
     (True, 2, '', False)
     >>> check_case(test, ("value", [1.0, 0.5000000000000002]), dtype="float16")[2]
     'output[1] = 0.5000000000000002 is not a float16 value'
+    >>> check_case(test, ("value", None))[2]
+    'shape differs at the top level: expected (2), got None'
+    >>> invalid = {"tcId": 2, "result": "invalid", "expected": None, "exception": "ValueError"}
+    >>> check_case(invalid, ("value", [[1.0, 2.0], [3.0]]))[2]
+    'expected an error (nnref raises ValueError), got a result: [[1.0, 2.0], [3.0]]'
     """
     fmt = check_dtype(dtype, "check_case")
     kind, payload = outcome
+    if kind == "unsupported":
+        return False, None, "unsupported: %s" % payload, False
     if test["result"] == "invalid":
         if kind == "error":
             return True, 0, "", False
-        return False, 0, "expected an error (%s), got a result" % test.get("exception"), False
+        return False, 0, "expected an error (nnref raises %s), got %s" % (
+            test.get("exception") or "an error", _received(kind, payload)), False
     if kind == "error":
         return False, None, "raised %s" % payload, False
+    if kind == "unreadable":
+        return False, None, payload, False
     tol = _tolerance_for(test["tolerance"], accumulate)
     passed, worst, reason = _check_value(payload, test["expected"], tol, fmt)
     if passed:
@@ -67,6 +82,62 @@ def check_case(test, outcome, dtype="float64", accumulate=None):
         if ok:
             return True, alt_worst, "", True
     return False, worst, reason, False
+
+
+def _received(kind, payload):
+    if kind == "unreadable":
+        return "an output that cannot be read: %s" % payload
+    return "a result: %s" % summary(payload)
+
+
+def describe(value):
+    """What a Python value is, for a message: ``None``, ``True``, ``the string 'x'``,
+    ``a list of 3``, ``a dict``, ``an int of 400 digits``, ``a Foo object``; numbers
+    as ``repr`` gives them.  Never raises, whatever ``value``'s methods do.
+
+    >>> describe(None), describe("1.5"), describe(10 ** 400), describe([1.0, 2.0])
+    ('None', "the string '1.5'", 'an int of 401 digits', 'a list of 2')
+    """
+    try:
+        if value is None or type(value) is bool:
+            return repr(value)
+        if type(value) is int:
+            if -10 ** 30 < value < 10 ** 30:
+                return repr(value)
+            return "an int of %d digits" % digit_count(value)
+        if type(value) is float:
+            return repr(value)
+        if type(value) is str:
+            return "the string %r" % (clip(value),)
+        if type(value) in (list, tuple):
+            return ("a %s of %d" % (type(value).__name__, len(value))) if value else \
+                "an empty %s" % type(value).__name__
+        if type(value) is dict:
+            return "a dict with keys %s" % clip(", ".join(sorted(str(k) for k in value)))
+        return "a %s object" % type(value).__name__
+    except Exception:                   # a hostile __len__, __repr__ or __str__
+        return "a %s object" % type(value).__name__
+
+
+def summary(value, size=60):
+    """A short text of a plain output (nested lists of numbers): its ``repr``, cut at
+    ``size`` characters; ``describe`` for anything else.
+
+    >>> summary([[1.0, 2.0], [3.0]])
+    '[[1.0, 2.0], [3.0]]'
+    """
+    if not _is_plain(value, 0):
+        return describe(value)
+    return clip(repr(value), size)
+
+
+def _is_plain(value, depth):
+    if type(value) is list:
+        return depth < 8 and len(value) < 1000 and all(_is_plain(v, depth + 1) for v in value)
+    if type(value) is int:
+        return -10 ** 30 < value < 10 ** 30
+    return type(value) is float or (isinstance(value, dict) and depth == 0 and set(value) == {"X", "y"}
+                                    and _is_plain(value["X"], 1) and _is_plain(value["y"], 1))
 
 
 def _tolerance_for(tol, accumulate):
@@ -91,7 +162,7 @@ def _check_value(actual, expected, tol, fmt):
     try:
         if isinstance(expected, dict):                 # data sets: {"X": ..., "y": ...}
             if not isinstance(actual, dict) or set(actual) != set(expected):
-                raise _Mismatch("expected an (X, y) pair")
+                raise _Mismatch("expected an (X, y) pair, got %s" % describe(actual))
             _compare(actual["X"], expected["X"], tol, (), found, fmt, "output.X")
             _compare(actual["y"], expected["y"], {"ulp": 0}, (), found, fmt, "output.y")
         else:
@@ -116,20 +187,24 @@ def _compare(actual, expected, tol, path, found, fmt, name):
     """Walk the trees; append (path, actual, expected, distance, how) for each element,
     where ``how`` is the test it passed (``ulp``, ``rel``, ``abs``, ``overflow``), or None."""
     if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
+        if type(actual) is not list or len(actual) != len(expected):
             raise _Mismatch("shape differs at %s: expected %s, got %s"
                             % (_where(path), _shape(expected), _shape(actual)))
         for i, (a, e) in enumerate(zip(actual, expected)):
             _compare(a, e, tol, path + (i,), found, fmt, name)
         return
     if isinstance(actual, list):
-        raise _Mismatch("shape differs at %s: expected a number, got a list" % _where(path))
+        raise _Mismatch("shape differs at %s: expected a number, got %s" % (_where(path), _shape(actual)))
+    place = name + "".join("[%d]" % i for i in path)
     if type(actual) is bool or not isinstance(actual, (int, float)):
-        raise _Mismatch("%s is %r (%s), not a number" % (_where(path), actual, type(actual).__name__))
-    a, e = float(actual), float(expected)
+        raise _Mismatch("%s is %s, not a number" % (place, describe(actual)))
+    try:
+        a = float(actual)
+    except OverflowError:
+        raise _Mismatch("%s is %s, too large for a float" % (place, describe(actual)))
+    e = float(expected)
     if round_float(a, fmt) != a and a == a:
-        raise _Mismatch("%s%s = %r is not a %s value" % (name, "".join("[%d]" % i for i in path),
-                                                          a, fmt.name))
+        raise _Mismatch("%s = %r is not a %s value" % (place, a, fmt.name))
     distance = ulp_distance(a, e, fmt.name)
     how = "ulp" if distance <= tol["ulp"] else None
     if how is None and tol.get("overflow") and not (a - a == 0.0):
@@ -174,11 +249,15 @@ def _where(path):
 
 
 def _shape(tree):
+    # The shape of a nest of lists, as far as its first elements go; what it is otherwise.
+    if type(tree) is not list:
+        return describe(tree)
     dims = []
-    while isinstance(tree, list):
+    while type(tree) is list and len(dims) < 40:
         dims.append(len(tree))
         tree = tree[0] if tree else None
-    return "(%s)" % ", ".join(str(d) for d in dims) if dims else "a number"
+    text = "(%s)" % ", ".join(str(d) for d in dims)
+    return text if len(dims) < 40 else text[:-1] + ", ...)"
 
 
 def _describe_element(path, a, e, distance):

@@ -2,30 +2,42 @@
 
 A vector file is one JSON document per operation and dtype (``docs/conformance.md``
 describes it, ``SCHEMA`` checks it): ``OP.json`` in float64, ``OP.DTYPE.json``
-in the narrower formats (``softmax.float16.json``; ``file_name``).  Floats are never JSON numbers: each is
-``{"dec": repr(x), "hex": float.hex(x)}``, with ``nan``, ``inf`` and ``-inf``
-spelled out, because JSON has no NaN, infinities or -0.0.  A RESULTS file is
-a vector file with each ``expected`` replaced by ``output``.
+in the narrower formats (``softmax.float16.json``; ``file_name``).  Floats are
+never JSON numbers: each is ``{"dec": repr(x), "hex": float.hex(x), "bits":
+PATTERN}``, with ``nan``, ``inf`` and ``-inf`` spelled out, because JSON has no
+NaN, infinities or -0.0; ``bits`` is the IEEE bit pattern in the file's dtype
+(``encode_bits``).  Tolerance bounds are float64 numbers in every dtype and
+carry ``dec`` and ``hex`` only.  An array with an empty dimension, whose shape
+the nesting cannot show, is ``{"shape": [n, k], "values": []}``.  A RESULTS
+file is a vector file with each ``expected`` replaced by ``output``; an output
+float may give any of ``bits``, ``hex`` and ``dec`` (all that it gives must
+agree).  ``_lines`` has the flat line form of both.
 
 Each encoder sits beside its decoder:
 
 ====================================  =========================================
 write                                 read
 ====================================  =========================================
-``encode_float``                      ``decode_float`` (``parse_hex``)
-``encode_tree``                       ``decode_tree``
+``encode_float`` (``encode_bits``)    ``decode_float`` (``parse_hex``)
+``encode_tree``                       ``decode_tree``, ``declared_shape``
 ``_encode_output``                    ``_decode_output``
 ``_encode_test``                      ``decode_test``
-``document``, ``encode``, ``dumps``   ``load``, ``tests_of``
+``document``, ``encode``, ``dumps``   ``load``, ``check_vectors``, ``tests_of``
 ``as_results``                        ``results_by_tc_id``, ``decode_outcome``
 ====================================  =========================================
+
+Reading never ends in a ``TypeError``, ``KeyError``, ``OverflowError`` or
+``RecursionError``: whatever a file holds, a reader returns or raises
+``VectorFormatError`` with the place (``output[2]: bits '3f80' has 4 digits; a
+float32 bit pattern has 8``).  Nesting deeper than ``MAX_RANK`` is refused
+before it is walked.
 
 Writing runs where the vectors are generated (CPython, PyPy).  Reading needs
 nothing MicroPython lacks: hex strings are parsed by hand (no
 ``float.fromhex``), so the checker runs there too.
 
->>> encode_float(0.1)
-{'dec': '0.1', 'hex': '0x1.999999999999ap-4'}
+>>> encode_float(0.1, "float64")
+{'dec': '0.1', 'hex': '0x1.999999999999ap-4', 'bits': '3fb999999999999a'}
 >>> decode_float(encode_float(-0.0))
 -0.0
 """
@@ -33,7 +45,7 @@ nothing MicroPython lacks: hex strings are parsed by hand (no
 import json
 import math
 
-from .._base.formats import FORMATS, check_dtype, float_hex, round_scaled
+from .._base.formats import FORMATS, check_dtype, float_hex, from_bits, round_scaled, to_bits
 from .._base.version import __version__
 
 SCHEMA_ID = "nnref-conformance/1"
@@ -119,55 +131,192 @@ def document_dtype(document):
         raise VectorFormatError("the vectors' dtype %r is not one of %s" % (dtype, ", ".join(DTYPES)))
     return dtype
 
+try:
+    _RecursionError = RecursionError
+except NameError:                            # MicroPython raises RuntimeError
+    _RecursionError = RuntimeError
+
 _INF = float("inf")
 _NAN = float("nan")
 _HEX_DIGITS = "0123456789abcdef"
+
+#: The deepest nesting read anywhere (an array of at most this rank): deeper
+#: lists are an error, never a ``RecursionError``.
+MAX_RANK = 32
+#: The most lists a ``{"shape", "values"}`` array may stand for (a shape such
+#: as ``[10**9, 0]`` holds no value, but would be a billion empty lists).
+MAX_LISTS = 10 ** 6
 
 
 class VectorFormatError(ValueError):
     """A vector or results file that does not follow the format."""
 
 
-# --- a float <-> {"dec", "hex"} ---------------------------------------------------
+class Unreadable(object):
+    """An output that could not be read at all (a results line that does not parse):
+    its case fails with ``reason``; ``decode_outcome`` raises it as a ``VectorFormatError``."""
 
-def encode_float(x):
-    """``{"dec": repr(x), "hex": float.hex(x)}``; NaN and infinities spelled out."""
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __repr__(self):
+        return "Unreadable(%r)" % (self.reason,)
+
+
+def _fmt(dtype):
+    # None (width taken from the bits themselves where it can be) or a Format.
+    if dtype is None:
+        return None
+    return check_dtype(dtype, "conformance")
+
+
+# --- a float <-> {"dec", "hex", "bits"} ---------------------------------------------
+
+def bits_digits(dtype):
+    """The hex digits of a ``dtype`` bit pattern: 16, 8, 4 and 4.
+
+    >>> [bits_digits(d) for d in DTYPES]
+    [16, 8, 4, 4]
+    """
+    return check_dtype(dtype, "bits_digits").total_bits // 4
+
+
+def encode_bits(x, dtype):
+    """The bit pattern of ``x`` (a ``dtype`` value) as ``bits`` writes it: lowercase
+    hex digits, no ``0x``, zero-padded to the format's width.  NaN is the quiet NaN
+    with the sign bit clear, whatever its payload.
+
+    >>> encode_bits(1.0, "float32"), encode_bits(-0.0, "float16"), encode_bits(float("nan"), "bfloat16")
+    ('3f800000', '8000', '7fc0')
+    """
+    fmt = check_dtype(dtype, "encode_bits")
     if x != x:
-        return {"dec": "nan", "hex": "nan"}
-    if x in (_INF, -_INF):
+        n = ((1 << fmt.exponent_bits) - 1) << fmt.fraction_bits | 1 << (fmt.fraction_bits - 1)
+    else:
+        n = to_bits(x, fmt)
+    text = "%x" % n
+    return "0" * (fmt.total_bits // 4 - len(text)) + text
+
+
+def encode_float(x, dtype=None):
+    """``{"dec": repr(x), "hex": float.hex(x)}``, NaN and infinities spelled out, and
+    with a ``dtype`` the bit pattern in it too (``"bits"``, see ``encode_bits``).
+
+    >>> encode_float(0.1)
+    {'dec': '0.1', 'hex': '0x1.999999999999ap-4'}
+    >>> encode_float(-2.0, "float16")
+    {'dec': '-2.0', 'hex': '-0x1.0000000000000p+1', 'bits': 'c000'}
+    """
+    if x != x:
+        out = {"dec": "nan", "hex": "nan"}
+    elif x in (_INF, -_INF):
         text = "inf" if x > 0 else "-inf"
-        return {"dec": text, "hex": text}
-    return {"dec": repr(x), "hex": float_hex(x)}
+        out = {"dec": text, "hex": text}
+    else:
+        out = {"dec": repr(x), "hex": float_hex(x)}
+    if dtype is not None:
+        out["bits"] = encode_bits(x, dtype)
+    return out
 
 
-def decode_float(obj, where="value"):
-    """The float in ``{"dec": repr, "hex": float.hex()}``; either key may be missing.
+def decode_float(obj, where="value", dtype=None):
+    """The float in a float object: any of ``bits`` (the pattern in ``dtype``), ``hex``
+    (``float.hex()``) and ``dec`` (``repr``); a plain JSON number is accepted too.
 
-    If both are present they must name the same float (bit for bit, or both
-    NaN), else ``VectorFormatError``.  A plain JSON number is accepted too.
+    If several are present they must name the same float (bit for bit, or all
+    NaN), else ``VectorFormatError`` naming both.  Without a ``dtype``, ``bits``
+    is read where its width says the format (16 digits float64, 8 float32) and
+    left aside otherwise.  Anything else is a ``VectorFormatError`` that says
+    what ``where`` held.
 
     >>> decode_float({"dec": "0.1", "hex": "0x1.999999999999ap-4"})
     0.1
-    >>> decode_float({"dec": "nan", "hex": "nan"})
-    nan
+    >>> decode_float({"bits": "3e00"}, dtype="float16"), decode_float({"dec": "nan", "hex": "nan"})
+    (1.5, nan)
+    >>> decode_float({"bits": "3f800000", "dec": "1.5"}, "output[2]", "float32")
+    Traceback (most recent call last):
+        ...
+    nnref.conformance.VectorFormatError: output[2]: bits '3f800000' (1.0) and dec '1.5' (1.5) name different floats
     """
-    if isinstance(obj, (int, float)) and type(obj) is not bool:
-        return float(obj)
-    if not isinstance(obj, dict) or not ("hex" in obj or "dec" in obj):
-        raise VectorFormatError("%s: %r is not a float object {\"dec\": ..., \"hex\": ...}"
-                                % (where, obj))
-    from_hex = parse_hex(obj["hex"]) if "hex" in obj else None
-    from_dec = None
+    fmt = dtype if dtype is None or not isinstance(dtype, str) else _fmt(dtype)
+    if type(obj) is bool:
+        raise VectorFormatError("%s is %s, not a float" % (where, "true" if obj else "false"))
+    if isinstance(obj, float):
+        return obj
+    if isinstance(obj, int):
+        return _int_to_float(obj, where)
+    if not isinstance(obj, dict):
+        raise VectorFormatError("%s is %s, not a float object {\"bits\", \"hex\", \"dec\"}"
+                                % (where, describe_json(obj)))
+    found = []
+    if "bits" in obj:
+        bits = obj["bits"]
+        if fmt is None and isinstance(bits, str) and len(bits) not in (8, 16) and ("hex" in obj or "dec" in obj):
+            pass          # float16 or bfloat16? The other keys say.
+        else:
+            found.append(("bits", bits, _parse_bits(bits, fmt, where)))
+    if "hex" in obj:
+        found.append(("hex", obj["hex"], _parse_hex_at(obj["hex"], where)))
     if "dec" in obj:
-        try:
-            from_dec = float(obj["dec"])
-        except (TypeError, ValueError):
-            raise VectorFormatError("%s: dec %r is not a number" % (where, obj["dec"]))
-    if from_hex is None:
-        return from_dec
-    if from_dec is not None and not _same_bits(from_hex, from_dec):
-        raise VectorFormatError("%s: dec %r and hex %r differ" % (where, obj["dec"], obj["hex"]))
-    return from_hex
+        found.append(("dec", obj["dec"], _parse_dec(obj["dec"], where)))
+    if not found:
+        raise VectorFormatError("%s is %s, not a float object {\"bits\", \"hex\", \"dec\"}"
+                                % (where, describe_json(obj)))
+    key, text, value = found[0]
+    for other_key, other_text, other in found[1:]:
+        if not _same_bits(value, other):
+            raise VectorFormatError("%s: %s %r (%r) and %s %r (%r) name different floats"
+                                    % (where, key, text, value, other_key, other_text, other))
+    return value
+
+
+def _int_to_float(n, where):
+    try:
+        return float(n)
+    except OverflowError:
+        raise VectorFormatError("%s is an integer of %d digits, too large for a float"
+                                % (where, digit_count(n)))
+
+
+def _parse_bits(text, fmt, where):
+    if not isinstance(text, str):
+        raise VectorFormatError("%s: bits %s is not a string of hex digits" % (where, describe_json(text)))
+    s = text.lower()
+    if not s or any(c not in _HEX_DIGITS for c in s):
+        raise VectorFormatError("%s: bits %r is not a string of hex digits" % (where, clip(text)))
+    if fmt is None:
+        fmt = {16: FORMATS["float64"], 8: FORMATS["float32"]}.get(len(s))
+        if fmt is None:
+            raise VectorFormatError("%s: bits %r: %d digits, and no dtype to read them in"
+                                    % (where, clip(text), len(s)))
+    width = fmt.total_bits // 4
+    if len(s) != width:
+        raise VectorFormatError("%s: bits %r has %d digits; a %s bit pattern has %d"
+                                % (where, clip(text), len(s), fmt.name, width))
+    return from_bits(int(s, 16), fmt)
+
+
+def _parse_hex_at(text, where):
+    try:
+        return parse_hex(text)
+    except VectorFormatError as error:
+        raise VectorFormatError("%s: %s" % (where, error))
+
+
+_DEC_CHARACTERS = "0123456789.e+-"
+
+
+def _parse_dec(text, where):
+    if not isinstance(text, str):
+        raise VectorFormatError("%s: dec %s is not a string" % (where, describe_json(text)))
+    s = text.lower()
+    body = s[1:] if s[:1] in ("-", "+") else s
+    if body not in ("nan", "inf") and (not body or any(c not in _DEC_CHARACTERS for c in body)):
+        raise VectorFormatError("%s: dec %r is not a number" % (where, clip(text)))
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        raise VectorFormatError("%s: dec %r is not a number" % (where, clip(text)))
 
 
 def parse_hex(text):
@@ -182,7 +331,7 @@ def parse_hex(text):
     5e-324
     """
     if not isinstance(text, str):
-        raise VectorFormatError("hex value %r is not a string" % (text,))
+        raise VectorFormatError("hex value %s is not a string" % (describe_json(text),))
     s = text.strip().lower()
     sign = 1
     if s[:1] in ("-", "+"):
@@ -192,23 +341,27 @@ def parse_hex(text):
         value = _NAN if s == "nan" else _INF
         return -value if sign < 0 and s != "nan" else value
     if not s.startswith("0x"):
-        raise VectorFormatError("hex value %r does not start with 0x" % (text,))
+        raise VectorFormatError("hex value %r does not start with 0x" % (clip(text),))
     s = s[2:]
     exponent = 0
     if "p" in s:
         s, power = s.split("p", 1)
-        try:
-            exponent = int(power)
-        except ValueError:
-            raise VectorFormatError("hex value %r has a bad exponent" % (text,))
+        if len(power) > 12 or not power.lstrip("+-").isdigit() or power[:1] not in "+-0123456789":
+            raise VectorFormatError("hex value %r has a bad exponent" % (clip(text),))
+        exponent = int(power)
     whole, _, fraction = s.partition(".")
     digits = whole + fraction
     if not digits or any(c not in _HEX_DIGITS for c in digits):
-        raise VectorFormatError("hex value %r has bad digits" % (text,))
+        raise VectorFormatError("hex value %r has bad digits" % (clip(text),))
     n = int(digits, 16)
-    value = round_scaled(n, exponent - 4 * len(fraction))
-    if n == 0:
-        value = 0.0
+    scale = exponent - 4 * len(fraction)
+    top = 4 * len(digits.lstrip("0")) + scale            # n * 2**scale < 2**top
+    if n == 0 or top < -2000:
+        value = 0.0                                      # far below every subnormal
+    elif top > 2000:
+        value = _INF
+    else:
+        value = round_scaled(n, scale)
     return -value if sign < 0 else value
 
 
@@ -218,105 +371,381 @@ def _same_bits(a, b):
     return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
-# --- trees: a number, a vector, a batch of rows -------------------------------------
+def describe_json(value):
+    """What a JSON value is, for a message: ``null``, ``true``, ``the string 'x'``,
+    ``a list of 3``, ``an object with keys a, b``, a number as written.
 
-def encode_tree(value):
-    """Numbers, lists and tuples, with every float (and int) as a float object."""
+    >>> describe_json(None), describe_json("1.5"), describe_json({"value": 1})
+    ('null', "the string '1.5'", 'an object with keys value')
+    """
+    if value is None:
+        return "null"
+    if type(value) is bool:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return repr(value) if -10 ** 30 < value < 10 ** 30 else \
+            "an integer of %d digits" % digit_count(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return "the string %r" % (clip(value),)
+    if isinstance(value, list):
+        return "a list of %d" % len(value) if value else "an empty list"
+    if isinstance(value, dict):
+        keys = sorted(str(k) for k in value)
+        return ("an object with keys %s" % clip(", ".join(keys))) if keys else "an empty object"
+    return "a %s" % type(value).__name__
+
+
+def clip(text, size=40):
+    """``text`` cut to ``size`` characters, ``...`` marking the cut."""
+    text = str(text)
+    return text if len(text) <= size else text[:size - 3] + "..."
+
+
+def digit_count(n):
+    """The decimal digits of ``|n|``, without ``str(n)`` (which CPython refuses for huge ints).
+
+    >>> digit_count(0), digit_count(-999), digit_count(10 ** 5000)
+    (1, 3, 5001)
+    """
+    n = -n if n < 0 else n
+    count = 1
+    while n >= 10 ** 100:
+        n //= 10 ** 100
+        count += 100
+    while n >= 10:
+        n //= 10
+        count += 1
+    return count
+
+
+# --- trees: a number, a vector, a batch of rows; {"shape", "values"} --------------------
+
+def array_shape(value):
+    """The shape of a rectangular nest of lists (``()`` for a number), or None if ragged.
+
+    >>> array_shape([[1.0, 2.0]]), array_shape([]), array_shape([[], []]), array_shape([[1.0], []])
+    ((1, 2), (0,), (2, 0), None)
+    """
+    if not isinstance(value, (list, tuple)):
+        return ()
+    inner = [array_shape(v) for v in value]
+    if any(s is None or s != inner[0] for s in inner):
+        return None
+    return (len(value),) + (inner[0] if inner else ())
+
+
+def _flatten(value):
     if isinstance(value, (list, tuple)):
-        return [encode_tree(v) for v in value]
-    return encode_float(float(value))
+        out = []
+        for v in value:
+            out.extend(_flatten(v))
+        return out
+    return [value]
 
 
-def decode_tree(value, where="value"):
-    """Nested lists of float objects -> nested lists of floats (see ``decode_float``).
+def encode_tree(value, dtype=None, shape=None):
+    """Numbers, lists and tuples, with every float (and int) as a float object (see
+    ``encode_float``; ``bits`` with a ``dtype``).
+
+    An array with an empty dimension is written ``{"shape": [...], "values": [...]}``
+    (values flat, row-major), since the nesting cannot show its shape: ``shape``,
+    or the nesting's when it is None.  Other arrays stay nested lists.
+
+    >>> encode_tree([1.0, 2.0], "float32")[1]
+    {'dec': '2.0', 'hex': '0x1.0000000000000p+1', 'bits': '40000000'}
+    >>> encode_tree([], "float32", shape=(0, 3)), encode_tree([[], []])
+    ({'shape': [0, 3], 'values': []}, {'shape': [2, 0], 'values': []})
+    """
+    if shape is None:
+        shape = array_shape(value)
+    if shape is not None and 0 in shape:
+        values = _flatten(value)
+        if values:
+            raise ValueError("encode_tree: shape %r holds no values, got %d" % (tuple(shape), len(values)))
+        return {"shape": list(shape), "values": []}
+    return _encode_nested(value, dtype)
+
+
+def _encode_nested(value, dtype):
+    if isinstance(value, (list, tuple)):
+        return [_encode_nested(v, dtype) for v in value]
+    return encode_float(float(value), dtype)
+
+
+def decode_tree(value, where="value", dtype=None):
+    """Nested lists of float objects, or ``{"shape", "values"}``, -> nested lists of
+    floats (see ``decode_float``).  ``{"shape": [0, 3], "values": []}`` is ``[]``,
+    ``{"shape": [2, 0], "values": []}`` is ``[[], []]``.  Lists nested deeper than
+    ``MAX_RANK`` are a ``VectorFormatError``.
 
     >>> decode_tree([[{"hex": "0x1.0p+0"}, {"dec": "-inf"}]])
     [[1.0, -inf]]
+    >>> decode_tree({"shape": [2, 0], "values": []}), decode_tree({"shape": [1, 2], "values": [1.0, 2.0]})
+    ([[], []], [[1.0, 2.0]])
     """
+    return _decode_tree(value, where, dtype if dtype is None or not isinstance(dtype, str) else _fmt(dtype), 0)
+
+
+def _decode_tree(value, where, fmt, depth):
     if isinstance(value, list):
-        return [decode_tree(v, "%s[%d]" % (where, i)) for i, v in enumerate(value)]
-    return decode_float(value, where)
+        if depth >= MAX_RANK:
+            raise VectorFormatError("%s: lists nested more than %d deep, deeper than any array"
+                                    % (where, MAX_RANK))
+        return [_decode_tree(v, "%s[%d]" % (where, i), fmt, depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, dict) and "shape" in value:
+        return _decode_shaped(value, where, fmt, depth)
+    return decode_float(value, where, fmt)
+
+
+def declared_shape(value):
+    """The shape a JSON array states: a ``{"shape", "values"}`` array's ``shape``, the
+    nesting of a rectangular list, ``()`` for a float; None if it states none (ragged,
+    or not an array).
+
+    >>> declared_shape({"shape": [0, 3], "values": []}), declared_shape([[{"dec": "1.0"}]])
+    ((0, 3), (1, 1))
+    """
+    if isinstance(value, dict) and "shape" in value:
+        shape = value["shape"]
+        if isinstance(shape, list) and all(isinstance(d, int) and type(d) is not bool for d in shape):
+            return tuple(shape)
+        return None
+    if isinstance(value, list):
+        inner = [declared_shape(v) for v in value[:1]] if value else [()]
+        if inner[0] is None or len(inner[0]) >= MAX_RANK:
+            return None
+        for v in value[1:]:
+            if declared_shape(v) != inner[0]:
+                return None
+        return (len(value),) + inner[0] if value else (0,)
+    return ()
+
+
+def _decode_shaped(value, where, fmt, depth):
+    shape, values = value.get("shape"), value.get("values")
+    if not isinstance(shape, list):
+        raise VectorFormatError("%s: shape is %s, not a list of sizes" % (where, describe_json(shape)))
+    if depth + len(shape) > MAX_RANK:
+        raise VectorFormatError("%s: shape has %d dimensions, more than any array (%d)"
+                                % (where, len(shape), MAX_RANK))
+    for i, d in enumerate(shape):
+        if not isinstance(d, int) or type(d) is bool or d < 0:
+            raise VectorFormatError("%s: shape[%d] is %s, not a size (an integer >= 0)"
+                                    % (where, i, describe_json(d)))
+    if not isinstance(values, list):
+        raise VectorFormatError("%s: values is %s, not a list" % (where, describe_json(values)))
+    prefix = [1]                    # prefix[k]: the lists at depth k
+    for d in shape[:-1]:
+        prefix.append(prefix[-1] * d)
+        if prefix[-1] > MAX_LISTS:
+            raise VectorFormatError("%s: shape %s stands for more than %d lists"
+                                    % (where, _shape_text(shape), MAX_LISTS))
+    count = 1
+    if 0 in shape:
+        count = 0
+    else:
+        for d in shape:
+            count *= d
+            if count > len(values):
+                break
+    if count != len(values):
+        raise VectorFormatError("%s: shape %s holds %s values, and values has %d"
+                                % (where, _shape_text(shape), "more" if count > len(values) else count,
+                                   len(values)))
+    items = [decode_float(v, "%s.values[%d]" % (where, i), fmt) for i, v in enumerate(values)]
+    if not shape:
+        return items[0]
+    # Group the flat values, innermost dimension first.
+    for k in range(len(shape) - 1, 0, -1):
+        size = shape[k]
+        items = [items[i * size:(i + 1) * size] for i in range(prefix[k])]
+    return items
+
+
+def _shape_text(shape):
+    return "(%s)" % ", ".join(str(d) for d in shape) if len(shape) != 1 else "(%d,)" % shape[0]
 
 
 # --- an output: a tree, or a data set {"X": rows, "y": labels} ------------------------
 
-def _encode_output(op, value):
+def _dataset_shapes(op):
+    # The shapes of an empty data set's X and y, which the nesting cannot show.
+    return ((0, 1), (0, 1)) if op == "sine_data" else ((0, 2), (0,))
+
+
+def _encode_output(op, value, dtype=None, shape=None):
     if op.endswith("_data"):
+        x_shape, y_shape = _dataset_shapes(op)
         y = value["y"]
-        if y and isinstance(y[0], list):      # sine_data: y is a column of floats
-            y = encode_tree(y)
-        return {"X": encode_tree(value["X"]), "y": y}
-    return encode_tree(value)
+        if not y:
+            y = {"shape": list(y_shape), "values": []}
+        elif isinstance(y[0], list):          # sine_data: y is a column of floats
+            y = encode_tree(y, dtype)
+        return {"X": encode_tree(value["X"], dtype, x_shape if not value["X"] else None), "y": y}
+    return encode_tree(value, dtype, shape)
 
 
-def _decode_output(value, where):
+def _decode_output(value, where, fmt=None):
     if value is None:
         return None
-    if isinstance(value, dict) and "X" in value:
+    if isinstance(value, dict) and ("X" in value or "y" in value):
+        if "X" not in value or "y" not in value:
+            raise VectorFormatError("%s: a data set needs both X and y, got %s" % (where, describe_json(value)))
         y = value["y"]
-        if y and isinstance(y[0], (list, dict)):
-            y = decode_tree(y, where + ".y")
-        return {"X": decode_tree(value["X"], where + ".X"), "y": y}
-    return decode_tree(value, where)
+        if isinstance(y, list) and all(isinstance(v, int) and type(v) is not bool for v in y):
+            y = list(y)                       # class labels stay ints
+        else:
+            y = _decode_tree(y, where + ".y", fmt, 0)
+        return {"X": _decode_tree(value["X"], where + ".X", fmt, 0), "y": y}
+    return _decode_tree(value, where, fmt, 0)
 
 
 # --- one test ----------------------------------------------------------------------
-# Data-set sizes and seeds stay JSON integers; tolerance bounds are trees.
+# Data-set sizes and seeds stay JSON integers; tolerance bounds are trees without bits
+# (they are float64 numbers in every dtype, not values of it).
 
-def _encode_test(op, test):
+def _empty_shapes(op, inputs, expected):
+    """Shapes the nesting of ``[]`` cannot show, from the other operands: dense's
+    ``[]`` inputs are (0, k) with k the weights' rows, ``[]`` weights (0, m) and a
+    ``[]`` result (0, m), m the biases' (or the weights') columns."""
+    shapes = {}
+    if op != "dense":
+        return shapes
+    x, w, b = inputs["inputs"], inputs["weights"], inputs["biases"]
+    m = None
+    if isinstance(w, list) and w and isinstance(w[0], list):
+        m = len(w[0])
+    elif isinstance(b, list):
+        m = len(b[0]) if b and isinstance(b[0], list) else len(b)
+    if x == [] and isinstance(w, list):
+        shapes["inputs"] = (0, len(w))
+    if w == [] and m is not None:
+        shapes["weights"] = (0, m)
+    if expected == [] and m is not None:
+        shapes["expected"] = (0, m)
+    return shapes
+
+
+def _encode_test(op, test, dtype=None):
     out = dict(test)
-    out["inputs"] = dict((name, v if isinstance(v, int) and op.endswith("_data") else encode_tree(v))
+    shapes = _empty_shapes(op, test["inputs"], test["expected"])
+    out["inputs"] = dict((name, v if isinstance(v, int) and op.endswith("_data")
+                          else encode_tree(v, dtype, shapes.get(name)))
                          for name, v in test["inputs"].items())
+    result_shape = shapes.get("expected")
     if test["expected"] is not None:
-        out["expected"] = _encode_output(op, test["expected"])
+        out["expected"] = _encode_output(op, test["expected"], dtype, result_shape)
     if "alternatives" in test:
-        out["alternatives"] = [_encode_output(op, alt) for alt in test["alternatives"]]
+        out["alternatives"] = [_encode_output(op, alt, dtype, result_shape) for alt in test["alternatives"]]
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
-            tol[key] = encode_tree(tol[key])
+            tol[key] = encode_tree(tol[key], None, result_shape if isinstance(tol[key], list) else None)
     if "accumulators" in tol:
-        tol["accumulators"] = dict((name, _encode_bound(bound)) for name, bound in tol["accumulators"].items())
+        tol["accumulators"] = dict((name, _encode_bound(bound, result_shape))
+                                   for name, bound in tol["accumulators"].items())
     out["tolerance"] = tol
     return out
 
 
-def _encode_bound(bound):
+def _encode_bound(bound, shape):
     out = dict(bound)
-    out["abs"] = encode_tree(bound["abs"])
+    out["abs"] = encode_tree(bound["abs"], None, shape if isinstance(bound["abs"], list) else None)
     return out
 
 
-def decode_test(op, test):
-    """A copy of ``test`` (from a vector file of ``op``) with its inputs,
+_RESULTS = ("valid", "acceptable", "invalid")
+
+
+def decode_test(op, test, dtype=None, where=None):
+    """A copy of ``test`` (from a vector file of ``op`` in ``dtype``) with its inputs,
     expected value, alternatives and tolerance bounds decoded to floats.
 
+    A test that does not have the format's structure is a ``VectorFormatError``
+    naming ``where`` (default: ``OP tcId N``) and the place inside it.
+
     >>> t = decode_test("relu", {"tcId": 4, "inputs": {"x": {"dec": "-0.0", "hex": "-0x0.0p+0"}},
-    ...                          "expected": {"dec": "-0.0", "hex": "-0x0.0p+0"}, "result": "valid",
-    ...                          "tolerance": {"rule": "exact", "ulp": 0, "signedZero": True}})
+    ...                          "expected": {"dec": "-0.0", "hex": "-0x0.0p+0", "bits": "8000"},
+    ...                          "result": "valid",
+    ...                          "tolerance": {"rule": "exact", "ulp": 0, "signedZero": True}}, "float16")
     >>> t["inputs"], t["expected"]
     ({'x': -0.0}, -0.0)
     """
-    where = "%s tcId %s" % (op, test.get("tcId"))
+    fmt = _fmt(dtype)
+    if where is None:
+        where = "%s tcId %s" % (op, test.get("tcId") if isinstance(test, dict) else "?")
+    if not isinstance(test, dict):
+        raise VectorFormatError("%s is %s, not a test object" % (where, describe_json(test)))
+    _check_test(test, where)
     out = dict(test)
-    out["inputs"] = dict((name, v if isinstance(v, int) and type(v) is not bool
-                          else decode_tree(v, "%s inputs.%s" % (where, name)))
-                         for name, v in test["inputs"].items())
-    out["expected"] = _decode_output(test.get("expected"), where + " expected")
+    inputs = {}
+    for name, v in test["inputs"].items():
+        if isinstance(v, int) and type(v) is not bool:
+            inputs[name] = v
+        else:
+            inputs[name] = _decode_tree(v, "%s inputs.%s" % (where, name), fmt, 0)
+    out["inputs"] = inputs
+    out["expected"] = _decode_output(test.get("expected"), where + " expected", fmt)
+    if test["result"] != "invalid" and out["expected"] is None:
+        raise VectorFormatError("%s: a %s test needs an expected value" % (where, test["result"]))
     if "alternatives" in test:
-        out["alternatives"] = [_decode_output(a, where + " alternative") for a in test["alternatives"]]
+        if not isinstance(test["alternatives"], list):
+            raise VectorFormatError("%s: alternatives is %s, not a list"
+                                    % (where, describe_json(test["alternatives"])))
+        out["alternatives"] = [_decode_output(a, "%s alternatives[%d]" % (where, i), fmt)
+                               for i, a in enumerate(test["alternatives"])]
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
-            tol[key] = decode_tree(tol[key], "%s tolerance.%s" % (where, key))
+            tol[key] = _decode_tree(tol[key], "%s tolerance.%s" % (where, key), None, 0)
     if "accumulators" in tol:
         bounds = {}
+        if not isinstance(tol["accumulators"], dict):
+            raise VectorFormatError("%s: tolerance.accumulators is %s, not an object"
+                                    % (where, describe_json(tol["accumulators"])))
         for name, bound in tol["accumulators"].items():
+            place = "%s tolerance.accumulators.%s" % (where, name)
+            if name not in DTYPES or not isinstance(bound, dict) or "abs" not in bound:
+                raise VectorFormatError("%s is %s; expected a dtype's {\"abs\": ...}"
+                                        % (place, describe_json(bound)))
             bounds[name] = dict(bound)
-            bounds[name]["abs"] = decode_tree(bound["abs"], "%s tolerance.accumulators.%s.abs" % (where, name))
+            bounds[name]["abs"] = _decode_tree(bound["abs"], place + ".abs", None, 0)
         tol["accumulators"] = bounds
     out["tolerance"] = tol
     return out
+
+
+def _check_test(test, where):
+    # The keys the checker reads, with the types it needs; decoding checks the values.
+    for key in ("tcId", "inputs", "result", "tolerance"):
+        if key not in test:
+            raise VectorFormatError("%s: no %r" % (where, key))
+    if not _is_int(test["tcId"]):
+        raise VectorFormatError("%s: tcId is %s, not an integer" % (where, describe_json(test["tcId"])))
+    if test["result"] not in _RESULTS:
+        raise VectorFormatError("%s: result is %s, not valid, acceptable or invalid"
+                                % (where, describe_json(test["result"])))
+    if not isinstance(test["inputs"], dict):
+        raise VectorFormatError("%s: inputs is %s, not an object" % (where, describe_json(test["inputs"])))
+    tol = test["tolerance"]
+    if not isinstance(tol, dict):
+        raise VectorFormatError("%s: tolerance is %s, not an object" % (where, describe_json(tol)))
+    if not _is_int(tol.get("ulp")) or tol["ulp"] < 0:
+        raise VectorFormatError("%s: tolerance.ulp is %s, not an integer >= 0"
+                                % (where, describe_json(tol.get("ulp"))))
+    if type(tol.get("signedZero", False)) is not bool or type(tol.get("overflow", False)) is not bool:
+        raise VectorFormatError("%s: tolerance.signedZero must be true or false" % where)
+    if "flags" in test and not (isinstance(test["flags"], list)
+                                and all(isinstance(f, str) for f in test["flags"])):
+        raise VectorFormatError("%s: flags is %s, not a list of strings" % (where, describe_json(test["flags"])))
+    if "comment" in test and not isinstance(test["comment"], str):
+        raise VectorFormatError("%s: comment is %s, not a string" % (where, describe_json(test["comment"])))
+
+
+def _is_int(value):
+    return isinstance(value, int) and type(value) is not bool
 
 
 # --- a whole vector document ---------------------------------------------------------
@@ -324,7 +753,9 @@ def decode_test(op, test):
 _HEADER = [
     "Conformance vectors for nnref, the pure-Python reference of chapter 4 of",
     "Neural Networks from Scratch in Python.  Floats are strings: dec is the",
-    "shortest repr, hex is float.hex(); nan, inf and -inf are spelled out.",
+    "shortest repr, hex is float.hex(), bits the IEEE bit pattern in the file's",
+    "dtype (hex digits); nan, inf and -inf are spelled out.  An array with an",
+    "empty dimension is {\"shape\": [...], \"values\": [...]}.",
     "A test passes if each output element is within its tolerance: ULP distance",
     "<= ulp, or |out - expected| <= rel * |expected|, or <= abs.  See",
     "docs/conformance.md for the result kinds and the tolerance rules.",
@@ -334,7 +765,8 @@ _HEADER = [
 def _narrow_header(dtype):
     return _HEADER + [
         "Every input and expected value is a %s value, written as the float64 that" % dtype,
-        "holds it; an output that is not a %s value fails.  ULPs are %s ULPs." % (dtype, dtype),
+        "holds it (dec, hex) and as its %s bits; an output that is not a %s" % (dtype, dtype),
+        "value fails.  ULPs are %s ULPs." % dtype,
     ]
 
 
@@ -365,26 +797,127 @@ def document(op, notes, groups, dtype="float64"):
 
 
 def encode(document):
-    """The JSON-ready form of a document: floats become ``{"dec", "hex"}`` objects."""
+    """The JSON-ready form of a document: floats become ``{"dec", "hex", "bits"}``
+    objects (``bits`` in the document's dtype; tolerance bounds have none), arrays
+    with an empty dimension ``{"shape", "values"}``."""
     out = dict(document)
     op = document["operation"]
+    dtype = document.get("dtype", "float64")
     out["testGroups"] = []
     for group in document["testGroups"]:
         g = dict(group)
-        g["tests"] = [_encode_test(op, t) for t in group["tests"]]
+        g["tests"] = [_encode_test(op, t, dtype) for t in group["tests"]]
         out["testGroups"].append(g)
     return out
 
 
+def read_json(path):
+    """The JSON document in the file ``path``.
+
+    ``VectorFormatError`` naming the file if it is not UTF-8 JSON (or is nested
+    too deeply for the parser); ``OSError`` if it cannot be read.  Integers too
+    long for ``int()`` (CPython refuses more than 4300 digits) are read as
+    ``Unreadable`` values, so such an output fails its own case."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeError as error:
+        raise VectorFormatError("%s: not UTF-8 text (%s)" % (path, error))
+    return parse_json(text, path)
+
+
+def parse_json(text, where="document"):
+    """``json.loads`` with its failures as a ``VectorFormatError`` naming ``where``."""
+    try:
+        try:
+            return json.loads(text, parse_int=_parse_int)
+        except TypeError:                     # MicroPython's json takes no parse_int
+            return json.loads(text)
+    except _RecursionError:
+        raise VectorFormatError("%s: not JSON that can be read: nested too deeply" % where)
+    except ValueError as error:
+        raise VectorFormatError("%s: not JSON: %s" % (where, error))
+
+
+def _parse_int(text):
+    if len(text) > 4000:
+        return Unreadable("an integer of %d digits, too large for a float" % len(text.lstrip("-")))
+    return int(text)
+
+
 def load(path):
     """Read a vector or results file (JSON) and return the document, floats still
-    in their ``{"dec", "hex"}`` notation; ``VectorFormatError`` if it has no
-    ``testGroups``."""
-    with open(path) as handle:
-        document = json.load(handle)
-    if not isinstance(document, dict) or "testGroups" not in document:
-        raise VectorFormatError("%s is not a conformance vector file (no testGroups)" % path)
+    in their ``{"dec", "hex", "bits"}`` notation; ``VectorFormatError`` naming the
+    file if it is not JSON, not an object or has no list of ``testGroups``."""
+    document = read_json(path)
+    _check_document(document, path, "a conformance vector or results file")
     return document
+
+
+def _check_document(document, path, what):
+    # An object with a list of test groups, each with a list of test objects.
+    if not isinstance(document, dict):
+        raise VectorFormatError("%s: the document is %s, not an object with testGroups"
+                                % (path, describe_json(document)))
+    if "testGroups" not in document:
+        raise VectorFormatError("%s: not %s (no testGroups)" % (path, what))
+    _check_groups(document, path)
+
+
+def _check_groups(document, path):
+    groups = document["testGroups"]
+    if not isinstance(groups, list):
+        raise VectorFormatError("%s: testGroups is %s, not a list" % (path, describe_json(groups)))
+    for i, group in enumerate(groups):
+        if not isinstance(group, dict):
+            raise VectorFormatError("%s: testGroups[%d] is %s, not an object"
+                                    % (path, i, describe_json(group)))
+        if not isinstance(group.get("tests"), list):
+            raise VectorFormatError("%s: testGroups[%d].tests is %s, not a list"
+                                    % (path, i, describe_json(group.get("tests"))))
+        for j, test in enumerate(group["tests"]):
+            if not isinstance(test, dict):
+                raise VectorFormatError("%s: testGroups[%d].tests[%d] is %s, not a test object"
+                                        % (path, i, j, describe_json(test)))
+
+
+_VECTOR_KEYS = ("operation", "arguments", "testGroups")
+
+
+def check_vectors(document, path="vectors"):
+    """``VectorFormatError`` naming ``path`` and the place, unless ``document`` has the
+    header a vector document needs (``operation``, ``dtype``, ``arguments``) and
+    test groups whose tests are objects with a ``tcId`` each, all different.
+    The tests' contents are checked as they are decoded (``decode_test``)."""
+    if not isinstance(document, dict):
+        raise VectorFormatError("%s: the document is %s, not an object" % (path, describe_json(document)))
+    for key in _VECTOR_KEYS:
+        if key not in document:
+            raise VectorFormatError("%s: not a vector document: no %r" % (path, key))
+    op = document["operation"]
+    if op not in ARGUMENTS:
+        raise VectorFormatError("%s: operation is %s, not one of %s"
+                                % (path, describe_json(op), ", ".join(ARGUMENTS)))
+    if document["arguments"] != list(ARGUMENTS[op]):
+        raise VectorFormatError("%s: arguments is %s; %s takes %s"
+                                % (path, clip(json.dumps(document["arguments"])), op,
+                                   ", ".join(ARGUMENTS[op])))
+    dtype = document.get("dtype", "float64")
+    if dtype not in DTYPES:
+        raise VectorFormatError("%s: dtype is %s, not one of %s" % (path, describe_json(dtype), ", ".join(DTYPES)))
+    if op not in _DTYPE_OPERATIONS[dtype]:
+        raise VectorFormatError("%s: there are no %s vectors for %s" % (path, dtype, op))
+    _check_groups(document, path)
+    seen = {}
+    for i, group in enumerate(document["testGroups"]):
+        for j, test in enumerate(group["tests"]):
+            place = "%s: testGroups[%d].tests[%d]" % (path, i, j)
+            if not _is_int(test.get("tcId")):
+                raise VectorFormatError("%s: tcId is %s, not an integer" % (place, describe_json(test.get("tcId"))))
+            if test["tcId"] in seen:
+                raise VectorFormatError("%s: tcId %d appears twice" % (place, test["tcId"]))
+            seen[test["tcId"]] = True
 
 
 def tests_of(document):
@@ -439,28 +972,59 @@ def _copy_tree(value):
     return value
 
 
-def results_by_tc_id(document, path):
-    """tcId -> test of a RESULTS document; ``VectorFormatError`` for a test without one."""
+def results_by_tc_id(document, path="results"):
+    """tcId -> test of a RESULTS document.
+
+    ``VectorFormatError`` naming ``path`` and the place for a document that is
+    not one (not an object, no list of ``testGroups``, a test that is not an
+    object or has no integer ``tcId``), and for tcIds that appear more than
+    once, naming them all."""
+    _check_document(document, path, "a results file")
     outputs = {}
-    for test in tests_of(document):
-        if "tcId" not in test:
-            raise VectorFormatError("%s: a test has no tcId" % path)
-        outputs[test["tcId"]] = test
+    twice = []
+    for i, group in enumerate(document["testGroups"]):
+        for j, test in enumerate(group["tests"]):
+            tc_id = test.get("tcId")
+            if not _is_int(tc_id):
+                raise VectorFormatError("%s: testGroups[%d].tests[%d]: tcId is %s, not an integer"
+                                        % (path, i, j, describe_json(tc_id)))
+            if tc_id in outputs and tc_id not in twice:
+                twice.append(tc_id)
+            outputs[tc_id] = test
+    if twice:
+        raise VectorFormatError("%s: tcId %s appear%s more than once" % (
+            path, ", ".join(str(t) for t in sorted(twice)), "s" if len(twice) == 1 else ""))
     return outputs
 
 
-def decode_outcome(op, tc_id, output):
+def decode_outcome(op, tc_id, output, dtype=None):
     """A RESULTS test's ``output`` as an outcome: ``("error", text)`` for
-    ``{"error": text}``, else ``("value", the decoded output)``.
+    ``{"error": text}``, ``("unsupported", text)`` for ``{"unsupported": text}``,
+    ``("null", None)`` for ``null``, else ``("value", the decoded output)``
+    (``VectorFormatError`` saying what it held if it is not an output).
 
     >>> decode_outcome("relu", 3, {"error": "ValueError: no"})
     ('error', 'ValueError: no')
     >>> decode_outcome("relu", 3, [{"dec": "1.5"}])
     ('value', [1.5])
+    >>> decode_outcome("relu", 3, {"unsupported": "no scalars"})
+    ('unsupported', 'no scalars')
     """
-    if isinstance(output, dict) and "error" in output:
-        return "error", str(output["error"])
-    return "value", _decode_output(output, "%s tcId %s output" % (op, tc_id))
+    if isinstance(output, Unreadable):
+        raise VectorFormatError(output.reason)
+    if output is None:
+        return "null", None
+    if isinstance(output, dict):
+        for kind in ("error", "unsupported"):
+            if kind in output:
+                return kind, _reason_text(output[kind])
+    return "value", _decode_output(output, "output", _fmt(dtype))
+
+
+def _reason_text(reason):
+    if isinstance(reason, str):
+        return reason
+    return describe_json(reason)
 
 
 # --- text --------------------------------------------------------------------------------
@@ -492,7 +1056,7 @@ def dumps(document):
 
 
 def _is_leaf(value):
-    return isinstance(value, dict) and set(value) == {"dec", "hex"}
+    return isinstance(value, dict) and set(value) in ({"dec", "hex"}, {"dec", "hex", "bits"})
 
 
 # --- the JSON Schema -----------------------------------------------------------------
@@ -509,13 +1073,15 @@ def _array(items):
 
 
 _STRING = {"type": "string"}
+_DEC = {"type": "string", "pattern": "^(nan|-?inf|-?[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?)$"}
+_HEX = {"type": "string", "pattern": "^(nan|-?inf|-?0x[01]\\.[0-9a-f]+p[-+][0-9]+)$"}
 
 SCHEMA = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": SCHEMA_ID,
     "title": "nnref conformance vectors",
-    "description": "One operation's test vectors.  Floats are objects {dec, hex}; see "
-                   "docs/conformance.md.",
+    "description": "One operation's test vectors.  Floats are objects {dec, hex, bits}, "
+                   "tolerance bounds {dec, hex}; see docs/conformance.md.",
     "type": "object",
     "required": ["schema", "nnrefVersion", "operation", "dtype", "arguments", "generator", "header",
                  "notes", "numberOfTests", "testGroups"],
@@ -542,31 +1108,64 @@ SCHEMA = {
     },
     "definitions": {
         "float": {
-            "description": "A float64 (holding a value of the file's dtype): dec is the shortest "
-                           "repr, hex is float.hex(); NaN and the infinities are nan, inf and -inf "
-                           "in both.",
+            "description": "A value of the file's dtype: dec is the shortest repr and hex is "
+                           "float.hex() of the float64 that holds it (NaN and the infinities are "
+                           "nan, inf and -inf in both); bits is its IEEE bit pattern in the file's "
+                           "dtype, lowercase hex digits zero-padded to 16 (float64), 8 (float32) or "
+                           "4 (float16, bfloat16) digits.",
+            "type": "object",
+            "required": ["dec", "hex", "bits"],
+            "additionalProperties": False,
+            "properties": {
+                "dec": _DEC,
+                "hex": _HEX,
+                "bits": {"type": "string", "pattern": "^[0-9a-f]{4}([0-9a-f]{4}([0-9a-f]{8})?)?$"},
+            },
+        },
+        "shaped": {
+            "description": "An array with an empty dimension, whose shape the nesting cannot "
+                           "show: its shape, and its values flat in row-major order (none).",
+            "type": "object",
+            "required": ["shape", "values"],
+            "additionalProperties": False,
+            "properties": {
+                "shape": _array({"type": "integer", "minimum": 0}),
+                "values": _array(_ref("float")),
+            },
+        },
+        "tree": {
+            "description": "A float, a (nested) list of them (a vector or a batch of rows), or an "
+                           "array with an empty dimension as {shape, values}.",
+            "anyOf": [_ref("float"), _array(_ref("tree")), _ref("shaped")],
+        },
+        "bound": {
+            "description": "A tolerance bound: a float64 number in every dtype (not a value of "
+                           "it), as dec and hex without bits.",
             "type": "object",
             "required": ["dec", "hex"],
             "additionalProperties": False,
             "properties": {
-                "dec": {"type": "string",
-                        "pattern": "^(nan|-?inf|-?[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?)$"},
-                "hex": {"type": "string",
-                        "pattern": "^(nan|-?inf|-?0x[01]\\.[0-9a-f]+p[-+][0-9]+)$"},
+                "dec": _DEC,
+                "hex": _HEX,
             },
         },
-        "tree": {
-            "description": "A float, or a (nested) list of them: a vector or a batch of rows.",
-            "anyOf": [_ref("float"), _array(_ref("tree"))],
+        "boundTree": {
+            "description": "One bound for every element, or a tree of them shaped like expected "
+                           "({shape, values} where expected has an empty dimension).",
+            "anyOf": [_ref("bound"), _array(_ref("boundTree")), {
+                "type": "object", "required": ["shape", "values"], "additionalProperties": False,
+                "properties": {"shape": _array({"type": "integer", "minimum": 0}),
+                               "values": _array(_ref("bound"))}}],
         },
         "dataset": {
-            "description": "A data set: X (rows of floats) and y (int labels, or a column of floats).",
+            "description": "A data set: X (rows of floats) and y (int labels, or a column of "
+                           "floats); an empty one as {shape, values}.",
             "type": "object",
             "required": ["X", "y"],
             "additionalProperties": False,
             "properties": {
                 "X": _ref("tree"),
-                "y": _array({"anyOf": [{"type": "integer"}, _ref("tree")]}),
+                "y": {"anyOf": [_array({"anyOf": [{"type": "integer"}, _ref("tree")]}), _ref("shaped")]},
             },
         },
         "output": {"anyOf": [_ref("tree"), _ref("dataset")]},
@@ -582,8 +1181,8 @@ SCHEMA = {
             "properties": {
                 "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm"]},
                 "ulp": {"type": "integer", "minimum": 0},
-                "rel": _ref("tree"),
-                "abs": _ref("tree"),
+                "rel": _ref("boundTree"),
+                "abs": _ref("boundTree"),
                 "signedZero": {"type": "boolean"},
                 "accumulators": {"type": "object",
                                  "additionalProperties": False,
@@ -597,7 +1196,7 @@ SCHEMA = {
             "type": "object",
             "required": ["abs"],
             "additionalProperties": False,
-            "properties": {"abs": _ref("tree"), "overflow": {"type": "boolean"}},
+            "properties": {"abs": _ref("boundTree"), "overflow": {"type": "boolean"}},
         },
         "testGroup": {
             "type": "object",
