@@ -15,7 +15,7 @@ from .._base.formats import check_dtype
 from ._allow import apply_allowlist, load_allowlist, parse_allowlist
 from ._check import check_case, describe, summary
 from ._format import (DTYPES, MAX_RANK, OPERATIONS, VectorFormatError, accumulators, check_vectors,
-                      declared_shape, decode_outcome, decode_test, default_accumulator, document_dtype,
+                      declared_shape, decode_outcome, decode_test, default_accumulator, describe_json, document_dtype,
                       file_name, load, operations, read_json, results_by_tc_id)
 from ._report import OpResult, Report
 
@@ -274,10 +274,10 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
     accumulate = check_accumulate(dtype, accumulate, "check") if op == "dense" else None
     if isinstance(results, dict) and results.get("operation", op) != op:
         raise VectorFormatError("%s: the results are for %s, the vectors (%s) for %s"
-                                % (path, describe(results.get("operation")), vectors_path, op))
+                                % (path, _named(results.get("operation")), vectors_path, op))
     if isinstance(results, dict) and results.get("dtype", dtype) != dtype:
         raise VectorFormatError("%s: the results are in %s, the vectors (%s) in %s"
-                                % (path, describe(results.get("dtype")), vectors_path, dtype))
+                                % (path, _named(results.get("dtype")), vectors_path, dtype))
     outputs = results_by_tc_id(results, path)
     result = OpResult(op, dtype)
     for i, group in enumerate(vectors["testGroups"]):
@@ -288,6 +288,10 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
             outcome = _read_outcome(test, raw, given, path, op, dtype)
             _record(result, test, outcome, dtype, accumulate)
     return result
+
+
+def _named(value):
+    return repr(value) if isinstance(value, str) else describe_json(value)
 
 
 _ERROR_RECORD = 'an error record {"error": "..."}'
