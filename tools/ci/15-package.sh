@@ -9,8 +9,10 @@
 #    `python -m nnref --version`, an unknown command's exit status through the
 #    console wrapper, `import nnref.conformance, nnref.book`, that the
 #    stubs, py.typed and the vectors are installed, and conformance.cases()
-#    checking nnref's softmax on them.  (mypy against the
-#    installed stubs runs in 10-matrix.sh.)
+#    checking nnref's softmax on them; then NumPy beside it and
+#    `crosscheck numpy` in float64 and float16 (the adapters, allow-list and
+#    vectors all come from the wheel).  (mypy against the installed stubs
+#    runs in 10-matrix.sh.)
 # 3. Unpacks the SDIST into a temporary folder, makes a fresh virtual
 #    environment there and runs the README's test command in it:
 #    `pip install '.[test]'`, then `python -m pytest -q`, which must pass.
@@ -90,6 +92,13 @@ for case in softmax_cases:
     case.check(nnref.softmax)
 print("conformance.cases: %d softmax cases pass, ids %s..." % (len(softmax_cases), softmax_cases[0].id))
 EOF
+    # What a cross-checker does with the wheel: install NumPy beside it and
+    # run the packaged adapters, allow-list and vectors, in two dtypes.
+    quiet "$bin/python" -m pip install -q --disable-pip-version-check numpy
+    "$bin/python" -W ignore::RuntimeWarning -m nnref crosscheck numpy > crosscheck.txt
+    "$bin/nnref" crosscheck numpy --dtype float16 > crosscheck16.txt 2> /dev/null
+    tail -n 1 crosscheck.txt
+    [ -z "$(ls -A . | grep -v '^crosscheck')" ] || { echo "crosscheck wrote files: $(ls -A)"; exit 1; }
 ) || fail "the installed wheel"
 
 step "the sdist, unpacked: pip install '.[test]' and python -m pytest -q in a fresh venv"
