@@ -305,8 +305,8 @@ def test_a_wrong_value_names_the_element():
 def test_an_invalid_case_that_returns_fails():
     [case] = find("softmax", "float32", flag="scalar-input")
     text = str(failure(case, lambda x: 1.0))
-    assert text == ("%s [scalar-input] a plain number has no row: an invalid case (nnref raises "
-                    "TypeError): expected an exception, but <lambda> returned 1.0" % case.id)
+    assert text == ("%s [scalar-input] a plain number has no row: expected an error (nnref raises "
+                    "TypeError), got a result: 1.0" % case.id)
 
 
 def test_an_invalid_case_that_returns_a_long_value_is_cut_short():
@@ -315,9 +315,22 @@ def test_an_invalid_case_that_returns_a_long_value_is_cut_short():
     def relu_ragged(x):
         return [[max(0.0, v) for v in row] * 20 for row in x]
     text = str(failure(case, relu_ragged))
-    assert "expected an exception, but relu_ragged returned [[1.0, 2.0, 1.0" in text
+    assert "expected an error (nnref raises ValueError), got a result: [[1.0, 2.0, 1.0" in text
     assert text.endswith("...")
-    assert len(text.split(" returned ", 1)[1]) == 80
+    assert len(text.split("got a result: ", 1)[1]) == 60
+
+
+def test_an_unsupported_input_form_fails_the_case():
+    case = conformance.cases("relu")[2]            # relu(0.0): a plain number
+
+    def batch_relu(x):
+        if not isinstance(x, list):
+            raise conformance.Unsupported("batches only")
+        return nnref.relu(x)
+    error = failure(case, batch_relu)
+    assert str(error) == "%s %s: unsupported: batches only" % (case.id, case.comment)
+    assert isinstance(error.__cause__, conformance.Unsupported)
+    conformance.cases("relu")[1].check(batch_relu)          # a batch: passes
 
 
 def test_an_invalid_case_passes_with_any_exception():

@@ -20,7 +20,7 @@ applies them, with nothing MicroPython lacks.
 
 import math
 
-from .._base.formats import check_dtype, round_float, to_scaled_int
+from .._base.formats import check_dtype, round_float, round_scaled, to_scaled_int
 from ..testing import ulp_distance
 from ._format import clip, digit_count
 
@@ -33,7 +33,8 @@ def check_case(test, outcome, dtype="float64", accumulate=None):
     ``outcome`` is ``("value", output)``, ``("error", description)``,
     ``("unsupported", reason)`` (the implementation does not take this input
     form: a failure, which the report counts apart) or ``("unreadable",
-    reason)`` (an output that could not be read: a failure with that reason).
+    reason)`` (an output that could not be read: a failure with that reason)
+    or ``("fail", reason)`` (judged already: a failure with exactly that reason).
     An ``invalid`` case passes on any error, and fails on anything else with a
     reason that says what came instead.  Returns ``(passed, worst_ulp, reason, via_alternative)``: ``worst_ulp``
     is the largest ULP distance (in ``dtype``) of a compared element (None
@@ -64,6 +65,8 @@ def check_case(test, outcome, dtype="float64", accumulate=None):
     kind, payload = outcome
     if kind == "unsupported":
         return False, None, "unsupported: %s" % payload, False
+    if kind == "fail":
+        return False, None, payload, False
     if test["result"] == "invalid":
         if kind == "error":
             return True, 0, "", False
@@ -198,9 +201,8 @@ def _compare(actual, expected, tol, path, found, fmt, name):
     place = name + "".join("[%d]" % i for i in path)
     if type(actual) is bool or not isinstance(actual, (int, float)):
         raise _Mismatch("%s is %s, not a number" % (place, describe(actual)))
-    try:
-        a = float(actual)
-    except OverflowError:
+    a = _as_float(actual)
+    if a is None:
         raise _Mismatch("%s is %s, too large for a float" % (place, describe(actual)))
     e = float(expected)
     if round_float(a, fmt) != a and a == a:
@@ -221,6 +223,21 @@ def _compare(actual, expected, tol, path, found, fmt, name):
         how = None
         distance = 1
     found.append((path, a, e, distance, how))
+
+
+def _as_float(value):
+    # A float as it is; an int rounded exactly (MicroPython's float(int) truncates), None
+    # if it is past the largest float (CPython raises OverflowError, MicroPython gives inf).
+    if isinstance(value, float):
+        return float(value)
+    if -_TWO_1100 < value < _TWO_1100:
+        result = round_scaled(int(value), 0)
+        if result not in (_INF, -_INF):
+            return result
+    return None
+
+
+_TWO_1100 = 2 ** 1100
 
 
 def _bound_at(bound, path):

@@ -271,11 +271,16 @@ def decode_float(obj, where="value", dtype=None):
 
 
 def _int_to_float(n, where):
-    try:
-        return float(n)
-    except OverflowError:
+    # Rounded exactly, everywhere (MicroPython's float(int) truncates, and gives inf
+    # where CPython raises OverflowError).
+    value = round_scaled(n, 0) if -_TWO_1100 < n < _TWO_1100 else _INF
+    if value in (_INF, -_INF):
         raise VectorFormatError("%s is an integer of %d digits, too large for a float"
                                 % (where, digit_count(n)))
+    return value
+
+
+_TWO_1100 = 2 ** 1100
 
 
 def _parse_bits(text, fmt, where):
@@ -543,16 +548,11 @@ def _decode_shaped(value, where, fmt, depth):
             raise VectorFormatError("%s: shape %s stands for more than %d lists"
                                     % (where, _shape_text(shape), MAX_LISTS))
     count = 1
-    if 0 in shape:
-        count = 0
-    else:
-        for d in shape:
-            count *= d
-            if count > len(values):
-                break
+    for d in shape:                 # at most MAX_RANK sizes, each one a JSON integer: exact
+        count *= d
     if count != len(values):
         raise VectorFormatError("%s: shape %s holds %s values, and values has %d"
-                                % (where, _shape_text(shape), "more" if count > len(values) else count,
+                                % (where, _shape_text(shape), count if count < 10 ** 30 else "more",
                                    len(values)))
     items = [decode_float(v, "%s.values[%d]" % (where, i), fmt) for i, v in enumerate(values)]
     if not shape:

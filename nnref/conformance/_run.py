@@ -13,9 +13,9 @@ import os
 
 from .._base.formats import check_dtype
 from ._allow import apply_allowlist, load_allowlist, parse_allowlist
-from ._check import check_case, describe
+from ._check import check_case, describe, summary
 from ._format import (DTYPES, MAX_RANK, OPERATIONS, VectorFormatError, accumulators, check_vectors,
-                      declared_shape, decode_outcome, decode_test, default_accumulator, document_dtype,
+                      declared_shape, decode_outcome, decode_test, default_accumulator, describe_json, document_dtype,
                       file_name, load, operations, read_json, results_by_tc_id)
 from ._report import OpResult, Report
 
@@ -274,10 +274,10 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
     accumulate = check_accumulate(dtype, accumulate, "check") if op == "dense" else None
     if isinstance(results, dict) and results.get("operation", op) != op:
         raise VectorFormatError("%s: the results are for %s, the vectors (%s) for %s"
-                                % (path, describe(results.get("operation")), vectors_path, op))
+                                % (path, _named(results.get("operation")), vectors_path, op))
     if isinstance(results, dict) and results.get("dtype", dtype) != dtype:
         raise VectorFormatError("%s: the results are in %s, the vectors (%s) in %s"
-                                % (path, describe(results.get("dtype")), vectors_path, dtype))
+                                % (path, _named(results.get("dtype")), vectors_path, dtype))
     outputs = results_by_tc_id(results, path)
     result = OpResult(op, dtype)
     for i, group in enumerate(vectors["testGroups"]):
@@ -288,6 +288,10 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
             outcome = _read_outcome(test, raw, given, path, op, dtype)
             _record(result, test, outcome, dtype, accumulate)
     return result
+
+
+def _named(value):
+    return repr(value) if isinstance(value, str) else describe_json(value)
 
 
 _ERROR_RECORD = 'an error record {"error": "..."}'
@@ -301,22 +305,22 @@ def _read_outcome(test, raw, given, path, op, dtype):
     if given is None or "output" not in given:
         where = "no tcId %d in %s" % (test["tcId"], path) if given is None else "no output in %s" % path
         if invalid:
-            return "unreadable", "%s; expected %s%s" % (where, _ERROR_RECORD, raises)
-        return "unreadable", where
+            return "fail", "%s; expected %s%s" % (where, _ERROR_RECORD, raises)
+        return "fail", where
     try:
         kind, payload = decode_outcome(op, test["tcId"], given["output"], dtype)
     except VectorFormatError as error:
         return "unreadable", str(error)
     if kind == "null":
         if invalid:
-            return "unreadable", "expected %s%s, got null" % (_ERROR_RECORD, raises)
-        return "unreadable", "the output is null; expected a result"
-    if kind == "value" and not invalid:
+            return "fail", "expected %s%s, got null" % (_ERROR_RECORD, raises)
+        return "fail", "the output is null; expected a result"
+    if kind == "value" and invalid:
+        return "fail", "expected %s%s, got a result: %s" % (_ERROR_RECORD, raises, summary(payload))
+    if kind == "value":
         problem = _shape_problem(raw.get("expected"), given["output"])
         if problem:
-            return "unreadable", problem
-    if kind == "value" and invalid:
-        return "unreadable", "expected %s%s, got a result" % (_ERROR_RECORD, raises)
+            return "fail", problem
     return kind, payload
 
 

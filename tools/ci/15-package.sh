@@ -7,8 +7,9 @@
 #    folder outside the checkout (so only the installed copy can be
 #    imported): `nnref --version`, `nnref --help`, `nnref selfcheck -q`,
 #    `python -m nnref --version`, an unknown command's exit status through the
-#    console wrapper, `import nnref.conformance, nnref.book`, and that the
-#    stubs, py.typed and the vectors are installed; then NumPy beside it and
+#    console wrapper, `import nnref.conformance, nnref.book`, that the
+#    stubs, py.typed and the vectors are installed, and conformance.cases()
+#    checking nnref's softmax on them; then NumPy beside it and
 #    `crosscheck numpy` in float64 and float16 (the adapters, allow-list and
 #    vectors all come from the wheel).  (mypy against the installed stubs
 #    runs in 10-matrix.sh.)
@@ -83,6 +84,13 @@ missing = sorted(wanted - files(here))
 assert not missing, "not in the wheel: %s" % missing
 assert {"py.typed", "book/__init__.pyi"} <= wanted
 print("installed: %d stub and data files, nnref %s from %s" % (len(wanted), nnref.__version__, here))
+# The packaged vectors as a test suite gets them: conformance.vectors() and cases().
+from nnref import conformance
+assert conformance.vectors("softmax", "float32")["dtype"] == "float32"
+softmax_cases = conformance.cases("softmax")
+for case in softmax_cases:
+    case.check(nnref.softmax)
+print("conformance.cases: %d softmax cases pass, ids %s..." % (len(softmax_cases), softmax_cases[0].id))
 EOF
     # What a cross-checker does with the wheel: install NumPy beside it and
     # run the packaged adapters, allow-list and vectors, in two dtypes.
