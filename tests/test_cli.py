@@ -528,3 +528,46 @@ def test_the_dispatcher_ends_an_interrupted_or_starved_command_without_a_traceba
     monkeypatch.setattr(export, "main", fail)
     assert main(["data", "spiral"]) == status
     assert capsys.readouterr().err == err
+
+
+# ------------------------------------------------------------ the documented limits are the code's
+
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+
+
+def powers_of_ten(text):
+    """The numbers written as 10⁷, 10⁶ ... in ``text``, in order."""
+    import re
+    return [10 ** int("".join(SUPERSCRIPTS[c] for c in m)) for m in re.findall("10([⁰-⁹]+)", text)]
+
+
+def command_line_section():
+    with open(os.path.join(ROOT, "docs", "spec.md"), encoding="utf-8") as handle:
+        text = handle.read()
+    return text[text.index("## The command line"):]
+
+
+def test_the_documented_limits_are_the_codes():
+    from nnref.cli import _usage, export, plot
+    rows = dict((line.split("|")[1].strip(), line) for line in command_line_section().splitlines()
+                if line.startswith("| `"))
+    assert powers_of_ten(rows["`data`"]) == [export.MAX_POINTS]
+    assert powers_of_ten(rows["`plot spiral`"]) == [plot.MAX_POINTS]
+    assert powers_of_ten(rows["`plot softmax-regions`"]) == [plot.MAX_POINTS]
+    assert "from 1 to 1000" in rows["`plot softmax-regions`"]
+    assert "between 1e-6 and 1e6 in magnitude" in rows["`plot relu-pair`"]
+    assert plot.WEIGHT_RANGE == (1e-6, 1e6)
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    assert powers_of_ten(readme[readme.index("size past its limit"):][:80]) == [
+        export.MAX_POINTS, plot.MAX_POINTS]
+    statuses = [line.split("|")[1].strip() for line in command_line_section().splitlines()
+                if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    assert statuses == ["0", str(_usage.IO_STATUS), str(_usage.USAGE_STATUS),
+                        str(_usage.INTERRUPTED_STATUS)]
+
+
+def test_the_documented_limit_message_is_the_codes():
+    example = " ".join(command_line_section().split("`nnref data: error: ")[1].split("`")[0].split())
+    status, _, err = run("data", "spiral", "--samples", "99999999999999999999999")
+    assert status == 2 and err.splitlines()[-1] == "nnref data: error: " + example

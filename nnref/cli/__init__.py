@@ -34,7 +34,7 @@ COMMANDS = {
 }
 
 
-def _usage():
+def _overview():
     lines = ["usage: python -m nnref [COMMAND ...]", "", "commands:"]
     for name in sorted(COMMANDS):
         lines.append("  %-11s %s" % (name, COMMANDS[name][1]))
@@ -57,12 +57,12 @@ def _silence(stream):
 
 def _dispatch(argv):
     if argv and argv[0] in ("-h", "--help", "help"):
-        print(_usage())
+        print(_overview())
         return 0
     command = argv[0] if argv else "tour"
     if command not in COMMANDS:
         return error(None, "unknown command %r (choose from %s; -h for help)"
-                     % (command, ", ".join(sorted(COMMANDS))), _usage().split("\n")[0])
+                     % (command, ", ".join(sorted(COMMANDS))), _overview().split("\n")[0])
     module_name = COMMANDS[command][0]
     # fromlist positionally: MicroPython's __import__ takes no keyword arguments.
     module = __import__("nnref.cli." + module_name, None, None, ["main"])
