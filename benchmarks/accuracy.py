@@ -240,6 +240,24 @@ def measure_dense(inputs, weights, biases):
     return results
 
 
+def activation_cases(rng, quick):
+    """``(title, op, inputs)`` for each sigmoid and softmax row of the table, drawn from ``rng``.
+
+    Taken in order, as ``main`` does, after ``RandomState(5)`` (the default
+    ``--seed``); ``tests/test_doc_figures.py`` recomputes nnref's column of
+    docs/accuracy-and-speed.md from the same inputs.
+    """
+    samples = 2000 if quick else 20000
+    rows = 200 if quick else 2000
+    yield "sigmoid, x ~ N(0,1)", "sigmoid", rng.randn(samples)
+    yield ("sigmoid, x ~ U(-750, 750)", "sigmoid",
+           [1500.0 * v - 750.0 for v in rng.random_sample(samples)])
+    yield ("softmax, rows of 10, x ~ N(0, 30)", "softmax",
+           [[30.0 * v for v in row] for row in rng.randn(rows, 10)])
+    yield ("softmax, rows of 10, x ~ U(-750, 750)", "softmax",
+           [[1500.0 * v - 750.0 for v in row] for row in rng.random_sample((rows, 10))])
+
+
 def dense_cases(rng, quick):
     """``(name, inputs, weights, biases)`` for each kind of dense data."""
     n, k, m = (16, 128, 16) if quick else (64, 128, 64)
@@ -288,8 +306,6 @@ def main(argv=None):
     if numpy is not None:
         numpy.seterr(all="ignore")
     rng = nnref.RandomState(args.seed)
-    samples = 2000 if args.quick else 20000
-    rows = 200 if args.quick else 2000
     print("Python %s (%s); reference: %s" % (
         platform.python_version(), platform.python_implementation(),
         "mpmath %s at 60 digits" % mpmath.__version__ if mpmath else "nnref.exact"))
@@ -298,14 +314,11 @@ def main(argv=None):
         numpy.__version__ if numpy else "-", torch.__version__ if torch else "-",
         onnx.__version__ if onnx else "-"))
 
-    xs = rng.randn(samples)
-    show("sigmoid, x ~ N(0,1)", measure_elementwise("sigmoid", xs, true_sigmoid(xs)))
-    xs = [1500.0 * v - 750.0 for v in rng.random_sample(samples)]
-    show("sigmoid, x ~ U(-750, 750)", measure_elementwise("sigmoid", xs, true_sigmoid(xs)))
-    batch = [[30.0 * v for v in row] for row in rng.randn(rows, 10)]
-    show("softmax, rows of 10, x ~ N(0, 30)", measure_softmax(batch, true_softmax(batch)))
-    batch = [[1500.0 * v - 750.0 for v in row] for row in rng.random_sample((rows, 10))]
-    show("softmax, rows of 10, x ~ U(-750, 750)", measure_softmax(batch, true_softmax(batch)))
+    for title, op, inputs in activation_cases(rng, args.quick):
+        if op == "sigmoid":
+            show(title, measure_elementwise("sigmoid", inputs, true_sigmoid(inputs)))
+        else:
+            show(title, measure_softmax(inputs, true_softmax(inputs)))
 
     for title, inputs, weights, biases in dense_cases(rng, args.quick):
         print()

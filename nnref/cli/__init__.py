@@ -12,12 +12,20 @@ for, so that ``import nnref`` stays small and a command's needs stay its own.
 Every command reports failures the one way ``nnref/cli/_usage.py`` describes
 (``nnref VERB: error: MESSAGE`` on stderr; status 2 for a usage error, 1 for
 failures found or an unwritable output, 0 for success).
+
+``main`` alone handles what can happen to any command: standard output
+closed or full, or its reader gone (``| head -1``: a quiet status 1, after
+pointing the file descriptor at ``os.devnull`` as the Python documentation
+advises, so that nothing complains at exit); ``MemoryError`` (a message,
+status 1); Ctrl-C (quietly, 130).  Sizes are refused up front, so running
+out of memory means a machine smaller than the documented limits assume.
 """
 
 import sys
 
 from .._base.version import __version__
-from ._usage import error, exit_status
+from ._usage import (INTERRUPTED_STATUS, IO_STATUS, GuardedOutput, OutputFailed, error,
+                     exit_status)
 
 # command -> (module, one-line description); each module has main(argv) -> int.
 COMMANDS = {
@@ -32,20 +40,32 @@ COMMANDS = {
 }
 
 
-def _usage():
+def _overview():
     lines = ["usage: python -m nnref [COMMAND ...]", "", "commands:"]
     for name in sorted(COMMANDS):
         lines.append("  %-11s %s" % (name, COMMANDS[name][1]))
-    lines.extend(["", "options:", "  %-11s %s" % ("-h, --help", "show this help and exit"),
-                  "  %-11s %s" % ("--version", "print nnref's version and exit")])
+    lines += ["", "options:", "  %-11s %s" % ("-h, --help", "show this help and exit"),
+              "  %-11s %s" % ("--version", "print nnref's version and exit"),
+              "", "python -m nnref COMMAND --help shows a command's options.",
+              "Exit status: 0 success; 1 failures found, or the output could not be written;",
+              "2 a usage error (including a size past a command's limit)."]
     return "\n".join(lines)
 
 
-def main(argv=None):
-    """Run the command named in ``argv`` (default: ``sys.argv[1:]``); return its exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _silence(stream):
+    # Point the file descriptor under ``stream`` at os.devnull, so that the
+    # interpreter's last flush of what is still buffered neither fails nor complains.
+    try:
+        import os
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except Exception:       # no dup2 (MicroPython), no file descriptor (a test's stream)
+        pass
+
+
+def _dispatch(argv):
     if argv and argv[0] in ("-h", "--help", "help"):
-        print(_usage())
+        print(_overview())
         return 0
     if argv and argv[0] == "--version":
         print("nnref " + __version__)
@@ -53,7 +73,7 @@ def main(argv=None):
     command = argv[0] if argv else "tour"
     if command not in COMMANDS:
         return error(None, "unknown command %r (choose from %s; -h for help)"
-                     % (command, ", ".join(sorted(COMMANDS))), _usage().split("\n")[0])
+                     % (command, ", ".join(sorted(COMMANDS))), _overview().split("\n")[0])
     module_name = COMMANDS[command][0]
     # fromlist positionally: MicroPython's __import__ takes no keyword arguments.
     module = __import__("nnref.cli." + module_name, None, None, ["main"])
@@ -62,3 +82,29 @@ def main(argv=None):
     except SystemExit as exit:      # argparse's --help (0) and usage errors (2)
         return exit_status(exit)
 
+
+def main(argv=None):
+    """Run the command named in ``argv`` (default: ``sys.argv[1:]``); return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    verb = None if not argv or argv[0] not in COMMANDS else argv[0]
+    stdout = sys.stdout
+    try:
+        sys.stdout = GuardedOutput(stdout)
+    except (AttributeError, TypeError):     # MicroPython: sys.stdout cannot be replaced
+        return _dispatch(argv)
+    try:
+        status = _dispatch(argv)
+        sys.stdout.flush()
+        return status
+    except OutputFailed as failed:
+        _silence(stdout)
+        if failed.broken_pipe:
+            return IO_STATUS
+        return error(verb, "cannot write to standard output: %s"
+                     % (getattr(failed.error, "strerror", None) or failed.error,), status=IO_STATUS)
+    except MemoryError:
+        return error(verb, "out of memory", status=IO_STATUS)
+    except KeyboardInterrupt:
+        return INTERRUPTED_STATUS
+    finally:
+        sys.stdout = stdout

@@ -162,7 +162,7 @@ def load_adapters(path=DEFAULT_ADAPTERS):
         from ..conformance import _adapters
         return _adapters
     if not os.path.isfile(path):
-        raise OSError("no adapters file at %s" % path)
+        raise OSError("the adapters are not at %s: no such file" % path)
     import importlib.util
     spec = importlib.util.spec_from_file_location("nnref_crosscheck_adapters", path)
     module = importlib.util.module_from_spec(spec)

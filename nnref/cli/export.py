@@ -23,43 +23,65 @@ float64 either way, as in nnfs.  ``book ch4`` is the book's chapter-4 run in
 float32, every step from ``X`` to the softmax output (see
 ``nnref.book.chapter4``).
 
+Limits: ``--samples``, ``--classes`` and their product, the number of
+points, are each at most ``MAX_POINTS`` (10**7, about 2 GB of memory and a
+few minutes); anything more is refused before any work is done.  The output
+is written as it is formatted, so it needs little memory beyond the data set.
+
+``--out FILE`` replaces FILE if it exists; its folder must exist and FILE
+must not be a folder (``nnref/cli/_usage.py``).
+
 Exit codes: 0 on success, 2 for a usage error (unknown data set, bad option
-or value), 1 when the output file cannot be written.
+or value, a size past the limit), 1 when the output cannot be written.
 """
 
 import json
-import sys
 
 from .. import book, datasets
 from .._base.formats import float_hex
 from ..rng import RandomState
-from ._usage import error, io_error, parser as _parser
+from ._usage import (cannot_write, count, error, output_problem, parser as _parser,
+                     write_output)
 
+#: The most points ``data`` writes: ``--samples`` x ``--classes``, and each of the two.
+MAX_POINTS = 10 ** 7
 _DEFAULT_SAMPLES = {"spiral": 100, "vertical": 100, "sine": 1000}
 _DEFAULT_CLASSES = 3
+_OUT_HELP = ("write to this file instead of standard output (replaced if it exists; "
+             "its folder must exist)")
+# Rows per chunk of output: small writes, so that a reader that goes away
+# (| head -1) is noticed at the next one.
+_ROWS_PER_CHUNK = 200
 
 
 def _data_parser():
-    parser = _parser("data", "Write one of the book's data sets as CSV or JSON.")
-    parser.add_argument("dataset", choices=["spiral", "vertical", "sine"])
-    parser.add_argument("--samples", type=int, default=None,
+    parser = _parser("data", "Write one of the book's data sets as CSV or JSON.",
+                     epilog="At most %d points (--samples times --classes); "
+                            "exit status 0 success, 1 output not written, 2 usage error."
+                            % MAX_POINTS)
+    parser.add_argument("dataset", choices=["spiral", "vertical", "sine"],
+                        help="the data set (spiral_data, vertical_data, sine_data)")
+    parser.add_argument("--samples", type=count(MAX_POINTS), default=None,
                         help="points per class (sine: points; default 100, sine 1000)")
-    parser.add_argument("--classes", type=int, default=None,
+    parser.add_argument("--classes", type=count(MAX_POINTS), default=None,
                         help="number of classes (spiral and vertical; default 3)")
-    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="generator seed, 0 to 2**32 - 1 (default 0)")
     parser.add_argument("--float32", action="store_true",
                         help="float32 values as after nnfs.init() (default: float64)")
-    parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv",
+                        help="csv (default) or json")
     parser.add_argument("--header", action="store_true", help="CSV: write a header line")
-    parser.add_argument("--out", default=None, help="write to this file instead of stdout")
+    parser.add_argument("--out", default=None, metavar="FILE", help=_OUT_HELP)
     return parser
 
 
 def _book_parser():
-    parser = _parser("book", "Write every intermediate of the book's chapter-4 run.")
-    parser.add_argument("chapter", choices=["ch4"])
-    parser.add_argument("--format", choices=["json"], default="json")
-    parser.add_argument("--out", default=None, help="write to this file instead of stdout")
+    parser = _parser("book", "Write every intermediate of the book's chapter-4 run.",
+                     epilog="Exit status 0 success, 1 output not written, 2 usage error.")
+    parser.add_argument("chapter", choices=["ch4"], help="the chapter (ch4)")
+    parser.add_argument("--format", choices=["json"], default="json", help="json (the default)")
+    parser.add_argument("--out", default=None, metavar="FILE", help=_OUT_HELP)
     return parser
 
 
@@ -75,35 +97,78 @@ def _floats(value):
     return float(value)
 
 
-def _json_value(value):
+def _chunks(items, size=_ROWS_PER_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _json_value(value, convert):
     # json.dumps writes a float as repr(float); rows of a batch go one per line.
+    # Written a chunk of rows (or of values) at a time, the same text as
+    # json.dumps of the whole list.
     if isinstance(value, list) and value and isinstance(value[0], list):
-        return "[\n" + ",\n".join("    " + json.dumps(row) for row in value) + "\n  ]"
-    return json.dumps(value)
+        separator = "[\n"
+        for rows in _chunks(value):
+            yield separator + ",\n".join("    " + json.dumps(convert(row)) for row in rows)
+            separator = ",\n"
+        yield "\n  ]"
+    elif isinstance(value, list) and value:
+        separator = "["
+        for values in _chunks(value, 10 * _ROWS_PER_CHUNK):
+            yield separator + json.dumps(convert(values))[1:-1]
+            separator = ", "
+        yield "]"
+    else:
+        yield json.dumps(convert(value))
+
+
+def _same(value):
+    return value
 
 
 def _json_document(pairs):
-    # pairs: (key, value) in the order to write them.
-    body = ",\n".join("  %s: %s" % (json.dumps(key), _json_value(value)) for key, value in pairs)
-    return "{\n" + body + "\n}\n"
+    # pairs: (key, value, convert) in the order to write them; convert(part of value)
+    # gives what json writes for it.
+    yield "{\n"
+    separator = ""
+    for key, value, convert in pairs:
+        yield "%s  %s: " % (separator, json.dumps(key))
+        for chunk in _json_value(value, convert):
+            yield chunk
+        separator = ",\n"
+    yield "\n}\n"
 
 
-def _build_data(args):
-    name = args.dataset
-    samples = _DEFAULT_SAMPLES[name] if args.samples is None else args.samples
-    if name == "sine":
+def _sizes(args):
+    """``(samples, classes)`` with the defaults filled in (classes None for sine), within the limit.
+
+    Each of the two is at most ``MAX_POINTS`` already (``count``); this checks
+    the points they make together, before any work.
+    """
+    samples = _DEFAULT_SAMPLES[args.dataset] if args.samples is None else args.samples
+    if args.dataset == "sine":
         if args.classes is not None:
             raise ValueError("sine has no classes (--classes)")
+        return samples, None
+    classes = _DEFAULT_CLASSES if args.classes is None else args.classes
+    if samples * classes > MAX_POINTS:
+        raise ValueError("--samples %d times --classes %d is %d points; at most %d"
+                         % (samples, classes, samples * classes, MAX_POINTS))
+    return samples, classes
+
+
+def _build_data(args, samples, classes):
+    name = args.dataset
+    if name == "sine":
         X, y = datasets.sine_data(samples)
         return {
             "pairs": [("dataset", name), ("samples", samples), ("dtype", "float64"),
                       ("columns", ["x", "y"])],
             "columns": ["x", "y"],
-            "rows": [[x[0], v[0]] for x, v in zip(X, y)],
+            "rows": (X, y, lambda x, v: (x[0], v[0], ())),
             "arrays": [("X", [row[0] for row in X]), ("y", [row[0] for row in y])],
             "labels": None,
         }
-    classes = _DEFAULT_CLASSES if args.classes is None else args.classes
     rng = RandomState(args.seed)
     module = book if args.float32 else datasets
     make = getattr(module, name + "_data")
@@ -113,28 +178,34 @@ def _build_data(args):
                   ("seed", args.seed), ("dtype", "float32" if args.float32 else "float64"),
                   ("columns", ["x0", "x1", "label"])],
         "columns": ["x0", "x1", "label"],
-        "rows": [[a, b, label] for (a, b), label in zip(X, y)],
+        "rows": (X, y, lambda x, label: (x[0], x[1], (label,))),
         "arrays": [("X", X)],
         "labels": y,
     }
 
 
 def _data_csv(data, header):
-    lines = [",".join(data["columns"])] if header else []
-    for row in data["rows"]:
-        cells = [repr(float(v)) for v in row[:2]] + ["%d" % v for v in row[2:]]
-        lines.append(",".join(cells))
-    return "".join(line + "\n" for line in lines)
+    if header:
+        yield ",".join(data["columns"]) + "\n"
+    first, second, split = data["rows"]
+    for start in range(0, len(first), _ROWS_PER_CHUNK):
+        end = start + _ROWS_PER_CHUNK
+        lines = []
+        for a, b in zip(first[start:end], second[start:end]):
+            u, v, labels = split(a, b)
+            lines.append(",".join([repr(float(u)), repr(float(v))] + ["%d" % n for n in labels])
+                         + "\n")
+        yield "".join(lines)
 
 
 def _data_json(data):
-    pairs = list(data["pairs"])
-    pairs.append(("format", "each value is repr(float(v)); *_hex holds float.hex() of it"))
+    pairs = [(key, value, _same) for key, value in data["pairs"]]
+    pairs.append(("format", "each value is repr(float(v)); *_hex holds float.hex() of it", _same))
     for key, values in data["arrays"]:
-        pairs.append((key, _floats(values)))
-        pairs.append((key + "_hex", _hexes(values)))
+        pairs.append((key, values, _floats))
+        pairs.append((key + "_hex", values, _hexes))
     if data["labels"] is not None:
-        pairs.append(("y", list(data["labels"])))
+        pairs.append(("y", data["labels"], list))
     return _json_document(pairs)
 
 
@@ -147,25 +218,14 @@ def _book_json():
                    "float.hex() of it"),
         ("softmax_exp", "math.exp rounded to float32, as the book's NumPy (before 1.19)"),
     ]
+    pairs = [(key, value, _same) for key, value in pairs]
     for key in book.CHAPTER4_STEPS:
         if key == "y":
-            pairs.append(("y", list(run["y"])))
+            pairs.append(("y", run["y"], list))
             continue
-        pairs.append((key, _floats(run[key])))
-        pairs.append((key + "_hex", _hexes(run[key])))
+        pairs.append((key, run[key], _floats))
+        pairs.append((key + "_hex", run[key], _hexes))
     return _json_document(pairs)
-
-
-def _write(text, path, command):
-    if path is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        with open(path, "w", newline="") as f:
-            f.write(text)
-    except (IOError, OSError) as exc:
-        return io_error(command, "cannot write %s: %s" % (path, exc))
-    return 0
 
 
 def main(argv):
@@ -173,18 +233,27 @@ def main(argv):
 
     An argument argparse rejects (or ``--help``) raises ``SystemExit`` from
     the parser, which ``nnref.cli.main`` returns as the status; a value the
-    library rejects returns 2, in the same style.
+    library rejects, or a size past ``MAX_POINTS``, returns 2, in the same
+    style; an ``--out`` that cannot be written returns 1, before any work.
     """
     command, rest = argv[0], list(argv[1:])
+    parser = _data_parser() if command == "data" else _book_parser()
+    args = parser.parse_args(rest)
     if command == "data":
-        parser = _data_parser()
-        args = parser.parse_args(rest)
         try:
-            data = _build_data(args)
+            sizes = _sizes(args)
+        except ValueError as exc:
+            return error(command, str(exc), parser.format_usage())
+    if args.out is not None:
+        problem = output_problem(args.out)
+        if problem is not None:
+            return cannot_write(command, args.out, problem)
+    if command == "data":
+        try:
+            data = _build_data(args, *sizes)
         except (TypeError, ValueError) as exc:     # sizes or seed rejected by the library
             return error(command, str(exc), parser.format_usage())
-        text = _data_json(data) if args.format == "json" else _data_csv(data, args.header)
+        chunks = _data_json(data) if args.format == "json" else _data_csv(data, args.header)
     else:
-        args = _book_parser().parse_args(rest)
-        text = _book_json()
-    return _write(text, args.out, command)
+        chunks = _book_json()
+    return write_output(command, args.out, chunks)

@@ -15,17 +15,33 @@ Kinds:
 
 Each writes ``--out FILE`` (default ``nnref-KIND.svg`` in the current folder)
 and prints the path.  The same arguments always give the same bytes.
+``--out FILE`` replaces FILE if it exists; its folder must exist and FILE
+must not be a folder.
+
+Limits, refused before any work with a usage error (exit status 2): at most
+``MAX_POINTS`` (10**6) points and cells in a picture (spiral: ``--samples``
+times ``--classes``; softmax-regions: 3 times ``--samples`` plus ``--grid``
+squared), about 0.5 GB of memory and a 90 MB SVG at the limit; the ReLU
+pair's ``--w1 --b1 --w2 --b2`` finite, and 0 or between 1e-6 and 1e6 in
+magnitude (``WEIGHT_RANGE``), so that no product of two of them overflows
+or underflows.
 """
 
 import os
 
 from . import svg as _svg
-from ._usage import error, io_error, parser as _usage_parser
+from ._usage import (cannot_write, count, error, number, output_problem,
+                     parser as _usage_parser, write_output)
 from .. import _chapter
 from ..activations import linear, relu, sigmoid, step
 from ..datasets import spiral_data
 from ..layers import dense
 from ..rng import RandomState
+
+#: The most points and cells one picture may hold.
+MAX_POINTS = 10 ** 6
+#: The smallest and largest magnitude of a nonzero ReLU-pair parameter.
+WEIGHT_RANGE = (1e-6, 1e6)
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -253,30 +269,60 @@ def softmax_regions_svg(seed=0, samples=100, grid=50):
 
 # ---------------------------------------------------------------- command line
 
+_EPILOG = ("At most %d points and cells in a picture; exit status 0 success, "
+           "1 output not written, 2 usage error." % MAX_POINTS)
+
+
 def _parser():
-    parser = _usage_parser("plot", "Draw the chapter's pictures as SVG.")
+    """``(parser, {kind: sub-parser})``: each kind reports its usage errors with its own usage line."""
+    parser = _usage_parser("plot", "Draw the chapter's pictures as SVG.", epilog=_EPILOG)
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
+    subs = {}
 
     def add(name, help_text):
-        sub = kinds.add_parser(name, help=help_text)
-        sub.add_argument("--out", help="output file (default: nnref-%s.svg in the current folder)"
-                         % name)
+        sub = kinds.add_parser(name, help=help_text, description=help_text[0].upper()
+                               + help_text[1:] + ", as SVG.", epilog=_EPILOG)
+        sub.add_argument("--out", metavar="FILE",
+                         help="output file (default: nnref-%s.svg in the current folder; "
+                              "replaced if it exists; its folder must exist)" % name)
+        subs[name] = sub
         return sub
 
     add("activations", "step, linear, sigmoid and ReLU over [-4, 4]")
+    samples = count(MAX_POINTS)
     sub = add("spiral", "the spiral data set")
-    sub.add_argument("--samples", type=int, default=100)
-    sub.add_argument("--classes", type=int, default=3)
-    sub.add_argument("--seed", type=int, default=0)
-    sub = add("relu-pair", "two chained ReLU neurons")
+    sub.add_argument("--samples", type=samples, default=100, help="points per class (default 100)")
+    sub.add_argument("--classes", type=samples, default=3, help="number of classes (default 3)")
+    sub.add_argument("--seed", type=int, default=0, help="generator seed, 0 to 2**32 - 1 (default 0)")
+    sub = add("relu-pair", "two chained ReLU neurons, relu(w2 * relu(w1 * x + b1) + b2)")
+    weight = number(WEIGHT_RANGE[1], WEIGHT_RANGE[0])
     for name, default in (("--w1", -1.0), ("--b1", 0.5), ("--w2", -2.0), ("--b2", 1.0)):
-        sub.add_argument(name, type=float, default=default)
+        sub.add_argument(name, type=weight, default=default, metavar="X",
+                         help="%s (default %g; 0 or 1e-6 to 1e6 in magnitude)" % (name[2:], default))
     sub = add("softmax-regions", "the untrained network's softmax over the plane")
-    sub.add_argument("--seed", type=int, default=0)
-    sub.add_argument("--samples", type=int, default=100)
-    sub.add_argument("--grid", type=int, default=50)
-    return parser
+    sub.add_argument("--seed", type=int, default=0, help="generator seed, 0 to 2**32 - 1 (default 0)")
+    sub.add_argument("--samples", type=samples, default=100,
+                     help="spiral points per class, 3 classes (default 100)")
+    sub.add_argument("--grid", type=count(1000), default=50,
+                     help="cells along each side, 1 to 1000 (default 50)")
+    return parser, subs
+
+
+def _check_size(args):
+    # Before any work: the points and cells the picture would hold.
+    if args.kind == "spiral":
+        points = args.samples * args.classes
+        if points > MAX_POINTS:
+            raise ValueError("--samples %d times --classes %d is %d points; at most %d"
+                             % (args.samples, args.classes, points, MAX_POINTS))
+    if args.kind == "softmax-regions":
+        if args.grid < 1:
+            raise ValueError("--grid must be at least 1")
+        total = 3 * args.samples + args.grid ** 2
+        if total > MAX_POINTS:
+            raise ValueError("3 times --samples %d plus --grid %d squared is %d points and "
+                             "cells; at most %d" % (args.samples, args.grid, total, MAX_POINTS))
 
 
 def render(args):
@@ -294,22 +340,25 @@ def main(argv):
     """Entry point for ``python -m nnref plot ...``; ``argv`` starts with ``"plot"``.
 
     An argument argparse rejects (or ``--help``) raises ``SystemExit`` from
-    the parser, which ``nnref.cli.main`` returns as the status; a value the
-    library rejects returns 2, in the same style.
+    the parser, which ``nnref.cli.main`` returns as the status; a size past
+    the limits, or a value the library rejects, returns 2, in the same style;
+    an output path that cannot be written returns 1, before any drawing.
     """
-    parser = _parser()
+    parser, subs = _parser()
     args = parser.parse_args(argv[1:])
     try:
-        if args.kind == "softmax-regions" and args.grid < 1:
-            raise ValueError("--grid must be at least 1")
+        _check_size(args)
+    except ValueError as exc:
+        return error("plot", str(exc), subs[args.kind].format_usage())
+    path = "nnref-%s.svg" % args.kind if args.out is None else args.out
+    problem = output_problem(path)
+    if problem is not None:
+        return cannot_write("plot", path, problem)
+    try:
         text = render(args)
     except (TypeError, ValueError) as exc:      # sizes or seed rejected by the library
-        return error("plot", str(exc), parser.format_usage())
-    path = args.out or "nnref-%s.svg" % args.kind
-    try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except (IOError, OSError) as exc:
-        return io_error("plot", "cannot write %s: %s" % (path, exc))
-    print(os.path.abspath(path))
-    return 0
+        return error("plot", str(exc), subs[args.kind].format_usage())
+    status = write_output("plot", path, [text])
+    if status == 0:
+        print(os.path.abspath(path))
+    return status
