@@ -283,7 +283,9 @@ def _encode_test(op, test):
 
 def _encode_bound(bound):
     out = dict(bound)
-    out["abs"] = encode_tree(bound["abs"])
+    for key in ("rel", "abs"):
+        if key in bound:
+            out[key] = encode_tree(bound[key])
     return out
 
 
@@ -313,7 +315,10 @@ def decode_test(op, test):
         bounds = {}
         for name, bound in tol["accumulators"].items():
             bounds[name] = dict(bound)
-            bounds[name]["abs"] = decode_tree(bound["abs"], "%s tolerance.accumulators.%s.abs" % (where, name))
+            for key in ("rel", "abs"):
+                if key in bound:
+                    bounds[name][key] = decode_tree(bound[key], "%s tolerance.accumulators.%s.%s"
+                                                    % (where, name, key))
         tol["accumulators"] = bounds
     out["tolerance"] = tol
     return out
@@ -343,8 +348,9 @@ def document(op, notes, groups, dtype="float64"):
 
     ``notes`` maps each flag the tests use to its meaning.  The keys are the
     ones ``SCHEMA`` requires.  A dense document in a dtype narrower than
-    float64 also names the accumulators its bounds are for (``accumulators``)
-    and the one checked by default (``accumulate``).
+    float64 (and a softmax document in float16 or bfloat16) also names the
+    accumulators its bounds are for (``accumulators``) and the one checked by
+    default (``accumulate``).
     """
     out = {
         "schema": SCHEMA_ID,
@@ -358,7 +364,7 @@ def document(op, notes, groups, dtype="float64"):
         "numberOfTests": sum(len(group["tests"]) for group in groups),
         "testGroups": groups,
     }
-    if op == "dense" and dtype != "float64":
+    if (op == "dense" and dtype != "float64") or (op == "softmax" and dtype in ("float16", "bfloat16")):
         out["accumulators"] = accumulators(dtype)
         out["accumulate"] = default_accumulator(dtype)
     return out
@@ -527,10 +533,12 @@ SCHEMA = {
         "dtype": {"description": "The format of every input, expected value and output: an output "
                                  "that is not a value of it fails, and ULPs are its ULPs.",
                   "enum": list(DTYPES)},
-        "accumulators": {"description": "dense in a narrow dtype: the accumulator formats the "
+        "accumulators": {"description": "dense in a narrow dtype, softmax in float16 and bfloat16: "
+                                        "the accumulator formats the "
                                         "tests' bounds are given for (tolerance.accumulators).",
                          "type": "array", "items": {"enum": list(DTYPES)}},
-        "accumulate": {"description": "dense in a narrow dtype: the accumulator checked unless "
+        "accumulate": {"description": "dense in a narrow dtype, softmax in float16 and bfloat16: "
+                                      "the accumulator checked unless "
                                       "another is chosen (check --accumulate).",
                        "enum": list(DTYPES)},
         "arguments": _array(_STRING),
@@ -574,8 +582,9 @@ SCHEMA = {
             "description": "An element passes if its ULP distance (in the file's dtype) is <= ulp, "
                            "or |out - expected| <= rel * |expected|, or <= abs (rel and abs: one "
                            "float, or a tree shaped like expected).  signedZero: the sign of a zero "
-                           "must match.  accumulators (dense in a narrow dtype): the abs bound for "
-                           "each accumulator format, one of which is checked.",
+                           "must match.  accumulators (dense in a narrow dtype, softmax in float16 "
+                           "and bfloat16): the bounds for each accumulator format, one of which is "
+                           "checked.",
             "type": "object",
             "required": ["rule", "ulp", "signedZero"],
             "additionalProperties": False,
@@ -591,13 +600,13 @@ SCHEMA = {
             },
         },
         "accumulatorBound": {
-            "description": "The bound for one accumulator: abs as in tolerance.  overflow: a sum in "
+            "description": "The bounds for one accumulator: rel and abs as in tolerance.  overflow: a sum in "
                            "this accumulator may overflow on the way, so an infinite or NaN output "
                            "element passes too.",
             "type": "object",
             "required": ["abs"],
             "additionalProperties": False,
-            "properties": {"abs": _ref("tree"), "overflow": {"type": "boolean"}},
+            "properties": {"rel": _ref("tree"), "abs": _ref("tree"), "overflow": {"type": "boolean"}},
         },
         "testGroup": {
             "type": "object",

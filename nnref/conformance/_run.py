@@ -84,7 +84,8 @@ def run(impl, vectors_dir=None, ops=None, dtype="float64", accumulate=None):
     ULP distances are counted in it.  An operation of ``impl`` without
     vectors in ``dtype`` (``operations(dtype)``: the data sets, mostly) gets
     a row marked skipped.  ``accumulate`` is the format the dense kernel
-    adds in, which sets the dense bounds: None for the default (float32 for
+    adds in (and a float16 or bfloat16 softmax kernel sums in), which sets
+    those bounds: None for the default (float32 for
     float16 and bfloat16, else ``dtype``), or a format at least as wide as
     ``dtype``.
 
@@ -161,7 +162,7 @@ def check_documents(vectors, results, path="results", accumulate=None):
 
     Tests are matched by ``tcId``; a test without an ``output`` fails.  The
     tolerances and the dtype come from ``vectors``, never from ``results``.
-    ``accumulate`` is as for ``run`` (it matters to dense only).
+    ``accumulate`` is as for ``run`` (it matters to dense and softmax only).
 
     >>> from nnref.conformance._format import as_results
     >>> vectors = _vector_document("step")
@@ -171,7 +172,7 @@ def check_documents(vectors, results, path="results", accumulate=None):
     """
     op = vectors["operation"]
     dtype = document_dtype(vectors)
-    accumulate = check_accumulate(dtype, accumulate, "check") if op == "dense" else None
+    accumulate = check_accumulate(dtype, accumulate, "check") if op in ("dense", "softmax") else None
     if results.get("operation", op) != op:
         raise VectorFormatError("%s is for %r, the vectors for %r" % (path, results.get("operation"), op))
     outputs = results_by_tc_id(results, path)
