@@ -469,6 +469,67 @@ def test_a_float32_kernel_with_math_exp_and_the_max_shift_passes():
     assert report.ok and not report.failures, str(report)
 
 
+def _exp_in(x, dtype):
+    # e**x rounded once to dtype, from 50-digit decimal (far outside any format's range: inf or 0).
+    if abs(x) > 1e5:
+        return INF if x > 0 else 0.0
+    return round_to(Fraction(exp50(x)), dtype)
+
+
+def _naive_formula_breaks(op, x, expected, dtype):
+    """From first principles: does the textbook formula, in dtype, over- or underflow where it matters?"""
+    smallest_normal = 2.0 ** WIDTHS[dtype][1]
+    if op == "sigmoid":
+        # 1/(1 + exp(-x)): exp(-x) is inf, so the result is 0, where the true one is not.
+        return any(v == v and v != -INF and _exp_in(-v, dtype) == INF and e != 0.0
+                   for v, e in zip(leaves([x]), leaves([expected])))
+    rows, outs = (x, expected) if x and isinstance(x[0], list) else ([x], [expected])
+    for row, out in zip(rows, outs):
+        if any(v != v or v == INF for v in row):
+            continue                                 # NaN either way
+        exps = [_exp_in(v, dtype) if v != -INF else 0.0 for v in row]
+        exact_sum = sum(Fraction(exp50(v)) for v in row if -1e5 <= v <= 1e5)
+        if INF in exps or (exps and round_to(exact_sum, dtype) == INF):
+            return True                              # exp(x) or the sum of the exps is inf
+        if any(v != -INF and e < smallest_normal <= y for v, e, y in zip(row, exps, out)):
+            return True                              # exp(x) lost its precision (or is 0) where y is normal
+    return False
+
+
+@pytest.mark.parametrize("dtype", ("float64",) + NARROW)
+@pytest.mark.parametrize("op", ("sigmoid", "softmax"))
+def test_the_naive_exp_overflow_flag_is_on_exactly_the_cases_where_the_textbook_formula_breaks(op, dtype):
+    flagged = set()
+    for t in decoded(op, dtype):
+        if t["result"] == "invalid":
+            assert "naive-exp-overflow" not in t["flags"]
+            continue
+        breaks = _naive_formula_breaks(op, t["inputs"]["x"], t["expected"], dtype)
+        assert ("naive-exp-overflow" in t["flags"]) == breaks, (t["tcId"], t["comment"])
+        if breaks:
+            flagged.add(t["tcId"])
+    assert len(flagged) >= 4
+    # The cases the cross-checks found unflagged (issue 12) are flagged now.
+    missing = {("sigmoid", "float32"): {1, 36}, ("sigmoid", "float16"): {35, 36, 37},
+               ("softmax", "float32"): {15, 16, 40}, ("softmax", "float16"): {15, 16, 36, 40}}
+    assert missing.get((op, dtype), set()) <= flagged
+
+
+def test_naive_exp_overflow_of_hand_made_inputs():
+    # The generator's own predicate on inputs worked by hand (float16: exp overflows from 11.09375,
+    # leaves the normal range below -9.7109375).
+    f = _cases.naive_exp_overflows
+    assert f("softmax", [11.09375, 0.0], [1.0, 0.0], "float16")
+    assert not f("softmax", [11.0859375, 0.0], [1.0, 1.5e-05], "float16")
+    assert f("softmax", [11.0, 11.0], [0.5, 0.5], "float16")            # 2 e**11 > 65504
+    assert f("softmax", [-10.0, -10.0], [0.5, 0.5], "float16")          # e**-10 is subnormal
+    assert not f("softmax", [0.0, -10.0], [1.0, 4.5e-05], "float16")    # y_1 is subnormal too
+    assert not f("softmax", [NAN, 100.0], [NAN, NAN], "float16")
+    assert f("sigmoid", [[0.0, -11.09375]], [[0.5, 1.52e-05]], "float16")
+    assert not f("sigmoid", -65504.0, 0.0, "float16")                   # the result is 0 either way
+    assert not f("relu", [-1e9], [0.0], "float16")
+
+
 def _softmax_summing_in_the_dtype(dtype):
     # exps (and the shift, the division) in float32, the running sum rounded to the dtype:
     # the ONNX reference evaluator's bfloat16 Softmax (NumPy's sum of a bfloat16 array).
