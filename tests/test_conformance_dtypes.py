@@ -469,10 +469,148 @@ def test_a_float32_kernel_with_math_exp_and_the_max_shift_passes():
     assert report.ok and not report.failures, str(report)
 
 
+def _exp_in(x, dtype):
+    # e**x rounded once to dtype, from 50-digit decimal (far outside any format's range: inf or 0).
+    if abs(x) > 1e5:
+        return INF if x > 0 else 0.0
+    return round_to(Fraction(exp50(x)), dtype)
+
+
+def _naive_formula_breaks(op, x, expected, dtype):
+    """From first principles: does the textbook formula, in dtype, over- or underflow where it matters?"""
+    smallest_normal = 2.0 ** WIDTHS[dtype][1]
+    if op == "sigmoid":
+        # 1/(1 + exp(-x)): exp(-x) is inf, so the result is 0, where the true one is not.
+        return any(v == v and v != -INF and _exp_in(-v, dtype) == INF and e != 0.0
+                   for v, e in zip(leaves([x]), leaves([expected])))
+    rows, outs = (x, expected) if x and isinstance(x[0], list) else ([x], [expected])
+    for row, out in zip(rows, outs):
+        if any(v != v or v == INF for v in row):
+            continue                                 # NaN either way
+        exps = [_exp_in(v, dtype) if v != -INF else 0.0 for v in row]
+        exact_sum = sum(Fraction(exp50(v)) for v in row if -1e5 <= v <= 1e5)
+        if INF in exps or (exps and round_to(exact_sum, dtype) == INF):
+            return True                              # exp(x) or the sum of the exps is inf
+        if any(v != -INF and e < smallest_normal <= y for v, e, y in zip(row, exps, out)):
+            return True                              # exp(x) lost its precision (or is 0) where y is normal
+    return False
+
+
+@pytest.mark.parametrize("dtype", ("float64",) + NARROW)
+@pytest.mark.parametrize("op", ("sigmoid", "softmax"))
+def test_the_naive_exp_overflow_flag_is_on_exactly_the_cases_where_the_textbook_formula_breaks(op, dtype):
+    flagged = set()
+    for t in decoded(op, dtype):
+        if t["result"] == "invalid":
+            assert "naive-exp-overflow" not in t["flags"]
+            continue
+        breaks = _naive_formula_breaks(op, t["inputs"]["x"], t["expected"], dtype)
+        assert ("naive-exp-overflow" in t["flags"]) == breaks, (t["tcId"], t["comment"])
+        if breaks:
+            flagged.add(t["tcId"])
+    assert len(flagged) >= 4
+    # The cases the cross-checks found unflagged (issue 12) are flagged now.
+    missing = {("sigmoid", "float32"): {1, 36}, ("sigmoid", "float16"): {35, 36, 37},
+               ("softmax", "float32"): {15, 16, 40}, ("softmax", "float16"): {15, 16, 36, 40}}
+    assert missing.get((op, dtype), set()) <= flagged
+
+
+def test_naive_exp_overflow_of_hand_made_inputs():
+    # The generator's own predicate on inputs worked by hand (float16: exp overflows from 11.09375,
+    # leaves the normal range below -9.7109375).
+    f = _cases.naive_exp_overflows
+    assert f("softmax", [11.09375, 0.0], [1.0, 0.0], "float16")
+    assert not f("softmax", [11.0859375, 0.0], [1.0, 1.5e-05], "float16")
+    assert f("softmax", [11.0, 11.0], [0.5, 0.5], "float16")            # 2 e**11 > 65504
+    assert f("softmax", [-10.0, -10.0], [0.5, 0.5], "float16")          # e**-10 is subnormal
+    assert not f("softmax", [0.0, -10.0], [1.0, 4.5e-05], "float16")    # y_1 is subnormal too
+    assert not f("softmax", [NAN, 100.0], [NAN, NAN], "float16")
+    assert f("sigmoid", [[0.0, -11.09375]], [[0.5, 1.52e-05]], "float16")
+    assert not f("sigmoid", -65504.0, 0.0, "float16")                   # the result is 0 either way
+    assert not f("relu", [-1e9], [0.0], "float16")
+
+
+def _softmax_summing_in_the_dtype(dtype):
+    # exps (and the shift, the division) in float32, the running sum rounded to the dtype:
+    # the ONNX reference evaluator's bfloat16 Softmax (NumPy's sum of a bfloat16 array).
+    wide, fmt = Arithmetic(dtype, "float32"), FORMATS[dtype]
+
+    def row(values):
+        if not values:
+            return []
+        if any(v != v for v in values):
+            return [NAN] * len(values)
+        top = max(values)
+        exps = [round_float(wide.exp(wide.r(v - top)), fmt) for v in values]
+        total = 0.0
+        for e in exps:
+            total = round_float(total + e, fmt)
+        return [wide.done(wide.r(e / total)) for e in exps]
+    return _rows(row)
+
+
+@pytest.mark.parametrize("dtype", ("float16", "bfloat16"))
+def test_softmax_summing_in_the_dtype_fails_long_rows_by_default_and_passes_its_own_accumulator(dtype):
+    tests = _tests_by_id("softmax", dtype)
+    huge = set(i for i, t in tests.items() if "huge-row" in t["flags"])
+    # Summing in the dtype, the rest in float32; then every step in the dtype (whose shifted
+    # exps also miss the float32 bounds elsewhere: far below the max, |d_i| 2**-p grows).
+    for impl, only_huge in (({"softmax": _softmax_summing_in_the_dtype(dtype)}, True),
+                            ({"softmax": _rows(Arithmetic(dtype, dtype).softmax_row)}, False)):
+        failed = _failed(run(impl, dtype=dtype))          # the default: a float32 accumulator
+        assert failed and (set(failed) <= huge or not only_huge), sorted(failed)
+        assert set(failed) & huge
+        if dtype == "bfloat16":                            # 1 + 1 + ... stalls at 256 in bfloat16
+            equal = [i for i in huge if len(set(tests[i]["inputs"]["x"])) == 1]
+            assert equal and set(equal) <= set(failed)
+        report = run(impl, dtype=dtype, accumulate=dtype)
+        assert report.ok and not report.failures, str(report)
+    # bfloat16's running sum of 1000 exps e**0 = 1 stalls at 256 (256 + 1 ties back to even), so
+    # each result is 1/256, where the correctly rounded one is 0.00099945068359375.
+    if dtype == "bfloat16":
+        (i,) = [i for i in huge if len(set(tests[i]["inputs"]["x"])) == 1]
+        assert "got 0.00390625, expected 0.00099945068359375" in failed[i].reason
+
+
+@pytest.mark.parametrize("dtype", ("float16", "bfloat16"))
+def test_softmax_2_ulp_off_passes_the_native_bound_but_not_the_float32_one(dtype):
+    # A float32 kernel whose result is then pushed 2 ULP up: inside (|d| + n + 6) 2**(1-p),
+    # outside the float32 accumulator's 2**-23 (|d| + n + 6) + 3 * 2**-p.
+    from nnref.testing import next_up
+    wide = Arithmetic(dtype, "float32")
+
+    def off(row):
+        return [next_up(next_up(v, dtype), dtype) if 0.0 < v < 1.0 else v for v in wide.softmax_row(row)]
+    chapter = [t["tcId"] for t in decoded("softmax", dtype) if "chapter-example" in t["flags"]]
+    failed = _failed(run({"softmax": _rows(off)}, dtype=dtype))
+    assert chapter and set(chapter) <= set(failed)
+    report = run({"softmax": _rows(off)}, dtype=dtype, accumulate=dtype)
+    assert not set(chapter) & set(_failed(report)), str(report)
+
+
+def test_softmax_bounds_per_accumulator_worked_by_hand():
+    # [0.25] * 1000 in bfloat16: d_i = 0, n = 1000.  Native: (1000 + 6) * 2**-7 = 7.859375;
+    # float32: (1000 + 6) * 2**-23 + 3 * 2**-8; float64: (1000 + 6) * 2**-52 + 3 * 2**-8.
+    tol = [t for t in decoded("softmax", "bfloat16") if t["comment"].startswith("1000 equal")][0]["tolerance"]
+    bounds = tol["accumulators"]
+    assert sorted(bounds) == ["bfloat16", "float32", "float64"] and "rel" not in tol
+    assert bounds["bfloat16"]["rel"][0] == 7.859375
+    for name, p_a in (("float32", 24), ("float64", 53)):
+        exact = Fraction(1006, 2 ** (p_a - 1)) + Fraction(3, 2 ** 8)
+        assert Fraction(bounds[name]["rel"][0]) >= exact > Fraction(bounds[name]["rel"][0]) * (1 - Fraction(1, 2 ** 52))
+        assert Fraction(bounds[name]["abs"][0]) >= exact * Fraction(1, 2 ** 126)
+    assert bounds["bfloat16"]["abs"][0] == 1006 * 2.0 ** -133
+    # float32 and float64 keep one pair of bounds, for any accumulator.
+    assert all("accumulators" not in t["tolerance"] for dtype in ("float64", "float32")
+               for t in decoded("softmax", dtype))
+
+
 @pytest.mark.parametrize("dtype,threshold", (("float32", 88.72), ("float16", 11.09)))
 def test_softmax_without_the_max_shift_fails_above_the_overflow_threshold(dtype, threshold):
     bad = Arithmetic(dtype, dtype)
-    report = run({"softmax": _rows(lambda row: bad.softmax_row(row, shift=False))}, dtype=dtype)
+    # Checked against its own accumulator (it adds in the dtype): only the missing shift shows.
+    report = run({"softmax": _rows(lambda row: bad.softmax_row(row, shift=False))}, dtype=dtype,
+                 accumulate=dtype)
     failed = _failed(report)
     tests = _tests_by_id("softmax", dtype)
     flagged = [i for i, t in tests.items() if "naive-exp-overflow" in t["flags"]]

@@ -268,8 +268,9 @@ def _parser(command):
                             help="folders: only the files of this dtype; files: must be theirs")
         parser.add_argument("--ops", help="folders: only these comma-separated operations")
         parser.add_argument("--accumulate", choices=_DTYPES,
-                            help="the format the dense kernel adds in (default: float32 for "
-                                 "float16 and bfloat16, else the dtype itself)")
+                            help="the format the dense kernel (and the float16 or bfloat16 "
+                                 "softmax kernel) adds in (default: float32 for float16 and "
+                                 "bfloat16, else the dtype itself)")
         parser.add_argument("--allowlist", metavar="FILE",
                             help="failures to expect, each with its reason ({\"entries\": [...]}, "
                                  "as nnref/conformance/allowlist.json)")
@@ -280,8 +281,9 @@ def _parser(command):
     parser.add_argument("--dtype", choices=_DTYPES, default="float64",
                         help="the dtype to compute in, and of the vectors (default: float64)")
     parser.add_argument("--accumulate", choices=_DTYPES,
-                        help="the format the library's dense kernel adds in (default: float32 "
-                             "for float16 and bfloat16, else the dtype itself)")
+                        help="the format the library's dense kernel (and float16 or bfloat16 "
+                             "softmax kernel) adds in (default: float32 for float16 and "
+                             "bfloat16, else the dtype itself)")
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
     parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,

@@ -34,9 +34,9 @@ The dtypes are ``"float64"``, ``"float32"``, ``"float16"`` and
 ``"bfloat16"``: every activation and dense in each, the data sets in float64
 (and book mode's float32 spiral and vertical data).  In a narrow dtype the
 inputs are values of it, each output element must be one too ("output[2] =
-0.1 is not a float16 value" otherwise), and ULPs are its ULPs.  Dense bounds
-depend on the format the kernel adds in: ``accumulate`` (default float32 for
-float16 and bfloat16, else the dtype).
+0.1 is not a float16 value" otherwise), and ULPs are its ULPs.  Dense bounds,
+and float16 and bfloat16 softmax bounds, depend on the format the kernel adds
+in: ``accumulate`` (default float32 for float16 and bfloat16, else the dtype).
 
 Both checks return a ``Report``: ``report.ok``, ``report.failures`` (with
 the ``tcId`` of each), ``report.unsupported``, ``str(report)`` (a table: op,

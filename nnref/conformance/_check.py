@@ -11,8 +11,9 @@ the largest float); the sign of a zero counts only with ``signedZero``.
 
 In a ``dtype`` narrower than float64, ULPs are that dtype's, and an output
 element that is not a value of the dtype fails ("output[2] = 0.1 is not a
-float16 value").  A dense tolerance with ``accumulators`` holds one ``abs``
-bound per accumulator format; ``accumulate`` picks the one applied.
+float16 value").  A tolerance with ``accumulators`` (dense in a narrow dtype,
+softmax in float16 and bfloat16) holds one set of bounds per accumulator
+format; ``accumulate`` picks the one applied.
 
 Why the tolerances are what they are is in ``_tolerances``; this module only
 applies them, with nothing MicroPython lacks.
@@ -40,8 +41,8 @@ def check_case(test, outcome, dtype="float64", accumulate=None):
     is the largest ULP distance (in ``dtype``) of a compared element (None
     if nothing could be compared), ``reason`` says why it failed (empty if
     it passed).  ``accumulate`` names the accumulator whose bound applies
-    when the tolerance has ``accumulators`` (dense in a narrow dtype); it is
-    then required.
+    when the tolerance has ``accumulators`` (dense in a narrow dtype, softmax
+    in float16 and bfloat16); it is then required.
 
     >>> test = {"tcId": 1, "result": "valid", "expected": [1.0, 0.5],
     ...         "tolerance": {"rule": "exp", "ulp": 4, "signedZero": False}}
@@ -144,7 +145,7 @@ def _is_plain(value, depth):
 
 
 def _tolerance_for(tol, accumulate):
-    # A dense tolerance with one bound per accumulator: the chosen one's abs (and
+    # A tolerance with bounds per accumulator: the chosen one's (rel, abs,
     # overflow) in place of the per-accumulator map.
     bounds = tol.get("accumulators")
     if bounds is None:
@@ -154,8 +155,8 @@ def _tolerance_for(tol, accumulate):
                          % (", ".join(sorted(bounds)), accumulate))
     out = dict(tol)
     del out["accumulators"]
-    out["abs"] = bounds[accumulate]["abs"]
-    out["overflow"] = bounds[accumulate].get("overflow", False)
+    out["overflow"] = False
+    out.update(bounds[accumulate])
     return out
 
 

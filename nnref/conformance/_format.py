@@ -652,7 +652,9 @@ def _encode_test(op, test, dtype=None):
 
 def _encode_bound(bound, shape):
     out = dict(bound)
-    out["abs"] = encode_tree(bound["abs"], None, shape if isinstance(bound["abs"], list) else None)
+    for key in ("rel", "abs"):
+        if key in bound:
+            out[key] = encode_tree(bound[key], None, shape if isinstance(bound[key], list) else None)
     return out
 
 
@@ -707,11 +709,14 @@ def decode_test(op, test, dtype=None, where=None):
                                     % (where, describe_json(tol["accumulators"])))
         for name, bound in tol["accumulators"].items():
             place = "%s tolerance.accumulators.%s" % (where, name)
-            if name not in DTYPES or not isinstance(bound, dict) or "abs" not in bound:
-                raise VectorFormatError("%s is %s; expected a dtype's {\"abs\": ...}"
+            if (name not in DTYPES or not isinstance(bound, dict)
+                    or not ("abs" in bound or "rel" in bound)):
+                raise VectorFormatError("%s is %s; expected a dtype's {\"rel\" or \"abs\": ...}"
                                         % (place, describe_json(bound)))
             bounds[name] = dict(bound)
-            bounds[name]["abs"] = _decode_tree(bound["abs"], place + ".abs", None, 0)
+            for key in ("rel", "abs"):
+                if key in bound:
+                    bounds[name][key] = _decode_tree(bound[key], "%s.%s" % (place, key), None, 0)
         tol["accumulators"] = bounds
     out["tolerance"] = tol
     return out
@@ -775,8 +780,9 @@ def document(op, notes, groups, dtype="float64"):
 
     ``notes`` maps each flag the tests use to its meaning.  The keys are the
     ones ``SCHEMA`` requires.  A dense document in a dtype narrower than
-    float64 also names the accumulators its bounds are for (``accumulators``)
-    and the one checked by default (``accumulate``).
+    float64 (and a softmax document in float16 or bfloat16) also names the
+    accumulators its bounds are for (``accumulators``) and the one checked by
+    default (``accumulate``).
     """
     out = {
         "schema": SCHEMA_ID,
@@ -790,7 +796,7 @@ def document(op, notes, groups, dtype="float64"):
         "numberOfTests": sum(len(group["tests"]) for group in groups),
         "testGroups": groups,
     }
-    if op == "dense" and dtype != "float64":
+    if (op == "dense" and dtype != "float64") or (op == "softmax" and dtype in ("float16", "bfloat16")):
         out["accumulators"] = accumulators(dtype)
         out["accumulate"] = default_accumulator(dtype)
     return out
@@ -1093,10 +1099,12 @@ SCHEMA = {
         "dtype": {"description": "The format of every input, expected value and output: an output "
                                  "that is not a value of it fails, and ULPs are its ULPs.",
                   "enum": list(DTYPES)},
-        "accumulators": {"description": "dense in a narrow dtype: the accumulator formats the "
+        "accumulators": {"description": "dense in a narrow dtype, softmax in float16 and bfloat16: "
+                                        "the accumulator formats the "
                                         "tests' bounds are given for (tolerance.accumulators).",
                          "type": "array", "items": {"enum": list(DTYPES)}},
-        "accumulate": {"description": "dense in a narrow dtype: the accumulator checked unless "
+        "accumulate": {"description": "dense in a narrow dtype, softmax in float16 and bfloat16: "
+                                      "the accumulator checked unless "
                                       "another is chosen (check --accumulate).",
                        "enum": list(DTYPES)},
         "arguments": _array(_STRING),
@@ -1173,8 +1181,9 @@ SCHEMA = {
             "description": "An element passes if its ULP distance (in the file's dtype) is <= ulp, "
                            "or |out - expected| <= rel * |expected|, or <= abs (rel and abs: one "
                            "float, or a tree shaped like expected).  signedZero: the sign of a zero "
-                           "must match.  accumulators (dense in a narrow dtype): the abs bound for "
-                           "each accumulator format, one of which is checked.",
+                           "must match.  accumulators (dense in a narrow dtype, softmax in float16 "
+                           "and bfloat16): the bounds for each accumulator format, one of which is "
+                           "checked.",
             "type": "object",
             "required": ["rule", "ulp", "signedZero"],
             "additionalProperties": False,
@@ -1190,13 +1199,14 @@ SCHEMA = {
             },
         },
         "accumulatorBound": {
-            "description": "The bound for one accumulator: abs as in tolerance.  overflow: a sum in "
+            "description": "The bounds for one accumulator: rel and abs as in tolerance.  overflow: a sum in "
                            "this accumulator may overflow on the way, so an infinite or NaN output "
                            "element passes too.",
             "type": "object",
             "required": ["abs"],
             "additionalProperties": False,
-            "properties": {"abs": _ref("boundTree"), "overflow": {"type": "boolean"}},
+            "properties": {"rel": _ref("boundTree"), "abs": _ref("boundTree"),
+                           "overflow": {"type": "boolean"}},
         },
         "testGroup": {
             "type": "object",

@@ -117,7 +117,8 @@ def run(impl, vectors_dir=None, ops=None, dtype="float64", accumulate=None, allo
     ULP distances are counted in it.  An operation of ``impl`` without
     vectors in ``dtype`` (``operations(dtype)``: the data sets, mostly) gets
     a row marked skipped.  ``accumulate`` is the format the dense kernel
-    adds in, which sets the dense bounds: None for the default (float32 for
+    adds in (and a float16 or bfloat16 softmax kernel sums in), which sets
+    those bounds: None for the default (float32 for
     float16 and bfloat16, else ``dtype``), or a format at least as wide as
     ``dtype``.
 
@@ -254,7 +255,7 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
 
     Tests are matched by ``tcId``; the tolerances and the dtype come from
     ``vectors``, never from ``results``.  ``accumulate`` is as for ``run``
-    (it matters to dense only).  A test without an ``output``, or with a
+    (it matters to dense, and to softmax in float16 and bfloat16).  A test without an ``output``, or with a
     ``null`` one, fails (an ``invalid`` one with a reason that says an error
     record ``{"error": ...}`` was expected); ``{"unsupported": reason}`` is
     reported as unsupported.  An output of any other type fails its case with
@@ -271,7 +272,7 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
     check_vectors(vectors, vectors_path)
     op = vectors["operation"]
     dtype = document_dtype(vectors)
-    accumulate = check_accumulate(dtype, accumulate, "check") if op == "dense" else None
+    accumulate = check_accumulate(dtype, accumulate, "check") if op in ("dense", "softmax") else None
     if isinstance(results, dict) and results.get("operation", op) != op:
         raise VectorFormatError("%s: the results are for %s, the vectors (%s) for %s"
                                 % (path, _named(results.get("operation")), vectors_path, op))

@@ -34,15 +34,21 @@ format (``delta`` is a few ``2**-24``, and ``u >= 2**-24`` even for
 float32 computed in float64); two values that close round to the same
 value of the format or to neighbours, so the wide kind is within 1 ULP
 wherever the native bound is at least 1.  Each narrow rule below is
-therefore the native bound, which is the larger.
+therefore the native bound, which is the larger.  Where the native bound
+grows with a sum's length (dense; softmax in float16 and bfloat16), the
+tolerance also holds the tighter bound of each wider accumulator, and the
+checker applies the one asked for (``accumulate``, default float32).
 
 Bounds are computed exactly (``Fraction``) and rounded up to a float, so the
 bound written in a file is never below the one derived.
 
 >>> softmax_tolerance([0.0, -3.0])["rel"]
 [4.440892098500626e-16, 1.1102230246251565e-15]
->>> softmax_tolerance([0.0, -3.0], "float16")["rel"]
-[0.0078125, 0.0107421875]
+>>> softmax_tolerance([0.0, -3.0], "float32")["rel"]
+[9.5367431640625e-07, 1.3113021850585938e-06]
+>>> bounds = softmax_tolerance([0.0, -3.0], "float16")["accumulators"]
+>>> bounds["float16"]["rel"], bounds["float32"]["rel"]
+([0.0078125, 0.0107421875], [0.0014657974243164062, 0.0014661550521850586])
 """
 
 import math
@@ -151,8 +157,9 @@ def exp_tolerance(dtype="float64"):
 
 def softmax_tolerance(x, dtype="float64"):
     """Per element, relative ``(|x_i - max| + n) * 2**-52``, or 2 ULP, in float64;
-    in narrow formats relative ``(|x_i - max| + n + 6) * 2**(1 - p)`` or absolute
-    ``(|x_i - max| + n + 6) * tau``.
+    in float32 relative ``(|x_i - max| + n + 6) * 2**(1 - p)`` or absolute
+    ``(|x_i - max| + n + 6) * tau``; in float16 and bfloat16 one such pair of
+    bounds per accumulator (``accumulators``).
 
     With ``m`` the row's largest element, ``d_i = x_i - m <= 0`` and ``S =
     sum_j e**d_j >= 1`` (the largest element's term is ``e**0 = 1``), softmax
@@ -186,8 +193,9 @@ def softmax_tolerance(x, dtype="float64"):
     or made only of -inf (the results are NaN), and each -inf (its result is
     exactly 0).
 
-    Narrow formats, native kind, with an ``exp`` within 2 ULP (``4u``): the
-    same terms, with ``8u`` for the exps' errors instead of ``4u``, make
+    Narrow formats, native kind (every step rounded to the dtype ``D``, of
+    precision ``p``, ``u = 2**-p``), with an ``exp`` within 2 ULP (``4u``):
+    the same terms, with ``8u`` for the exps' errors instead of ``4u``, make
     ``u (|d_i| + n + ln n + 9)``.  The bound ``(|d_i| + n + 6) 2u`` covers
     it for every element of every row (``|d_i| + n >= ln n - 3`` always),
     with ``u (|d_i| + n - ln n + 3) >= 3.3u`` to spare for the second-order
@@ -203,29 +211,87 @@ def softmax_tolerance(x, dtype="float64"):
     the relative error, which there is at most ``u (|d_i| + n + ln n + 9)
     2**emin = (|d_i| + n + ln n + 9) tau / 2``.  Both together stay below
     ``(|d_i| + n + 6) tau``, since such results need ``|d_i| > -emin ln 2``
-    (9.7 for float16, 87.3 for the others).  That is the absolute bound; it
-    is no looser than the relative one above the normal range's first
-    binade.  Wide kind: within 1 ULP, inside both bounds (the module's
-    docstring).  No ULP allowance is needed, so ``ulp`` is 0.
+    (9.7 for float16, 87.3 for the others).  That is the absolute bound: the
+    relative one times the smallest normal ``2**emin`` (``tau = 2**emin
+    2u``), no looser than the relative one above the normal range's first
+    binade.  No ULP allowance is needed, so ``ulp`` is 0.
+
+    That native bound grows with ``n`` in units of the dtype: for 1,000
+    terms it is a relative 0.98 in float16 and 7.86 in bfloat16, since a
+    running sum in the dtype may lose that much (a bfloat16 sum of 1,000
+    terms of 0.001 stalls near 0.25).  Most float16 and bfloat16 kernels
+    instead take the shift, the exps, the sum and the division in a wider
+    accumulator format ``A`` (precision ``p_A``, ``u_A = 2**-p_A``) and
+    round the quotient once to ``D``, so float16 and bfloat16 tolerances
+    hold one pair of bounds per accumulator ``A`` at least as wide as ``D``
+    (``check --accumulate``, default float32), ``{"rel": tree, "abs":
+    tree}`` each, under ``accumulators``:
+
+    * ``A = D``: the native bounds above; they assume only an exp within 2
+      ULP of ``D``, and admit a wide kernel too (within 1 ULP);
+    * ``A`` wider (float32 or float64): relative ``R_A + 3 * 2**-p`` with
+      ``R_A = (|d_i| + n + 6) 2**(1 - p_A)``, absolute ``(R_A + 3 * 2**-p)
+      2**emin``.  They assume an exp within 2 ULP of ``A`` and every step
+      up to the quotient rounded to ``A``.  The computed quotient ``y_A``
+      is then within ``u_A (|d_i| + n + ln n + 8)`` of ``y_i`` relatively
+      (the native terms in ``u_A``, without the expected value's rounding),
+      which ``R_A`` covers with ``u_A (|d_i| + n - ln n + 4) >= 5 u_A`` to
+      spare.  Rounding ``y_A`` to ``D`` moves it by at most ``u |out|``,
+      and the expected value ``e`` is within ``u |e|`` of ``y_i``, so
+      ``X = |out - e| / |e|`` has ``X <= u (1 + X) + R_A (1 + u) + u``,
+      that is ``X <= (2u + R_A (1 + u)) / (1 - u)``, which is at most
+      ``R_A + 3u`` whenever ``3u + 2 R_A <= 1`` (``R_A <= 0.49``: rows of
+      up to about two million elements with a float32 accumulator).  Results
+      below ``D``'s normal range: the rounding to ``D`` and the expected
+      value's are off by ``tau / 2`` each, the computation by ``R_A 2**emin``
+      relatively plus a few of ``A``'s own smallest subnormals (float32's,
+      ``2**-149``, when ``D`` is bfloat16), under the ``(3/2) tau`` left
+      in the absolute bound.
+
+    So with the default float32 accumulator, a kernel that adds in the
+    dtype fails on long rows (``huge-row``), and passes with
+    ``accumulate="bfloat16"`` (or ``"float16"``).  float32 keeps one pair
+    of bounds, the native one, for either accumulator: a float64
+    accumulator's result is within 1 ULP, inside it (the module's
+    docstring).
     """
     fmt = check_dtype(dtype, "softmax_tolerance")
     if fmt.name == "float64":
-        if x and isinstance(x[0], list):
-            rel = [_softmax_row_bound(row, 0, _U) for row in x]
-        else:
-            rel = _softmax_row_bound(x, 0, _U)
-        return tolerance("softmax", 2, rel=rel)
+        return tolerance("softmax", 2, rel=_softmax_bounds(x, lambda row: _softmax_row_bound(row, 0, _U)))
+    if fmt.name == "float32":
+        rel, absolute = _softmax_pair(x, fmt, fmt)
+        return tolerance("softmax", 0, rel=rel, abs_=absolute)
+    from ._format import accumulators
+    tol = tolerance("softmax", 0)
+    bounds = {}
+    for name in accumulators(fmt.name):
+        rel, absolute = _softmax_pair(x, fmt, check_dtype(name, "softmax"))
+        bounds[name] = {"rel": rel, "abs": absolute}
+    tol["accumulators"] = bounds
+    return tol
+
+
+def _softmax_bounds(x, per_row):
+    # One bound list per row of a batch, or one list for a vector.
     if x and isinstance(x[0], list):
-        rel = [_softmax_row_bound(row, 6, _epsilon(fmt)) for row in x]
-        absolute = [_softmax_row_bound(row, 6, _tau(fmt)) for row in x]
-    else:
-        rel = _softmax_row_bound(x, 6, _epsilon(fmt))
-        absolute = _softmax_row_bound(x, 6, _tau(fmt))
-    return tolerance("softmax", 0, rel=rel, abs_=absolute)
+        return [per_row(row) for row in x]
+    return per_row(x)
 
 
-def _softmax_row_bound(row, extra, unit):
-    # (|x_i - max| + n + extra) * unit per element; 0 where the result is exact.
+def _softmax_pair(x, fmt, acc):
+    # The (rel, abs) trees of dtype fmt's softmax computed in accumulator acc.
+    if acc.name == fmt.name:
+        return (_softmax_bounds(x, lambda row: _softmax_row_bound(row, 6, _epsilon(fmt))),
+                _softmax_bounds(x, lambda row: _softmax_row_bound(row, 6, _tau(fmt))))
+    final = 3 * Fraction(1, 2 ** fmt.precision)             # 3 * 2**-p: D's roundings and the slack
+    normal = Fraction(1, 2 ** -fmt.min_exponent)             # 2**emin, D's smallest normal
+    return (_softmax_bounds(x, lambda row: _softmax_row_bound(row, 6, _epsilon(acc), final)),
+            _softmax_bounds(x, lambda row: _softmax_row_bound(row, 6, _epsilon(acc) * normal,
+                                                               final * normal)))
+
+
+def _softmax_row_bound(row, extra, unit, plus=0):
+    # (|x_i - max| + n + extra) * unit + plus per element; 0 where the result is exact.
     if not row:
         return []
     if any(v != v or v == _INF for v in row) or all(v == -_INF for v in row):
@@ -237,7 +303,7 @@ def _softmax_row_bound(row, extra, unit):
         if v == -_INF:
             out.append(0.0)
         else:
-            out.append(round_up((abs(Fraction(v) - Fraction(top)) + n + extra) * unit))
+            out.append(round_up((abs(Fraction(v) - Fraction(top)) + n + extra) * unit + plus))
     return out
 
 
