@@ -545,6 +545,25 @@ def _check_testing_helpers(nnref):
     _raises(AssertionError, ["1 of 1"], t.assert_close, [0.1 + 0.2], [0.3])
 
 
+@_check("testing in float16 and bfloat16: neighbours, distances, no struct 'e'")
+def _check_testing_narrow(nnref):
+    # IEEE binary16 and bfloat16 values, worked out by hand: 2**-10 and 2**-7
+    # are their steps above 1.0, 65504 is float16's largest value, 2**-24 its
+    # smallest subnormal and 2**-133 bfloat16's.
+    t = nnref.testing
+    _exact(t.next_up(1.0, "float16"), 1.0009765625)
+    _exact(t.next_down(1.0, "float16"), 0.99951171875)
+    _exact(t.next_up(65504.0, "float16"), _INF)
+    _exact(t.next_up(0.0, "float16"), 5.960464477539063e-08)
+    _exact(t.ulp(1.0, "bfloat16"), 0.0078125)
+    _exact(t.next_up(0.0, "bfloat16"), 9.183549615799121e-41)
+    _exact(t.ulp_distance(1.0, 2.0, dtype="float16"), 1024)
+    _exact(t.ulp_distance(-1.0, 1.0, dtype="bfloat16"), 2 * 16256)
+    _exact(t.assert_close([1.0009765625], [1.0], max_ulp=1, dtype="float16"), None)
+    _raises(AssertionError, ["not a float16 value"],
+            lambda: t.assert_close([0.1], [0.1], dtype="float16"))
+
+
 @_check("exact: the oracle's correctly rounded values")
 def _check_exact(nnref):
     # The correctly rounded oracle: the true values rounded once, bit for bit.

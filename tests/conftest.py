@@ -1,12 +1,16 @@
-"""Shared test settings: hypothesis runs derandomized (reproducible) and
-without deadlines, since CI machines are small and noisy."""
+"""Shared test settings: hypothesis runs derandomized (reproducible), without
+deadlines and without its "data generation is too slow" check, since CI
+machines are small and noisy (a loaded machine trips both; neither says
+anything about nnref)."""
 
 import os
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-settings.register_profile("nnref", deadline=None, derandomize=True, max_examples=100)
-settings.register_profile("nnref-dev", deadline=None, max_examples=300)
+_QUIET = [HealthCheck.too_slow]
+settings.register_profile("nnref", deadline=None, derandomize=True, max_examples=100,
+                          suppress_health_check=_QUIET)
+settings.register_profile("nnref-dev", deadline=None, max_examples=300, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("NNREF_HYPOTHESIS_PROFILE", "nnref"))
 
 # tests/peers/ checks nnref against real NumPy, PyTorch and JAX objects; the

@@ -743,17 +743,21 @@ def test_the_vectors_and_the_allowlist_are_package_data():
     folder = os.path.join(ROOT, "nnref", "conformance")
     data = [os.path.relpath(os.path.join(d, name), folder).replace(os.sep, "/")
             for d, _, names in os.walk(folder) for name in names
-            if not name.endswith((".py", ".pyc")) and "__pycache__" not in d]
+            if not name.endswith((".py", ".pyi", ".pyc")) and "__pycache__" not in d]
     assert sorted(data) == sorted(["allowlist.json", "vectors/" + _format.SCHEMA_FILE]
                                   + ["vectors/" + _format.file_name(op, dtype) for op, dtype in FILES])
     for name in data:
         assert any(fnmatch.fnmatch(name, p) for p in patterns if p), name
 
 
-def test_the_adapters_live_outside_the_package():
-    assert os.path.isfile(cli.DEFAULT_ADAPTERS)
-    assert os.path.dirname(cli.DEFAULT_ADAPTERS) == os.path.join(ROOT, "tools")
+def test_the_adapters_ship_in_the_package():
+    # So crosscheck works from an installed wheel, with no checkout around.
+    from nnref.conformance import _adapters
+    assert cli.DEFAULT_ADAPTERS is None
     module = cli.load_adapters()
+    assert module is _adapters
+    assert os.path.dirname(module.__file__) == os.path.join(ROOT, "nnref", "conformance")
+    assert not os.path.exists(os.path.join(ROOT, "tools", "crosscheck_adapters.py"))
     assert module.LIBRARIES == cli.CROSSCHECK_LIBRARIES == ("numpy", "torch", "onnx", "onnxruntime", "jax")
 
 

@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class _Adapters(object):
-    """A stand-in for tools/crosscheck_adapters.py."""
+    """A stand-in for nnref/conformance/_adapters.py."""
 
     def __init__(self, adapter, supported=None):
         self.adapter = adapter

@@ -7,10 +7,13 @@ plain script, ``PYTHONPATH=. python tests/typing_usage.py`` (so the types descri
 ``--warn-unused-ignores``, so a stub that let one through fails the check.
 """
 
-from typing import List, Tuple
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Optional, Tuple
 
 import nnref
-from nnref import RandomState, datasets, exact, matrix, testing
+from nnref import RandomState, book, conformance, datasets, exact, matrix, testing
 
 
 def forward_pass(samples: int) -> List[List[float]]:
@@ -75,6 +78,90 @@ def random_and_testing() -> None:
     assert half_steps == 1024 and brain == 1.0
 
 
+def book_mode() -> None:
+    book.init()
+    book.init(None)
+    X, y = book.spiral_data(samples=5, classes=3)
+    V, w = book.vertical_data(2, 2, rng=RandomState(0))
+    x, sine = book.sine_data(4)
+    labels: List[int] = y + w
+    dense1 = book.Layer_Dense(2, 3)
+    weights: List[List[float]] = dense1.weights
+    activation1 = book.Activation_ReLU()
+    relu_rows: List[List[float]] = activation1.forward(dense1.forward(X))
+    probabilities: List[List[float]] = book.Activation_Softmax().forward(relu_rows)
+    row: List[float] = book.Activation_Softmax().forward([1.0, 2.0])
+    half: float = book.Activation_Sigmoid().forward(0.0)
+    ones: List[float] = book.Activation_Step().forward([1.0, -1.0])
+    tenth: List[List[float]] = book.Activation_Linear().forward([[0.1]])
+    run = book.chapter4()
+    relu_output: List[List[float]] = run["relu_output"]
+    classes: List[int] = run["y"]
+    shown: str = book.format_array(relu_output[:2])
+    steps: Tuple[str, ...] = book.CHAPTER4_STEPS
+    assert len(labels) == 19 and len(weights) == 2 and len(probabilities) == 15
+    assert len(V) == 4 and len(x) == len(sine) == 4 and abs(sum(row) - 1.0) < 1e-6
+    assert half == 0.5 and ones == [1.0, 0.0] and tenth == [[0.10000000149011612]]
+    assert len(classes) == 300 and shown.startswith("[[") and steps[0] == "X"
+    assert set(run) == set(steps)
+
+
+def conformance_checks() -> None:
+    report: conformance.Report = conformance.run({"relu": nnref.relu, "step": nnref.step})
+    def dense16(x: List[List[float]], w: List[List[float]], b: List[List[float]]) -> List[List[float]]:
+        return exact.dense(x, w, b, dtype="float16")
+
+    narrow = conformance.run({"dense": dense16}, ops=["dense"], dtype="float16", accumulate="float32")
+    assert report.ok and narrow.ok
+    report.raise_for_failures()
+    table: str = str(report)
+    first: conformance.OpResult = report.results[0]
+    label: str = first.label
+    counts: Tuple[int, int] = (first.cases, first.passed)
+    skipped: Optional[str] = first.skipped
+
+    def bad_relu(x: Any) -> Any:
+        return [bad_relu(v) for v in x] if isinstance(x, list) else max(0.0, x)
+
+    failures: List[conformance.Failure] = conformance.run({"relu": bad_relu}).failures
+    ids: List[int] = [f.tc_id for f in failures]
+    allowed: Optional[str] = failures[0].allowed
+    try:
+        conformance.run({"relu": bad_relu}).raise_for_failures()
+        raise AssertionError("no ConformanceError")
+    except conformance.ConformanceError as error:
+        assert "relu" in str(error)
+    dtypes: Tuple[str, ...] = conformance.DTYPES
+    names: List[str] = conformance.operations("float32")
+    file_name: str = conformance.file_name("relu", "bfloat16")
+    wide: List[str] = conformance.accumulators("float16")
+    default: str = conformance.default_accumulator("bfloat16")
+    vectors: Dict[str, Any] = conformance.load(
+        os.path.join(os.path.dirname(conformance.__file__), "vectors", file_name))
+    dtype: str = conformance.document_dtype(vectors)
+    results = conformance.as_results(vectors)
+    result: conformance.OpResult = conformance.check_documents(vectors, results)
+    raw = vectors["testGroups"][0]["tests"][0]
+    test = conformance.decode_test("relu", raw)
+    outcome: Tuple[bool, Optional[float], str, bool] = conformance.check_case(
+        test, ("value", test["expected"]), dtype="bfloat16")
+    one: float = conformance.decode_float({"dec": "0.1", "hex": "0x1.999999999999ap-4"})
+    tree: Any = conformance.decode_tree([{"hex": "0x1p+0"}])
+    half: float = conformance.parse_hex("0x1.0p-1")
+    with tempfile.TemporaryDirectory() as folder:
+        results_path = os.path.join(folder, file_name)
+        with open(results_path, "w") as handle:
+            json.dump(results, handle)
+        from_files: conformance.Report = conformance.check_files(
+            os.path.join(os.path.dirname(conformance.__file__), "vectors", file_name), results_path,
+            dtype="bfloat16")
+    assert table.startswith("op") and label == "step" and counts[0] == counts[1] and skipped is None
+    assert 23 in ids and allowed is None and dtypes[0] == "float64" and "relu" in names
+    assert file_name == "relu.bfloat16.json" and wide[0] == "float16" and default == "float32"
+    assert dtype == "bfloat16" and result.passed == result.cases and outcome[0]
+    assert one == 0.1 and tree == [1.0] and half == 0.5 and from_files.ok
+
+
 def misuses_the_stubs_reject() -> None:
     for bad in (
         lambda: nnref.relu("a"),  # type: ignore[arg-type]
@@ -88,10 +175,19 @@ def misuses_the_stubs_reject() -> None:
         lambda: datasets.spiral_data(1.5, 3),  # type: ignore[arg-type]
         lambda: datasets.spiral_data(3, 3, rng=42),  # type: ignore[arg-type]
         lambda: nnref.Dense(2, 3, rng=42),  # type: ignore[arg-type]
+        lambda: nnref.Softmax().forward(1.0),  # type: ignore[call-overload]
+        lambda: book.Activation_Softmax().forward(1.0),  # type: ignore[call-overload]
+        lambda: book.Activation_ReLU().forward("a"),  # type: ignore[arg-type]
+        lambda: book.Layer_Dense(2, 3, rng=42),  # type: ignore[arg-type]
+        lambda: book.format_array(0.5),  # type: ignore[arg-type]
+        lambda: book.chapter4()["dense3_output"],  # type: ignore[typeddict-item]
+        lambda: conformance.run({"relu": nnref.relu}, dtype="float8"),  # type: ignore[arg-type]
+        lambda: conformance.run([nnref.relu]),  # type: ignore[arg-type]
+        lambda: conformance.parse_hex(0.5),  # type: ignore[arg-type]
     ):
         try:
             bad()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             continue
         raise AssertionError("a misuse was accepted at run time too")
 
@@ -101,5 +197,7 @@ if __name__ == "__main__":
     scalars_vectors_batches()
     matrix_calls()
     random_and_testing()
+    book_mode()
+    conformance_checks()
     misuses_the_stubs_reject()
     print("typing_usage: ok")

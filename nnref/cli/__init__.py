@@ -1,5 +1,10 @@
 """The command line, ``python -m nnref [COMMAND ...]``: the chapter tour and the tools.
 
+An installed nnref also has the console command ``nnref``, the same as
+``python -m nnref`` (setup.cfg's ``console_scripts`` entry point names
+``main``, whose return value becomes the exit status).  ``--version`` prints
+``nnref VERSION``.
+
 This is the top layer: it may import anything in nnref, and nothing imports it.
 With no command it walks through chapter 4 (``nnref/cli/tour.py``).  Each
 command lives in its own module of this package, imported only when it is asked
@@ -11,6 +16,7 @@ failures found or an unwritable output, 0 for success).
 
 import sys
 
+from .._base.version import __version__
 from ._usage import error, exit_status
 
 # command -> (module, one-line description); each module has main(argv) -> int.
@@ -30,6 +36,8 @@ def _usage():
     lines = ["usage: python -m nnref [COMMAND ...]", "", "commands:"]
     for name in sorted(COMMANDS):
         lines.append("  %-11s %s" % (name, COMMANDS[name][1]))
+    lines.extend(["", "options:", "  %-11s %s" % ("-h, --help", "show this help and exit"),
+                  "  %-11s %s" % ("--version", "print nnref's version and exit")])
     return "\n".join(lines)
 
 
@@ -38,6 +46,9 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help", "help"):
         print(_usage())
+        return 0
+    if argv and argv[0] == "--version":
+        print("nnref " + __version__)
         return 0
     command = argv[0] if argv else "tour"
     if command not in COMMANDS:

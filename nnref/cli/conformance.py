@@ -19,9 +19,10 @@
   in that dtype, and fails on anything the allow-list
   (``nnref/conformance/allowlist.json``, package data) does not cover for
   that library and dtype.  A pair the library cannot run (NumPy has no
-  bfloat16) is a usage error.  The adapters, which import the library, are
-  the checkout's ``tools/crosscheck_adapters.py`` (or ``--adapters FILE``),
-  outside the package.
+  bfloat16) is a usage error.  The adapters ship in the package
+  (``nnref/conformance/_adapters.py``, which imports a library only when its
+  adapter is called), so this works from an installed wheel;
+  ``--adapters FILE`` runs a module of your own instead.
 
 The format, the tolerance rules and the recorded outcomes are in
 ``docs/conformance.md``.
@@ -35,11 +36,8 @@ from .._base.version import __version__
 from ..conformance._data import ALLOWLIST as DEFAULT_ALLOWLIST
 from ._usage import error, io_error, parser as _usage_parser
 
-# The checkout: two folders above nnref/cli/.
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The adapters import NumPy, PyTorch, ONNX or JAX, so they live with the other
-# tools that need third-party libraries, outside the package.
-DEFAULT_ADAPTERS = os.path.join(_REPO, "tools", "crosscheck_adapters.py")
+# None: the adapters that ship in the package (nnref.conformance._adapters).
+DEFAULT_ADAPTERS = None
 
 
 _DTYPES = ("float64", "float32", "float16", "bfloat16")
@@ -155,14 +153,16 @@ def apply_allowlist(report, entries, library, dtype="float64"):
 
 
 def load_adapters(path=DEFAULT_ADAPTERS):
-    """The cross-check adapter module (``tools/crosscheck_adapters.py`` of the checkout).
+    """The cross-check adapter module: the package's own, or the file at ``path``.
 
-    ImportError if the file is missing, e.g. in an installed copy of nnref:
-    run from a checkout, or pass the file's path.
+    Loading the package's adapters imports no peer library.  A ``path``
+    that is not a file is an ``OSError`` naming it.
     """
+    if path is None:
+        from ..conformance import _adapters
+        return _adapters
     if not os.path.isfile(path):
-        raise ImportError("the cross-check adapters are not at %s; run from an nnref "
-                          "checkout or pass --adapters FILE" % path)
+        raise OSError("no adapters file at %s" % path)
     import importlib.util
     spec = importlib.util.spec_from_file_location("nnref_crosscheck_adapters", path)
     module = importlib.util.module_from_spec(spec)
@@ -217,6 +217,8 @@ def _crosscheck_main(args):
                                    args.adapters, args.dtype, args.accumulate)
     except ImportError as exc:
         return error("crosscheck", "cannot import %s (%s); install it first" % (args.library, exc))
+    except OSError as exc:
+        return error("crosscheck", str(exc))
     except Unsupported as exc:
         return error("crosscheck", str(exc))
     print(report)
@@ -283,6 +285,6 @@ def _parser(command):
     parser.add_argument("--vectors", help="folder of vector files (default: generate them)")
     parser.add_argument("--allowlist", default=DEFAULT_ALLOWLIST, help="allow-list JSON file")
     parser.add_argument("--adapters", default=DEFAULT_ADAPTERS,
-                        help="the adapters file (default: the checkout's tools/crosscheck_adapters.py)")
+                        help="a Python file of adapters to use instead of nnref's own")
     parser.add_argument("--ops", help="comma-separated operations (default: all)")
     return parser

@@ -24,6 +24,10 @@ allow=None)``                              JSON or line form, or folders of them
 ``decode_float(obj, dtype=None)``          ``{"dec", "hex", "bits"}`` -> float,
                                            exactly
 ``load_allowlist(path)``                   an allow-list's entries
+``vectors(op, dtype="float64")``           the packaged vector document, parsed
+``cases(op, dtype="float64")``             its cases as ``Case`` objects: ``.id``,
+                                           ``.flags``, ``.inputs``, ``.check(func)``
+                                           (for ``pytest.mark.parametrize``)
 =========================================  =====================================
 
 The dtypes are ``"float64"``, ``"float32"``, ``"float16"`` and
@@ -97,10 +101,12 @@ checker itself also runs where that is missing.
 #   _allow       allow-lists: reading them, applying them to a report
 #   _run         walking documents: calling an implementation, or reading RESULTS
 #   _data        where the package data is: vectors/ and allowlist.json
+#   _cases_api   vectors() and cases(): the packaged vectors for a test suite
 # Checking (_format, _lines, _check, _report, _allow, _run) needs nothing MicroPython lacks; generating
 # (_cases, _tolerances) needs fractions and nnref.exact.
 
 from ._allow import apply_allowlist, load_allowlist, parse_allowlist
+from ._cases_api import Case, cases, vectors
 from ._check import check_case
 from ._format import (DTYPES, VectorFormatError, accumulators, as_results, decode_float, decode_test,
                       decode_tree, default_accumulator, document_dtype, encode_bits, file_name, load,
@@ -113,10 +119,11 @@ __all__ = ["run", "check_files", "check_documents", "check_case", "as_results", 
            "decode_test", "decode_tree", "decode_float", "parse_hex", "encode_bits", "Report", "OpResult",
            "Failure", "ConformanceError", "VectorFormatError", "Unsupported", "DTYPES", "operations",
            "file_name", "lines_name", "accumulators", "default_accumulator", "check_accumulate",
-           "document_dtype", "load_allowlist", "parse_allowlist", "apply_allowlist"]
+           "document_dtype", "load_allowlist", "parse_allowlist", "apply_allowlist",
+           "vectors", "cases", "Case"]
 
 # The classes are nnref.conformance's, wherever they are defined: tracebacks
 # and reprs name them so ("nnref.conformance.ConformanceError: ...").
-for _class in (Report, OpResult, Failure, ConformanceError, VectorFormatError, Unsupported):
+for _class in (Report, OpResult, Failure, ConformanceError, VectorFormatError, Unsupported, Case):
     _class.__module__ = __name__
 del _class

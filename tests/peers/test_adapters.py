@@ -1,4 +1,4 @@
-"""tools/crosscheck_adapters.py with the real libraries: each computes in the dtype asked for.
+"""nnref/conformance/_adapters.py with the real libraries: each computes in the dtype asked for.
 
 Needs NumPy, PyTorch, ONNX, ONNX Runtime, JAX and ml_dtypes (CI's cross-check
 venv; ``python -m pytest tests/peers``).

@@ -6,7 +6,7 @@
 # 2. Runs tools/matrix.sh: the full test suite on CPython 3.6-3.13 and PyPy,
 #    the self-check on MicroPython and Pyodide; fails if any interpreter
 #    fails or is missing.
-# 3. Type-checks the stubs (nnref/**/*.pyi) with mypy from PyPI in its own
+# 3. Type-checks every stub (nnref/**/*.pyi) with mypy from PyPI in its own
 #    virtual environment: `mypy --strict` on the stubs and on
 #    tests/typing_usage.py, which also runs as a plain script; mypy's
 #    stubtest, which compares the stubs with what the package defines; and
@@ -38,8 +38,12 @@ typecheck() {
             "$venv/bin/python" -m pip install -q --disable-pip-version-check "mypy==$MYPY_VERSION" ||
             return 1
     fi
+    # Every stub in the package (find: a new subpackage's stubs are not missed).
+    local stubs
+    stubs="$(find nnref -name '*.pyi' | sort)"
+    # shellcheck disable=SC2086  # the paths hold no spaces; one word each
     "$venv/bin/mypy" --strict --warn-unused-ignores --no-incremental \
-        tests/typing_usage.py nnref/*.pyi nnref/exact/*.pyi || return 1
+        tests/typing_usage.py $stubs || return 1
     PYTHONPATH=. "$venv/bin/python" -m mypy.stubtest --mypy-config-file tools/stubtest.ini \
         --allowlist tools/stubtest-allowlist.txt nnref || return 1
     PYTHONPATH=. python3 tests/typing_usage.py || return 1

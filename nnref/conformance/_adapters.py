@@ -42,11 +42,11 @@ Runtime without a kernel for it, say) is not left out silently: its entry in
 the map is an ``Unsupported`` object whose ``reason`` says why, and
 ``python -m nnref crosscheck`` reports it as skipped with that reason.
 
-This file lives outside the package on purpose: nnref itself needs nothing
-but the standard library, and the peer libraries' code belongs with the other
-tools that need them.  ``python -m nnref crosscheck LIB`` loads it from the
-checkout (or from ``--adapters FILE``), and the library is imported only when
-its adapter is asked for.  Install what you want to check into the environment
+The adapters ship with the package, so ``python -m nnref crosscheck LIB``
+works from an installed wheel; ``--adapters FILE`` replaces them with a
+module of your own.  nnref itself needs nothing but the standard library: a
+library is imported (by ``_library``) only when its adapter is called, never
+when nnref or this module is.  Install what you want to check into the environment
 that runs ``python -m nnref crosscheck``: ``pip install numpy``, ``pip install
 torch==2.13.0`` (on Python 3.11 that is the CPU build; other versions pull the
 CUDA build), ``pip install onnx`` (it brings NumPy), ``pip install
@@ -56,10 +56,23 @@ onnxruntime``, ``pip install jax``.  ``adapter(name, dtype)`` returns
 report.
 """
 
+import importlib
 import platform
 
 LIBRARIES = ("numpy", "torch", "onnx", "onnxruntime", "jax")
 DTYPES = ("float64", "float32", "float16", "bfloat16")
+
+def _library(name):
+    """The module ``name`` of a peer library, imported now, when an adapter needs it.
+
+    ImportError, naming what to install, if it is missing.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ImportError("%s is not installed here (%s); pip install %s"
+                          % (name, exc, name.split(".")[0]))
+
 
 SUPPORTED = {
     "numpy": ("float64", "float32", "float16"),
@@ -120,8 +133,7 @@ def adapter(name, dtype="float64"):
 
 def _numpy_dtype(np, dtype):
     if dtype == "bfloat16":
-        import ml_dtypes
-        return ml_dtypes.bfloat16
+        return _library("ml_dtypes").bfloat16
     return getattr(np, dtype)
 
 
@@ -136,7 +148,7 @@ def _to_floats(np):
 
 
 def _numpy(dtype):
-    import numpy as np
+    np = _library("numpy")
     kind = _numpy_dtype(np, dtype)
     plain = _to_floats(np)
 
@@ -187,31 +199,35 @@ def _numpy_randn(np, kind, seed):
     return lambda n: rs.randn(n).astype(kind)
 
 
-def _numpy_spiral(np, kind, samples, classes, seed):
-    # nnfs.datasets.spiral_data, with the generator and zeros of ``kind``.
+def _numpy_classes(np, kind, samples, classes, seed, points):
+    # The frame nnfs's spiral_data and vertical_data share: a seeded legacy
+    # generator instead of nnfs's global one, zeros of ``kind``, and
+    # points(c, randn) giving class c's (samples, 2) block, in class order.
     _check_sizes(samples, classes)
     randn = _numpy_randn(np, kind, seed)
     X = np.zeros((samples * classes, 2), dtype=kind)
     y = np.zeros(samples * classes, dtype="uint8")
     for c in range(classes):
         ix = range(samples * c, samples * (c + 1))
-        r = np.linspace(0.0, 1, samples)
-        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
-        X[ix] = np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
+        X[ix] = points(c, randn)
         y[ix] = c
     return X, y
+
+
+def _numpy_spiral(np, kind, samples, classes, seed):
+    # nnfs.datasets.spiral_data.
+    def points(c, randn):
+        r = np.linspace(0.0, 1, samples)
+        t = np.linspace(c * 4, (c + 1) * 4, samples) + randn(samples) * 0.2
+        return np.c_[r * np.sin(t * 2.5), r * np.cos(t * 2.5)]
+    return _numpy_classes(np, kind, samples, classes, seed, points)
 
 
 def _numpy_vertical(np, kind, samples, classes, seed):
-    _check_sizes(samples, classes)
-    randn = _numpy_randn(np, kind, seed)
-    X = np.zeros((samples * classes, 2), dtype=kind)
-    y = np.zeros(samples * classes, dtype="uint8")
-    for c in range(classes):
-        ix = range(samples * c, samples * (c + 1))
-        X[ix] = np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
-        y[ix] = c
-    return X, y
+    # nnfs.datasets.vertical_data.
+    def points(c, randn):
+        return np.c_[randn(samples) * 0.1 + c / 3, randn(samples) * 0.1 + 0.5]
+    return _numpy_classes(np, kind, samples, classes, seed, points)
 
 
 def _numpy_sine(np, samples):
@@ -222,7 +238,7 @@ def _numpy_sine(np, samples):
 # --- PyTorch ----------------------------------------------------------------------------
 
 def _torch(dtype):
-    import torch
+    torch = _library("torch")
     kind = getattr(torch, dtype)
 
     def t(x):
@@ -249,8 +265,9 @@ def _torch(dtype):
 
 def _onnx_models(dtype):
     """``{op: (ModelProto, input names)}``: one-node models a user of ONNX would write."""
-    import numpy as np
-    from onnx import TensorProto, helper, numpy_helper
+    np = _library("numpy")
+    onnx = _library("onnx")
+    TensorProto, helper, numpy_helper = onnx.TensorProto, onnx.helper, onnx.numpy_helper
 
     elem = {"float64": TensorProto.DOUBLE, "float32": TensorProto.FLOAT,
             "float16": TensorProto.FLOAT16, "bfloat16": TensorProto.BFLOAT16}[dtype]
@@ -283,7 +300,7 @@ def _onnx_models(dtype):
 def _onnx_impl(dtype, session):
     """Build each op's runner with ``session(model) -> run(feeds)``; an op whose model
     the runtime refuses becomes ``Unsupported`` with the runtime's message."""
-    import numpy as np
+    np = _library("numpy")
     kind = _numpy_dtype(np, dtype)
     plain = _to_floats(np)
 
@@ -311,9 +328,9 @@ def _first_line(exc):
 
 
 def _onnx(dtype):
-    import numpy as np
-    import onnx
-    from onnx.reference import ReferenceEvaluator
+    np = _library("numpy")
+    onnx = _library("onnx")
+    ReferenceEvaluator = _library("onnx.reference").ReferenceEvaluator
 
     def session(proto):
         evaluator = ReferenceEvaluator(proto)
@@ -323,8 +340,8 @@ def _onnx(dtype):
 
 
 def _onnxruntime(dtype):
-    import onnx
-    import onnxruntime
+    onnx = _library("onnx")
+    onnxruntime = _library("onnxruntime")
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 4      # fatal only: the invalid cases make it log every rejection
@@ -341,11 +358,11 @@ def _onnxruntime(dtype):
 # --- JAX --------------------------------------------------------------------------------
 
 def _jax(dtype):
-    import jax
+    jax = _library("jax")
     # float64 needs x64 mode; every narrower dtype runs as JAX users run it, without.
     jax.config.update("jax_enable_x64", dtype == "float64")
-    import jax.numpy as jnp
-    import numpy as np
+    jnp = _library("jax.numpy")
+    np = _library("numpy")
     kind = getattr(jnp, dtype)
     plain = _to_floats(np)
 
