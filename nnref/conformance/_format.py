@@ -552,13 +552,13 @@ def _decode_shaped(value, where, fmt, depth):
         prefix.append(prefix[-1] * d)
         if prefix[-1] > MAX_LISTS:
             raise VectorFormatError("%s: shape %s stands for more than %d lists"
-                                    % (where, _shape_text(shape), MAX_LISTS))
+                                    % (where, shape_text(shape), MAX_LISTS))
     count = 1
     for d in shape:                 # at most MAX_RANK sizes, each one a JSON integer: exact
         count *= d
     if count != len(values):
         raise VectorFormatError("%s: shape %s holds %s values, and values has %d"
-                                % (where, _shape_text(shape), count if count < 10 ** 30 else "more",
+                                % (where, shape_text(shape), count if count < 10 ** 30 else "more",
                                    len(values)))
     items = [decode_float(v, "%s.values[%d]" % (where, i), fmt) for i, v in enumerate(values)]
     if not shape:
@@ -570,7 +570,12 @@ def _decode_shaped(value, where, fmt, depth):
     return items
 
 
-def _shape_text(shape):
+def shape_text(shape):
+    """A shape as the messages write it: ``(2, 0)``, ``(0,)``, ``()``.
+
+    >>> shape_text((2, 0)), shape_text([0]), shape_text(())
+    ('(2, 0)', '(0,)', '()')
+    """
     return "(%s)" % ", ".join(str(d) for d in shape) if len(shape) != 1 else "(%d,)" % shape[0]
 
 
