@@ -404,7 +404,9 @@ def check_files(vectors_path, results_path, dtype=None, ops=None, accumulate=Non
         items = []
         for base, path in sorted(vector_files.items()):
             document = _read_vectors(path)
-            if (dtype is not None and document_dtype(document) != dtype) or                     (ops is not None and document["operation"] not in ops):
+            selected = (dtype is None or document_dtype(document) == dtype) and \
+                (ops is None or document["operation"] in ops)
+            if not selected:
                 continue
             items.append((document, result_files.get(base), path, base))
         if not items:
