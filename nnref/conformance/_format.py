@@ -153,11 +153,13 @@ class VectorFormatError(ValueError):
 
 
 class Unreadable(object):
-    """An output that could not be read at all (a results line that does not parse):
-    its case fails with ``reason``; ``decode_outcome`` raises it as a ``VectorFormatError``."""
+    """What could not be read: an output (a results line that does not parse), or with
+    ``value`` True a JSON value (an integer too long for ``int()``).  Its case fails
+    with ``reason``: decoders raise it as a ``VectorFormatError``."""
 
-    def __init__(self, reason):
+    def __init__(self, reason, value=False):
         self.reason = reason
+        self.value = value
 
     def __repr__(self):
         return "Unreadable(%r)" % (self.reason,)
@@ -241,6 +243,8 @@ def decode_float(obj, where="value", dtype=None):
     fmt = dtype if dtype is None or not isinstance(dtype, str) else _fmt(dtype)
     if type(obj) is bool:
         raise VectorFormatError("%s is %s, not a float" % (where, "true" if obj else "false"))
+    if isinstance(obj, Unreadable):
+        raise VectorFormatError("%s is %s" % (where, obj.reason))
     if isinstance(obj, float):
         return obj
     if isinstance(obj, int):
@@ -385,6 +389,8 @@ def describe_json(value):
     """
     if value is None:
         return "null"
+    if isinstance(value, Unreadable):
+        return value.reason
     if type(value) is bool:
         return "true" if value else "false"
     if isinstance(value, int):
@@ -546,13 +552,13 @@ def _decode_shaped(value, where, fmt, depth):
         prefix.append(prefix[-1] * d)
         if prefix[-1] > MAX_LISTS:
             raise VectorFormatError("%s: shape %s stands for more than %d lists"
-                                    % (where, _shape_text(shape), MAX_LISTS))
+                                    % (where, shape_text(shape), MAX_LISTS))
     count = 1
     for d in shape:                 # at most MAX_RANK sizes, each one a JSON integer: exact
         count *= d
     if count != len(values):
         raise VectorFormatError("%s: shape %s holds %s values, and values has %d"
-                                % (where, _shape_text(shape), count if count < 10 ** 30 else "more",
+                                % (where, shape_text(shape), count if count < 10 ** 30 else "more",
                                    len(values)))
     items = [decode_float(v, "%s.values[%d]" % (where, i), fmt) for i, v in enumerate(values)]
     if not shape:
@@ -564,7 +570,12 @@ def _decode_shaped(value, where, fmt, depth):
     return items
 
 
-def _shape_text(shape):
+def shape_text(shape):
+    """A shape as the messages write it: ``(2, 0)``, ``(0,)``, ``()``.
+
+    >>> shape_text((2, 0)), shape_text([0]), shape_text(())
+    ('(2, 0)', '(0,)', '()')
+    """
     return "(%s)" % ", ".join(str(d) for d in shape) if len(shape) != 1 else "(%d,)" % shape[0]
 
 
@@ -682,6 +693,10 @@ def decode_test(op, test, dtype=None, where=None):
         raise VectorFormatError("%s is %s, not a test object" % (where, describe_json(test)))
     _check_test(test, where)
     out = dict(test)
+    for name in ARGUMENTS.get(op, ()):
+        if name not in test["inputs"]:
+            raise VectorFormatError("%s: inputs has no %r (%s takes %s)"
+                                    % (where, name, op, ", ".join(ARGUMENTS[op])))
     inputs = {}
     for name, v in test["inputs"].items():
         if isinstance(v, int) and type(v) is not bool:
@@ -848,7 +863,7 @@ def parse_json(text, where="document"):
 
 def _parse_int(text):
     if len(text) > 4000:
-        return Unreadable("an integer of %d digits, too large for a float" % len(text.lstrip("-")))
+        return Unreadable("an integer of %d digits, too large for a float" % len(text.lstrip("-")), True)
     return int(text)
 
 
@@ -1017,7 +1032,7 @@ def decode_outcome(op, tc_id, output, dtype=None):
     ('unsupported', 'no scalars')
     """
     if isinstance(output, Unreadable):
-        raise VectorFormatError(output.reason)
+        raise VectorFormatError("output is " + output.reason if output.value else output.reason)
     if output is None:
         return "null", None
     if isinstance(output, dict):

@@ -48,7 +48,8 @@ MicroPython lacks.
 
 from .._base.version import __version__
 from ._format import (ARGUMENTS, DTYPES, MAX_RANK, SCHEMA_ID, Unreadable, VectorFormatError,
-                      clip, declared_shape, document_dtype, encode_bits, file_name, tests_of)
+                      clip, declared_shape, document_dtype, encode_bits, file_name, shape_text,
+                      tests_of)
 
 SUFFIX = ".lines"
 
@@ -314,8 +315,8 @@ def _parse_array(tokens, i, number):
     if 0 in dims:
         count = 0
     if count > len(tokens) - i:
-        return Unreadable("line %d: shape (%s) needs more values than the line has (%d)"
-                          % (number, ", ".join(str(d) for d in dims), len(tokens) - i)), i
+        return Unreadable("line %d: shape %s needs more values than the line has (%d)"
+                          % (number, shape_text(dims), len(tokens) - i)), i
     values = [{"bits": token} for token in tokens[i:i + count]]
     return {"shape": dims, "values": values}, i + count
 

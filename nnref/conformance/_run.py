@@ -15,8 +15,9 @@ from .._base.formats import check_dtype
 from ._allow import apply_allowlist, load_allowlist, parse_allowlist
 from ._check import check_case, describe, summary
 from ._format import (DTYPES, MAX_RANK, OPERATIONS, VectorFormatError, accumulators, check_vectors,
-                      declared_shape, decode_outcome, decode_test, default_accumulator, describe_json, document_dtype,
-                      file_name, load, operations, read_json, results_by_tc_id)
+                      declared_shape, decode_outcome, decode_test, default_accumulator, describe_json,
+                      document_dtype, file_name, load, operations, read_json, results_by_tc_id,
+                      shape_text)
 from ._report import OpResult, Report
 
 #: The most elements ``run`` reads from one output (a nest of lists that shares
@@ -335,12 +336,8 @@ def _shape_problem(expected, output):
         if isinstance(got, dict) and "shape" in got:
             a, b = declared_shape(want), declared_shape(got)
             if a is not None and b is not None and a != b:
-                return "shape differs: expected %s, got %s" % (_shape_text(a), _shape_text(b))
+                return "shape differs: expected %s, got %s" % (shape_text(a), shape_text(b))
     return ""
-
-
-def _shape_text(shape):
-    return "(%s)" % ", ".join(str(d) for d in shape) if len(shape) != 1 else "(%d,)" % shape[0]
 
 
 def _read_vectors(path):
@@ -408,7 +405,9 @@ def check_files(vectors_path, results_path, dtype=None, ops=None, accumulate=Non
         items = []
         for base, path in sorted(vector_files.items()):
             document = _read_vectors(path)
-            if (dtype is not None and document_dtype(document) != dtype) or                     (ops is not None and document["operation"] not in ops):
+            selected = (dtype is None or document_dtype(document) == dtype) and \
+                (ops is None or document["operation"] in ops)
+            if not selected:
                 continue
             items.append((document, result_files.get(base), path, base))
         if not items:
