@@ -106,6 +106,8 @@ mkdir "$scratch/sdist" && tar -xzf "$sdist" -C "$scratch/sdist" || fail "could n
 (
     set -e
     cd "$scratch/sdist/nnref-$version"
+    # As in the checkout's CI: the MicroPython runner's pinned npm packages.
+    (cd tools/js && npm ci --no-audit --no-fund --loglevel=error)
     python3 -m venv .venv && . .venv/bin/activate
     quiet python -m pip install -q --disable-pip-version-check '.[test]'
     python -m pytest -q -p no:cacheprovider
