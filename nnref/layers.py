@@ -26,9 +26,13 @@ def dense(inputs, weights, biases):
 
     Shapes: ``inputs`` is n x k (a batch; one sample is ``[sample]``),
     ``weights`` k x m, ``biases`` 1 x m (how the book stores them) or a
-    length-m vector; the result is a new n x m batch.  A (0, k) batch gives
-    ``[]``; k == 0 (``weights == []``, rows ``[]``) gives a copy of the biases
-    for every row.
+    length-m vector; the result is a new n x m batch.  Any of n, k and m
+    may be 0, with NumPy's shapes; nested lists give the sizes by one rule
+    (docs/spec.md, "Zero sizes"): ``inputs == []`` is n == 0, and gives
+    ``[]``; rows ``[]`` are k == 0, with ``weights == []`` (a (0, m) matrix,
+    m the length of the biases), and give a copy of the biases for every
+    row; weights of empty rows with biases ``[]`` or ``[[]]`` are m == 0,
+    and give n empty rows.
 
     Accuracy: every output is the exact sum of the exact products and the
     bias, rounded once to the nearest float (ties to even), on every
@@ -46,6 +50,8 @@ def dense(inputs, weights, biases):
     - If the terms include +inf and not -inf or NaN, the result is +inf.
     - If the exact sum is zero and every term is -0.0, the result is -0.0.
     - If the exact sum is zero otherwise, the result is +0.0.
+    - If `inputs` is `[[], []]`, `dense(inputs, [], [])` is `[[], []]`.
+    - If `weights` is `[[]]`, `dense([[1.0]], weights, [])` is `[[]]`.
 
     >>> dense([[1, 2, 3, 2.5]], [[0.2, 0.5], [0.8, -0.91], [-0.5, 0.26], [1.0, -0.5]], [2, 3])
     [[4.8, 1.21]]

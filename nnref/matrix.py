@@ -97,7 +97,10 @@ def matmul(a, b):
 
     Shapes as NumPy: (n, k) @ (k, m) -> (n, m); (k,) @ (k, m) -> (m,);
     (n, k) @ (k,) -> (n,); (k,) @ (k,) -> a number.  Mismatched inner sizes
-    are a ``ValueError`` naming both shapes.  Special values follow IEEE
+    are a ``ValueError`` naming both shapes.  Zero sizes as NumPy, with
+    ``[]`` read as shape (0,) and ``[[]]`` as (1, 0): (n, 0) @ (0,) is n
+    zeros (+0.0, the empty sum), ``matmul([], [])`` is ``0.0``, and
+    (n, k) @ (k, 0) is n empty rows.  Special values follow IEEE
     arithmetic on the exact terms, as in ``nnref.dense``; the terms of an
     output are its products.
 
@@ -111,6 +114,9 @@ def matmul(a, b):
     - If the exact sum is zero and every term is -0.0, the result is -0.0.
     - If the exact sum is zero otherwise, the result is +0.0.
     - If `b` is `[[1.0], [2.0], [3.0]]`, `matmul([[1.0, 2.0]], b)` raises ValueError.
+    - If `a` is `[]`, `matmul(a, [])` is `0.0`.
+    - If `a` is `[[], []]`, `matmul(a, [])` is `[0.0, 0.0]`.
+    - If `a` is `[[1.0], [2.0]]`, `matmul(a, [[]])` is `[[], []]`.
 
     >>> matmul([[1, 2], [3, 4]], [[5, 6], [7, 8]])
     [[19.0, 22.0], [43.0, 50.0]]
@@ -128,9 +134,10 @@ def matmul(a, b):
         raise ValueError("matmul: a %s and b %s are not aligned: %d != %d"
                          % (shape_text(kind_a, left), shape_text(kind_b, right),
                             inner_a, len(columns_first)))
-    width = len(columns_first[0]) if columns_first else 0
-    # -0.0 is the neutral bias: it leaves every sum, and the sign of a zero sum, as IEEE gives.
-    out = dense_rows(rows, columns_first, [-0.0] * width)
+    width = 1 if kind_b == "vector" else len(right[0])
+    # -0.0 is the neutral bias: it leaves every sum, and the sign of a zero sum,
+    # as IEEE gives.  An empty sum (k == 0) is +0.0, as in NumPy.
+    out = dense_rows(rows, columns_first, [-0.0 if columns_first else 0.0] * width)
     if kind_b == "vector":
         out = [row[0] for row in out]
     if kind_a == "vector":

@@ -272,7 +272,7 @@ def dense(inputs, weights, biases, dtype="float64"):
     Shapes and errors are those of ``nnref.dense``: ``inputs`` n x k,
     ``weights`` k x m, ``biases`` 1 x m or a length-m vector; a new n x m
     batch.  A (0, k) batch gives ``[]``; k == 0 (``weights == []``) gives the
-    biases (rounded to ``dtype``) for every row.
+    biases (rounded to ``dtype``) for every row; m == 0 gives empty rows.
 
     Accuracy: the exact sum of the exact products and the bias, rounded
     once to the nearest ``dtype`` value (<= 0.5 ULP, ties to even),
