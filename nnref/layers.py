@@ -14,7 +14,7 @@ after it, with ``float32`` added for book mode.
 """
 
 from . import activations
-from ._base.checks import check_size, dense_operands
+from ._base.checks import check_count, check_size, dense_operands
 from ._base.dot import dense_rows
 from .rng import _resolve_rng
 
@@ -100,8 +100,9 @@ class _DenseLayer(_Layer):
     # _weights_from(randn(n_inputs, n_neurons)), zero biases, no output yet.
     def __init__(self, n_inputs, n_neurons, rng=None):
         func = type(self).__name__
-        check_size(func, "n_inputs", n_inputs)
-        check_size(func, "n_neurons", n_neurons)
+        n_inputs = check_size(func, "n_inputs", n_inputs)
+        n_neurons = check_size(func, "n_neurons", n_neurons)
+        check_count(func, "weights (%d, %d)" % (n_inputs, n_neurons), n_inputs * n_neurons)
         draws = _resolve_rng(func, rng).randn(n_inputs, n_neurons)
         self.n_inputs = n_inputs
         self.n_neurons = n_neurons
@@ -116,8 +117,10 @@ class _DenseLayer(_Layer):
 class Dense(_DenseLayer):
     """The book's ``Layer_Dense``: weights ``0.01 * randn(n_inputs, n_neurons)``, zero biases.
 
-    ``n_inputs`` and ``n_neurons`` are non-negative ints (``TypeError`` /
-    ``ValueError`` otherwise).  ``rng`` is a ``RandomState``, or any object
+    ``n_inputs`` and ``n_neurons`` are sizes: ints from 0 to 10**8, with at
+    most 10**8 weights in all (``TypeError`` / ``ValueError`` otherwise).  A
+    size of 0 gives NumPy's shapes: ``Dense(2, 0).forward([[1.0, 2.0]])`` is
+    ``[[]]``.  ``rng`` is a ``RandomState``, or any object
     with a ``randn`` method that works like it (NumPy's ``RandomState``
     draws the same numbers); anything else is a ``TypeError`` naming ``rng``.
     ``None`` draws from nnref's default generator (``nnref.seed``), as the

@@ -48,6 +48,7 @@ AssertionError: assert_close: 1 of 1 elements are not close (allowed: equal valu
 
 import math
 
+from ._base.checks import plain_number, plain_sequence
 from ._base.formats import (FLOAT64, bit_length, check_dtype, float_hex, from_bits,
                             round_float, round_scaled, to_bits, to_scaled_int)
 
@@ -72,11 +73,11 @@ def _as_format(func, name, x, fmt):
     # The number x as a float holding a value of the format fmt.
     if type(x) is bool:  # bool is an int on CPython but not a number here
         raise TypeError("%s: %s is %r (bool), not an int or float" % (func, name, x))
-    if isinstance(x, float):
-        # float subclasses such as numpy.float64 become plain floats
-        return round_float(float(x), fmt)
-    if isinstance(x, int):
-        return _round_int(func, name, x, fmt)
+    number = plain_number(x)      # the reading rule: a subclass's stored value
+    if type(number) is float:
+        return round_float(number, fmt)
+    if type(number) is int:
+        return _round_int(func, name, number, fmt)
     raise TypeError("%s: %s is %r (%s), not an int or float"
                     % (func, name, x, type(x).__name__))
 
@@ -289,10 +290,11 @@ def _tree(value, name, where, fmt):
     label = name + where
     if type(value) is bool:
         raise TypeError("assert_close: %s is %r (bool), not a number" % (label, value))
-    if isinstance(value, (int, float)):
+    if plain_number(value) is not None:
         return _as_format("assert_close", label, value, fmt)
-    if isinstance(value, (list, tuple)):
-        return [_tree(v, name, "%s[%d]" % (where, i), fmt) for i, v in enumerate(value)]
+    items = plain_sequence(value)
+    if items is not None:
+        return [_tree(v, name, "%s[%d]" % (where, i), fmt) for i, v in enumerate(items)]
     # NumPy arrays and scalars, PyTorch tensors: converted by their own methods,
     # so that neither library has to be imported here.
     for method in ("tolist", "item"):

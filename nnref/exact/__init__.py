@@ -49,7 +49,7 @@ import math
 
 from . import _decimal_math
 from .. import activations
-from .._base.checks import apply_elementwise, dense_operands, to_floats
+from .._base.checks import _describe, apply_elementwise, dense_operands, to_floats
 from .._base.formats import (check_dtype, is_finite, is_negative_zero, round_float,
                              round_scaled, to_scaled_int)
 from .._base.rounding import special_sum
@@ -180,8 +180,8 @@ def softmax(x, dtype="float64"):
     fmt = check_dtype(dtype, "exact.softmax")
     kind, data = to_floats(x, "exact.softmax", "x")
     if kind == "scalar":
-        raise TypeError("exact.softmax: x is %r (%s); expected a vector or a batch of rows"
-                        % (x, type(x).__name__))
+        raise TypeError("exact.softmax: x is %s; expected a vector or a batch of rows"
+                        % _describe(x))
     if kind == "vector":
         return _decimal_math.softmax_row(data, fmt) if data else []
     return [_decimal_math.softmax_row(row, fmt) if row else [] for row in data]
