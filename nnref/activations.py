@@ -12,7 +12,7 @@ takes the names its errors give, so that the layer classes
 
 import math
 
-from ._base.checks import apply_elementwise, map_rows, read_float, to_floats
+from ._base.checks import _describe, apply_elementwise, is_sequence, map_rows, read_float, to_floats
 from ._base.formats import is_finite
 from ._base.rounding import exact_sum
 
@@ -33,12 +33,16 @@ def _step1(v):
 # would return the int 0 for negatives and NaN.  Each element is read through
 # read_float, which is the type check (see map_rows): one pass over the row
 # instead of two.  MicroPython has no read_float, and map_rows checks first.
-if read_float is None:
-    def _relu_row(row):
-        return [0.0 if v < 0.0 else v for v in row]
-else:
-    def _relu_row(row):
-        return [0.0 if v < 0.0 else v for v in map(read_float, row)]
+def _relu_row_checked(row):
+    # For a row map_rows has checked and converted (MicroPython).
+    return [0.0 if v < 0.0 else v for v in row]
+
+
+def _relu_row_reading(row):
+    return [0.0 if v < 0.0 else v for v in map(read_float, row)]
+
+
+_relu_row = _relu_row_checked if read_float is None else _relu_row_reading
 
 
 def _sigmoid_row(row):
@@ -238,7 +242,7 @@ def _softmax(x, func, name):
 
 def _check_rows(x, func, name):
     """Softmax works on rows: anything but a list or tuple (a number too) is a TypeError."""
-    if not isinstance(x, (list, tuple)):
+    if not is_sequence(x):
         to_floats(x, func, name)            # not a number either: that TypeError
-        raise TypeError("%s: %s is %r (%s); expected a vector or a batch of rows"
-                        % (func, name, x, type(x).__name__))
+        raise TypeError("%s: %s is %s; expected a vector or a batch of rows"
+                        % (func, name, _describe(x)))

@@ -35,7 +35,7 @@ of points.
 
 import math
 
-from ._base.checks import check_size
+from ._base.checks import check_count, check_size
 from .rng import RandomState, _resolve_rng  # noqa: F401  (RandomState: the doctests use it)
 
 _TWO_PI = 2 * math.pi  # nnfs computes ``2 * np.pi * X``: the product comes first
@@ -70,8 +70,10 @@ def _stack_classes(func, samples, classes, rng, make_class):
     stacks ``make_class(rng, samples, c)`` (a list of ``samples`` points) for
     ``c = 0 .. classes-1``, with ``samples`` labels ``c`` each.
     """
-    check_size(func, "samples", samples)
-    check_size(func, "classes", classes)
+    samples = check_size(func, "samples", samples)
+    classes = check_size(func, "classes", classes)
+    check_count(func, "X (samples * classes = %d rows of 2)" % (samples * classes),
+                2 * samples * classes)
     rng = _resolve_rng(func, rng)
     X, y = [], []
     for c in range(classes):
@@ -108,8 +110,9 @@ def spiral_data(samples, classes, rng=None):
     point exactly ``b``; ``n == 1`` gives ``[a]``.  Each class makes one
     ``rng.randn(samples)`` call, so the generator ends where nnfs leaves
     NumPy's.  ``samples == 0`` or ``classes == 0`` gives ``([], [])``; a size
-    that is not an int (or is a ``bool``) is a ``TypeError``, a negative one a
-    ``ValueError``.  nnfs stores the labels as ``uint8``; here they are ints.
+    that is not an int (or is a ``bool``) is a ``TypeError``; a negative one,
+    or one that would make ``X`` more than 10**8 elements, a ``ValueError``
+    (before anything is drawn).  nnfs stores the labels as ``uint8``; here they are ints.
 
     Accuracy: bit-identical to nnfs/NumPy float64 for the same seed where
     NumPy's ``sin``/``cos`` are the platform's libm (glibc x86-64).
@@ -177,7 +180,7 @@ def sine_data(samples=1000):
     >>> y[0], y[1]
     ([0.0], [1.0])
     """
-    check_size("sine_data", "samples", samples)
+    samples = check_size("sine_data", "samples", samples)
     X, y = [], []
     for i in range(samples):
         x = i / samples

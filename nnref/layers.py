@@ -14,7 +14,7 @@ after it, with ``float32`` added for book mode.
 """
 
 from . import activations
-from ._base.checks import check_size, dense_operands
+from ._base.checks import check_count, check_size, dense_operands
 from ._base.dot import dense_rows
 from .rng import _resolve_rng
 
@@ -26,9 +26,13 @@ def dense(inputs, weights, biases):
 
     Shapes: ``inputs`` is n x k (a batch; one sample is ``[sample]``),
     ``weights`` k x m, ``biases`` 1 x m (how the book stores them) or a
-    length-m vector; the result is a new n x m batch.  A (0, k) batch gives
-    ``[]``; k == 0 (``weights == []``, rows ``[]``) gives a copy of the biases
-    for every row.
+    length-m vector; the result is a new n x m batch.  Any of n, k and m
+    may be 0, with NumPy's shapes; nested lists give the sizes by one rule
+    (docs/spec.md, "Zero sizes"): ``inputs == []`` is n == 0, and gives
+    ``[]``; rows ``[]`` are k == 0, with ``weights == []`` (a (0, m) matrix,
+    m the length of the biases), and give a copy of the biases for every
+    row; weights of empty rows with biases ``[]`` or ``[[]]`` are m == 0,
+    and give n empty rows.
 
     Accuracy: every output is the exact sum of the exact products and the
     bias, rounded once to the nearest float (ties to even), on every
@@ -46,6 +50,8 @@ def dense(inputs, weights, biases):
     - If the terms include +inf and not -inf or NaN, the result is +inf.
     - If the exact sum is zero and every term is -0.0, the result is -0.0.
     - If the exact sum is zero otherwise, the result is +0.0.
+    - If `inputs` is `[[], []]`, `dense(inputs, [], [])` is `[[], []]`.
+    - If `weights` is `[[]]`, `dense([[1.0]], weights, [])` is `[[]]`.
 
     >>> dense([[1, 2, 3, 2.5]], [[0.2, 0.5], [0.8, -0.91], [-0.5, 0.26], [1.0, -0.5]], [2, 3])
     [[4.8, 1.21]]
@@ -94,8 +100,9 @@ class _DenseLayer(_Layer):
     # _weights_from(randn(n_inputs, n_neurons)), zero biases, no output yet.
     def __init__(self, n_inputs, n_neurons, rng=None):
         func = type(self).__name__
-        check_size(func, "n_inputs", n_inputs)
-        check_size(func, "n_neurons", n_neurons)
+        n_inputs = check_size(func, "n_inputs", n_inputs)
+        n_neurons = check_size(func, "n_neurons", n_neurons)
+        check_count(func, "weights (%d, %d)" % (n_inputs, n_neurons), n_inputs * n_neurons)
         draws = _resolve_rng(func, rng).randn(n_inputs, n_neurons)
         self.n_inputs = n_inputs
         self.n_neurons = n_neurons
@@ -110,8 +117,10 @@ class _DenseLayer(_Layer):
 class Dense(_DenseLayer):
     """The book's ``Layer_Dense``: weights ``0.01 * randn(n_inputs, n_neurons)``, zero biases.
 
-    ``n_inputs`` and ``n_neurons`` are non-negative ints (``TypeError`` /
-    ``ValueError`` otherwise).  ``rng`` is a ``RandomState``, or any object
+    ``n_inputs`` and ``n_neurons`` are sizes: ints from 0 to 10**8, with at
+    most 10**8 weights in all (``TypeError`` / ``ValueError`` otherwise).  A
+    size of 0 gives NumPy's shapes: ``Dense(2, 0).forward([[1.0, 2.0]])`` is
+    ``[[]]``.  ``rng`` is a ``RandomState``, or any object
     with a ``randn`` method that works like it (NumPy's ``RandomState``
     draws the same numbers); anything else is a ``TypeError`` naming ``rng``.
     ``None`` draws from nnref's default generator (``nnref.seed``), as the

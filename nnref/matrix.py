@@ -21,7 +21,8 @@ here shadow the builtins inside code that does ``from nnref.matrix import *``;
 ``nnref.matrix.sum`` reads best.
 """
 
-from ._base.checks import check_size, shape as _shape, shape_text, to_floats
+from ._base.checks import (_describe, check_count, check_size, plain_number, plain_sequence,
+                           shape as _shape, shape_text, to_floats)
 from ._base.dot import dense_rows
 from ._base.rounding import fsum
 
@@ -55,23 +56,24 @@ def zeros(shape):
     - If `shape` is `-1`, `zeros(shape)` raises ValueError.
     - If `shape` is `(1, 2, 3)`, `zeros(shape)` raises ValueError.
     - If `shape` is `True`, `zeros(shape)` raises TypeError.
+    - If `shape` is `(10**20,)`, `zeros(shape)` raises ValueError.
 
     >>> zeros((2, 3))
     [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
     >>> zeros(2)
     [0.0, 0.0]
     """
-    if isinstance(shape, (tuple, list)):
-        if not 1 <= len(shape) <= 2:
-            raise ValueError("zeros: shape %r has %d dimensions; nnref arrays have 1 or 2"
-                             % (shape, len(shape)))
-        for i, n in enumerate(shape):
-            check_size("zeros", "shape[%d]" % i, n)
-        if len(shape) == 1:
-            return [0.0] * shape[0]
-        return [[0.0] * shape[1] for _ in range(shape[0])]
-    check_size("zeros", "shape", shape)
-    return [0.0] * shape
+    dims = plain_sequence(shape)
+    if dims is None:
+        return [0.0] * check_size("zeros", "shape", shape)
+    if not 1 <= len(dims) <= 2:
+        raise ValueError("zeros: shape %r has %d dimensions; nnref arrays have 1 or 2"
+                         % (tuple(dims), len(dims)))
+    dims = [check_size("zeros", "shape[%d]" % i, n) for i, n in enumerate(dims)]
+    if len(dims) == 1:
+        return [0.0] * dims[0]
+    check_count("zeros", "shape (%d, %d)" % tuple(dims), dims[0] * dims[1])
+    return [[0.0] * dims[1] for _ in range(dims[0])]
 
 
 def transpose(x):
@@ -97,7 +99,10 @@ def matmul(a, b):
 
     Shapes as NumPy: (n, k) @ (k, m) -> (n, m); (k,) @ (k, m) -> (m,);
     (n, k) @ (k,) -> (n,); (k,) @ (k,) -> a number.  Mismatched inner sizes
-    are a ``ValueError`` naming both shapes.  Special values follow IEEE
+    are a ``ValueError`` naming both shapes.  Zero sizes as NumPy, with
+    ``[]`` read as shape (0,) and ``[[]]`` as (1, 0): (n, 0) @ (0,) is n
+    zeros (+0.0, the empty sum), ``matmul([], [])`` is ``0.0``, and
+    (n, k) @ (k, 0) is n empty rows.  Special values follow IEEE
     arithmetic on the exact terms, as in ``nnref.dense``; the terms of an
     output are its products.
 
@@ -111,6 +116,9 @@ def matmul(a, b):
     - If the exact sum is zero and every term is -0.0, the result is -0.0.
     - If the exact sum is zero otherwise, the result is +0.0.
     - If `b` is `[[1.0], [2.0], [3.0]]`, `matmul([[1.0, 2.0]], b)` raises ValueError.
+    - If `a` is `[]`, `matmul(a, [])` is `0.0`.
+    - If `a` is `[[], []]`, `matmul(a, [])` is `[0.0, 0.0]`.
+    - If `a` is `[[1.0], [2.0]]`, `matmul(a, [[]])` is `[[], []]`.
 
     >>> matmul([[1, 2], [3, 4]], [[5, 6], [7, 8]])
     [[19.0, 22.0], [43.0, 50.0]]
@@ -128,9 +136,10 @@ def matmul(a, b):
         raise ValueError("matmul: a %s and b %s are not aligned: %d != %d"
                          % (shape_text(kind_a, left), shape_text(kind_b, right),
                             inner_a, len(columns_first)))
-    width = len(columns_first[0]) if columns_first else 0
-    # -0.0 is the neutral bias: it leaves every sum, and the sign of a zero sum, as IEEE gives.
-    out = dense_rows(rows, columns_first, [-0.0] * width)
+    width = 1 if kind_b == "vector" else len(right[0])
+    # -0.0 is the neutral bias: it leaves every sum, and the sign of a zero sum,
+    # as IEEE gives.  An empty sum (k == 0) is +0.0, as in NumPy.
+    out = dense_rows(rows, columns_first, [-0.0 if columns_first else 0.0] * width)
     if kind_b == "vector":
         out = [row[0] for row in out]
     if kind_a == "vector":
@@ -173,9 +182,10 @@ def add_row(rows, vector):
 def _normalise_axis(axis, ndim, func):
     if axis is None:
         return None
-    if type(axis) is bool or not isinstance(axis, int):
-        raise TypeError("%s: axis is %r (%s); expected None or an int"
-                        % (func, axis, type(axis).__name__))
+    number = plain_number(axis)
+    if type(number) is not int:
+        raise TypeError("%s: axis is %s; expected None or an int" % (func, _describe(axis)))
+    axis = number
     if not -ndim <= axis < ndim:
         raise ValueError("%s: axis %d is out of bounds for an array of dimension %d"
                          % (func, axis, ndim))

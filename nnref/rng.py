@@ -45,7 +45,8 @@ True
 
 import math
 
-from ._base.checks import _describe, check_int, check_size
+from ._base.checks import (_describe, as_float, check_count, check_int, check_size,
+                           plain_sequence)
 
 try:  # the fast path: Python's own MT19937 (absent on MicroPython)
     from random import Random as _PyRandom
@@ -143,16 +144,22 @@ _USE_FAST = _fast_path_works()
 
 
 def _check_seed(where, s):
-    check_int(where, "seed", s)
+    # The seed as a plain int (an int subclass is read by its stored value).
+    s = check_int(where, "seed", s)
     if s < 0 or s > _MASK32:
         raise ValueError("%s: seed must be between 0 and 2**32 - 1, got %d" % (where, s))
+    return s
 
 
 def _check_shape(where, shape):
-    # A shape is a tuple of non-negative ints; returns it as a tuple.
-    for i, n in enumerate(shape):
-        check_size(where, "shape[%d]" % i, n)
-    return tuple(shape)
+    # A shape is a tuple of sizes, with at most MAX_ELEMENTS elements in all;
+    # returns it as a tuple of plain ints.
+    dims = tuple([check_size(where, "shape[%d]" % i, n) for i, n in enumerate(shape)])
+    count = 1
+    for n in dims:
+        count *= n
+    check_count(where, "shape %r" % (dims,), count)
+    return dims
 
 
 def _fill(shape, draw):
@@ -192,7 +199,7 @@ class RandomState(object):
         self._seed_value = None
         self._gauss = None  # the kept second value of a Box-Muller pair
         self._mt = None
-        _check_seed("RandomState", seed)
+        seed = _check_seed("RandomState", seed)
         self._load(_init_genrand(seed), _N)
         self._seed_value = seed
 
@@ -209,7 +216,7 @@ class RandomState(object):
         >>> rs.seed(3); rs.randn() == first
         True
         """
-        _check_seed("RandomState.seed", s)
+        s = _check_seed("RandomState.seed", s)
         self._load(_init_genrand(s), _N)
         self._gauss = None
         self._seed_value = s
@@ -239,8 +246,9 @@ class RandomState(object):
         """
         if size is None:
             return self._mt.next_double()
-        if isinstance(size, tuple):
-            shape = _check_shape("random_sample", size)
+        dims = plain_sequence(size)
+        if type(dims) is tuple:
+            shape = _check_shape("random_sample", dims)
         else:
             shape = _check_shape("random_sample", (size,))
         return _fill(shape, self._mt.next_double)
@@ -272,7 +280,8 @@ class RandomState(object):
         (-1, 1) with ``0 < r2 = x1**2 + x2**2 < 1``; the ``x2`` value is
         returned first and the ``x1`` value on the next normal draw (even
         across calls).  A dimension that is not an int (or is a ``bool``) is
-        a ``TypeError``, a negative one a ``ValueError``.
+        a ``TypeError``; a negative one, one larger than 10**8, or a shape of
+        more than 10**8 elements is a ``ValueError``, before anything is drawn.
 
         >>> rs = RandomState(0)
         >>> rows = rs.randn(2, 3)
@@ -305,19 +314,30 @@ class RandomState(object):
         >>> b.set_state(a.get_state()); b.randn(2) == a.randn(2)
         True
         """
-        if not isinstance(state, tuple) or len(state) != 5 or state[0] != "MT19937":
-            raise ValueError("RandomState.set_state: expected ('MT19937', key, pos, has_gauss, cached_gaussian)")
-        key = [int(k) for k in state[1]]
-        pos = int(state[2])
+        where = "RandomState.set_state"
+        items = plain_sequence(state)
+        if (type(items) is not tuple or len(items) != 5 or type(items[0]) is not str
+                or items[0] != "MT19937"):
+            raise ValueError("%s: expected ('MT19937', key, pos, has_gauss, cached_gaussian)"
+                             % where)
+        words = plain_sequence(items[1])
+        if words is None and callable(getattr(type(items[1]), "tolist", None)):
+            words = plain_sequence(items[1].tolist())       # NumPy's array of uint32
+        if words is None:
+            raise TypeError("%s: key is %s; expected a list of 624 ints"
+                            % (where, _describe(items[1])))
+        key = [check_int(where, "key[%d]" % i, k) for i, k in enumerate(words)]
+        pos = check_int(where, "pos", items[2])
+        has_gauss = check_int(where, "has_gauss", items[3])
         if len(key) != _N:
-            raise ValueError("RandomState.set_state: key must have 624 words, got %d" % len(key))
+            raise ValueError("%s: key must have 624 words, got %d" % (where, len(key)))
         if pos < 0 or pos > _N:
-            raise ValueError("RandomState.set_state: pos must be in 0..624, got %d" % pos)
+            raise ValueError("%s: pos must be in 0..624, got %d" % (where, pos))
         for i, k in enumerate(key):
             if k < 0 or k > _MASK32:
-                raise ValueError("RandomState.set_state: key[%d] = %d is not a 32-bit word" % (i, k))
+                raise ValueError("%s: key[%d] = %d is not a 32-bit word" % (where, i, k))
         self._load(key, pos)
-        self._gauss = float(state[4]) if state[3] else None
+        self._gauss = as_float(items[4], where, "cached_gaussian") if has_gauss else None
         self._seed_value = None
 
     def __repr__(self):
@@ -345,8 +365,7 @@ def seed(s):
         ...
     ValueError: seed: seed must be between 0 and 2**32 - 1, got -1
     """
-    _check_seed("seed", s)
-    _DEFAULT.seed(s)
+    _DEFAULT.seed(_check_seed("seed", s))
 
 
 def _default():

@@ -70,6 +70,7 @@ AssertionError: assert_close: 1 of 1 elements are not close (allowed: equal valu
 
 import math
 
+from ._base.checks import plain_number, plain_sequence
 from ._base.formats import (FLOAT64, FORMATS, bit_length, check_dtype, float_hex, from_bits,
                             is_finite, round_float, round_scaled, to_bits, to_scaled_int)
 
@@ -98,11 +99,11 @@ def _as_format(func, name, x, fmt):
     # The number x as a float holding a value of the format fmt.
     if type(x) is bool:  # bool is an int on CPython but not a number here
         raise TypeError("%s: %s is %r (bool), not an int or float" % (func, name, x))
-    if isinstance(x, float):
-        # float subclasses such as numpy.float64 become plain floats
-        return round_float(float(x), fmt)
-    if isinstance(x, int):
-        return _round_int(func, name, x, fmt)
+    number = plain_number(x)      # the reading rule: a subclass's stored value
+    if type(number) is float:
+        return round_float(number, fmt)
+    if type(number) is int:
+        return _round_int(func, name, number, fmt)
     raise TypeError("%s: %s is %r (%s), not an int or float"
                     % (func, name, x, type(x).__name__))
 
@@ -392,12 +393,14 @@ def _plain(value, name, where, dtypes):
             raise TypeError("assert_close: %s has dtype %s, not one of the float formats %s"
                             % (label, dtype, _FORMAT_NAMES))
         dtypes.append((where, dtype))
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, name, "%s[%d]" % (where, i), dtypes) for i, v in enumerate(value)]
+    # Numbers and sequences by the reading rule (nnref._base.checks): a
+    # subclass is read by the value or items it stores, never its own dunders.
+    number = plain_number(value)
+    if number is not None:
+        return number
+    items = plain_sequence(value)
+    if items is not None:
+        return [_plain(v, name, "%s[%d]" % (where, i), dtypes) for i, v in enumerate(items)]
     # NumPy arrays and scalars, PyTorch tensors, JAX arrays: converted by their
     # own methods, so that no array library has to be imported here.  Their
     # .tolist() gives Python floats holding the values exactly (bfloat16 and

@@ -289,8 +289,13 @@ def dense_rows(inputs, weights, biases):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
     ``inputs`` is n x k, ``weights`` k x m (or ``[]`` with k == 0), ``biases``
-    a list of m floats.
+    a list of m floats.  Any of n, k and m may be 0: n == 0 gives ``[]``,
+    m == 0 ``n`` empty rows, and k == 0 a copy of the biases for each row.
     """
+    if not inputs:
+        return []
+    if not biases:
+        return [[] for _ in inputs]
     if not weights:
         return [list(biases) for _ in inputs]
     columns = [list(c) for c in zip(*weights)]

@@ -30,6 +30,7 @@ the same on every interpreter (MicroPython's own ``repr`` is not shortest).
 
 import math
 
+from .._base.checks import _describe, to_floats
 from .._base.formats import FORMATS, check_dtype, is_finite, round_f32
 
 _INF = float("inf")
@@ -250,29 +251,13 @@ def _make_formatter(values, dtype):
 
 
 def _shape(x, func):
-    # (kind, rows): a vector is one row; a batch a list of equal-length rows.
-    if not isinstance(x, (list, tuple)):
-        raise TypeError("%s: x is %r (%s); expected a list of numbers or of rows"
-                        % (func, x, type(x).__name__))
-    if x and isinstance(x[0], (list, tuple)):
-        width = len(x[0])
-        for i, row in enumerate(x):
-            if not isinstance(row, (list, tuple)):
-                raise TypeError("%s: x[%d] is %r (%s); expected a row"
-                                % (func, i, row, type(row).__name__))
-            if len(row) != width:
-                raise ValueError("%s: x[%d] has length %d, but x[0] has length %d"
-                                 % (func, i, len(row), width))
-        return "batch", [[_number(v, func, "x[%d][%d]" % (i, j)) for j, v in enumerate(row)]
-                         for i, row in enumerate(x)]
-    return "vector", [_number(v, func, "x[%d]" % i) for i, v in enumerate(x)]
-
-
-def _number(v, func, where):
-    if type(v) is bool or not isinstance(v, (int, float)):
-        raise TypeError("%s: %s is %r (%s); expected an int or float"
-                        % (func, where, v, type(v).__name__))
-    return float(v)
+    # (kind, rows): a vector is one row; a batch a list of equal-length rows,
+    # read and checked as every nnref input (nnref._base.checks).
+    kind, data = to_floats(x, func, "x")
+    if kind == "scalar":
+        raise TypeError("%s: x is %s; expected a list of numbers or of rows"
+                        % (func, _describe(x)))
+    return kind, data
 
 
 def _edges(items, summarise):

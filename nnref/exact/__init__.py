@@ -79,7 +79,7 @@ import math
 
 from . import _decimal_math
 from .. import activations
-from .._base.checks import apply_elementwise, dense_operands, to_floats
+from .._base.checks import _describe, apply_elementwise, dense_operands, to_floats
 from .._base.formats import (check_dtype, is_finite, is_negative_zero, round_float,
                              round_scaled, to_scaled_int)
 from .._base.rounding import special_sum
@@ -248,8 +248,8 @@ def softmax(x, dtype="float64"):
     fmt = check_dtype(dtype, "exact.softmax")
     kind, data = to_floats(x, "exact.softmax", "x")
     if kind == "scalar":
-        raise TypeError("exact.softmax: x is %r (%s); expected a vector or a batch of rows"
-                        % (x, type(x).__name__))
+        raise TypeError("exact.softmax: x is %s; expected a vector or a batch of rows"
+                        % _describe(x))
     if kind == "vector":
         return _decimal_math.softmax_row(data, fmt) if data else []
     return [_decimal_math.softmax_row(row, fmt) if row else [] for row in data]
@@ -340,7 +340,7 @@ def dense(inputs, weights, biases, dtype="float64"):
     Shapes and errors are those of ``nnref.dense``: ``inputs`` n x k,
     ``weights`` k x m, ``biases`` 1 x m or a length-m vector; a new n x m
     batch.  A (0, k) batch gives ``[]``; k == 0 (``weights == []``) gives the
-    biases (rounded to ``dtype``) for every row.
+    biases (rounded to ``dtype``) for every row; m == 0 gives empty rows.
 
     Accuracy: the exact sum of the exact products and the bias, rounded
     once, directly, to the nearest ``dtype`` value (<= 0.5 ULP, ties to
