@@ -35,6 +35,11 @@ from nnref._base import checks
 from nnref.rng import RandomState
 
 CALLS = []
+# The raising classes raise only while ARMED[0] is true: while nnref is being
+# called on them (check_same_as_plain).  Outside that they behave as their
+# base type, because Hypothesis itself inspects drawn examples (on 3.6-3.8 its
+# older releases read their __class__), and that is no part of the rule.
+ARMED = [False]
 
 
 class Boom(Exception):
@@ -49,8 +54,10 @@ def _lie(name, value):
     return method
 
 
-def _boom(name):
+def _boom(name, base):
     def method(self, *args):
+        if not ARMED[0] and hasattr(base, name):
+            return getattr(base, name)(self, *args)
         CALLS.append(name)
         raise Boom(name)
     method.__name__ = name
@@ -78,15 +85,19 @@ def _lying_class(name, base, dunders, lying=True):
     for dunder, value in dunders.items():
         if dunder in ("__iter__", "__reversed__"):
             def iterate(self, _name=dunder):
+                if not lying and not ARMED[0]:
+                    return getattr(base, _name)(self)
                 CALLS.append(_name)
                 if not lying:
                     raise Boom(_name)
                 return iter(["a", "b"])
             namespace[dunder] = iterate
         else:
-            namespace[dunder] = _lie(dunder, value) if lying else _boom(dunder)
+            namespace[dunder] = _lie(dunder, value) if lying else _boom(dunder, base)
 
     def getattribute(self, attr, _lying=lying):
+        if not _lying and not ARMED[0]:
+            return base.__getattribute__(self, attr)
         CALLS.append("__getattribute__")
         if not _lying:
             raise Boom(attr)
@@ -123,12 +134,16 @@ ListPretender = _pretender("ListPretender", list)
 
 class BadRepr(float):
     def __repr__(self):
+        if not ARMED[0]:  # Hypothesis's data.draw() notes each draw's repr.
+            return float.__repr__(self)
         CALLS.append("__repr__")
         raise Boom("repr")
 
 
 class NoRepr(object):
     def __repr__(self):
+        if not ARMED[0]:  # Hypothesis's data.draw() notes each draw's repr.
+            return object.__repr__(self)
         CALLS.append("__repr__")
         raise Boom("repr")
 
@@ -187,7 +202,11 @@ def outcome(call, *args):
 def check_same_as_plain(name, call, *args):
     plain_args = [to_plain(a) for a in args]
     del CALLS[:]
-    got = outcome(call, *args)
+    ARMED[0] = True
+    try:
+        got = outcome(call, *args)
+    finally:
+        ARMED[0] = False
     called = set(CALLS)
     del CALLS[:]
     want = outcome(call, *plain_args)
@@ -443,9 +462,13 @@ def test_a_lying_class_attribute_is_not_believed():
 
 
 def test_a_failing_repr_still_gives_nnrefs_type_error():
-    with pytest.raises(TypeError, match=r"x\[1\] is <NoRepr object> \(NoRepr\)"):
-        nnref.relu([1.0, NoRepr()])
-    assert nnref.relu([BadRepr(-1.0)]) == [0.0]
+    ARMED[0] = True
+    try:
+        with pytest.raises(TypeError, match=r"x\[1\] is <NoRepr object> \(NoRepr\)"):
+            nnref.relu([1.0, NoRepr()])
+        assert nnref.relu([BadRepr(-1.0)]) == [0.0]
+    finally:
+        ARMED[0] = False
 
 
 def test_self_referencing_and_deep_lists_are_type_errors():
