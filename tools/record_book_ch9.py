@@ -17,7 +17,12 @@ combined backward pass and the layers' ``dweights``, ``dbiases`` and
 which the book compares with the combined one.  The chapter-5 run is the same
 forward pass with ``Activation_Softmax`` and ``Loss_CategoricalCrossentropy``;
 its loss is recorded too.  Beside the values it records what ``print`` shows
-for each printed line of the two scripts.
+for each printed line of the two scripts.  Two small extras pin down NumPy's
+order of operations: ``np.dot(inputs.T, dvalues)``, ``np.sum(axis=0)`` and
+``np.mean`` of float32 arrays built
+so that the order shows (``reductions``), and ``str()`` of float32 and float64
+scalars (``scalar_strings``), which is how the scripts print the loss and the
+accuracy.
 
 One change to NumPy: its float32 ``exp`` and ``log`` are replaced by the
 C library's ``exp`` and ``log`` (``math.exp``, ``math.log``, in float64)
@@ -279,9 +284,57 @@ def run_chapter5():
     return out
 
 
+# ------------------------------------------------ the reductions, pinned down
+
+def reduction_cases():
+    """np.dot(X.T, D), np.sum(axis=0) and np.mean of float32 arrays, whose results show the order.
+
+    A column of 1.0 then fifteen 2**-24 sums to 1.0 added row after row (each
+    2**-24 is half an ULP of 1.0 and rounds away), but not pairwise; -0.0
+    columns show the +0.0 NumPy starts from.
+    """
+    tiny = 2.0 ** -24
+    columns = np.array([[1.0, -0.0, tiny, 3.0]] + [[tiny, -0.0, 1.0, -1.0]] * 15,
+                       dtype=np.float32)
+    rs = np.random.RandomState(7)
+    mixed = ((rs.random_sample((300, 3)) - 0.5)
+             * 10.0 ** rs.randint(-6, 2, size=(300, 3))).astype(np.float32)
+    means = [np.array([1.0] + [tiny] * n, dtype=np.float32) for n in (7, 8, 15, 16, 17, 299)]
+    means.append(mixed[:, 0].copy())
+    # nnfs's np.dot(inputs.T, dvalues), a float64 sum over the samples rounded
+    # to float32: a cancelling sum (1 + 2**-60 - 1 in order is 0, exactly
+    # 2**-60) and random float32 data of many sizes.
+    dots = [(np.array([[1.0], [2.0 ** -30], [-1.0]], dtype=np.float32),
+             np.array([[1.0], [2.0 ** -30], [1.0]], dtype=np.float32))]
+    for n in (2, 9, 64, 300, 401):
+        dots.append(((rs.randn(n, 2) * 10.0 ** rs.randint(-3, 4, size=(n, 2))).astype(np.float32),
+                     (rs.randn(n, 3) * 10.0 ** rs.randint(-3, 4, size=(n, 3))).astype(np.float32)))
+    return {
+        "transposed_dots": [{"inputs": hexes(a), "dvalues": hexes(b), "dot": hexes(np.dot(a.T, b)),
+                             "dtype": str(np.dot(a.T, b).dtype)} for a, b in dots],
+        "column_sums": [{"rows": hexes(a), "sum": hexes(np.sum(a, axis=0, keepdims=True)),
+                         "dtype": str(np.sum(a, axis=0).dtype)} for a in (columns, mixed)],
+        "means": [{"values": hexes(a), "mean": hexes(np.mean(a)),
+                   "dtype": str(np.mean(a).dtype)} for a in means],
+    }
+
+
+def scalar_strings():
+    """str() of NumPy float32 and float64 scalars: what print(loss) and print(acc) show."""
+    rs = np.random.RandomState(3)
+    values = [0.0, -0.0, 1.0, 2.0, 0.5, 0.34, 1e-4, 9.9999e-5, 1e-5, 1e6, 999999.94, 1e16,
+              9.999e15, 123456789.0, 3.4e38, 1e-45, 1e-40, 1.0986104, float("nan"),
+              float("inf"), -float("inf"), -2.5e-7, 0.1]
+    values += (np.sign(rs.random_sample(200) - 0.5)
+               * 10.0 ** rs.uniform(-40, 38, 200)).tolist()
+    return [{"value": float(v).hex(), "float32": str(np.float32(v)), "float64": str(np.float64(v))}
+            for v in values]
+
+
 def main():
     data = {"meta": meta(), "mode": "after nnfs.init() (float32, seed 0)",
-            "chapter9": run_chapter9(), "chapter5": run_chapter5()}
+            "chapter9": run_chapter9(), "chapter5": run_chapter5(),
+            "reductions": reduction_cases(), "scalar_strings": scalar_strings()}
     with open(OUT, "w") as f:
         json.dump(data, f, separators=(",", ":"))
         f.write("\n")

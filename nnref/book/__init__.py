@@ -77,8 +77,7 @@ import sys
 from .. import activations
 from .._base.checks import (_describe, apply_elementwise, batch_to_floats, check_int,
                             is_sequence, plain_sequence, shape, shape_text, to_batch, to_floats)
-from ._float32 import (column_sums_f32, div_f32, dot_f64, dot_long_f32, exp_f32, f32, log_f32,
-                       sum_f32)
+from ._float32 import column_sums_f32, div_f32, dot_f64, exp_f32, f32, log_f32, sum_f32
 from ._printing import format_array as _format_array, scalar_text as _scalar_text
 from ..datasets import _linspace, _stack_classes
 from ..datasets import sine_data as _sine_data64
@@ -352,8 +351,8 @@ class Layer_Dense(_DenseLayer):
         as a float32 array):
 
         - ``dweights = np.dot(X.T, D)``: each value the float64 dot product
-          over the n samples, rounded to float32 (here the exact sum rounded
-          once; see ``nnref.book._float32``);
+          over the n samples, added sample after sample as OpenBLAS does for
+          these shapes, rounded to float32;
         - ``dbiases = np.sum(D, axis=0, keepdims=True)``: each column added
           sample after sample in float32, from +0.0, as NumPy adds along
           axis 0;
@@ -365,11 +364,10 @@ class Layer_Dense(_DenseLayer):
         is ``[]``, with zero ``dweights`` (n_inputs x n_neurons) and
         ``dbiases`` ``[[0.0] * n_neurons]``, as NumPy's empty sums.
 
-        Accuracy: ``dbiases`` and ``dinputs`` are NumPy's float32 values bit
-        for bit (NumPy's order of operations; a BLAS may split dots of more
-        than 8 terms); ``dweights`` too unless a float64 sum lies within a
-        few float64 ULPs of a float32 rounding boundary.  NaN and infinities
-        follow IEEE arithmetic.
+        Accuracy: NumPy's float32 values bit for bit, in NumPy's order of
+        operations (checked against OpenBLAS under NumPy 2.4.6; another BLAS
+        may add a long dot in another order).  NaN and infinities follow
+        IEEE arithmetic.
 
         >>> layer = Layer_Dense(2, 1, rng=RandomState(0))
         >>> layer.weights = [[0.5], [2.0]]
@@ -393,7 +391,7 @@ class Layer_Dense(_DenseLayer):
         weights = [[f32(w) for w in row] for row in matrix]
         columns = [[row[i] for row in rows] for i in range(depth)]
         grad_columns = [[row[j] for row in grads] for j in range(width)]
-        self.dweights = [[dot_long_f32(column, grad_column) for grad_column in grad_columns]
+        self.dweights = [[f32(dot_f64(column, grad_column)) for grad_column in grad_columns]
                          for column in columns]
         self.dbiases = [column_sums_f32(grads, width)]
         self.dinputs = [[f32(dot_f64(row, weight_row)) for weight_row in weights]
