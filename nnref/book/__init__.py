@@ -884,23 +884,30 @@ def chapter4(random_seed=0):
     >>> len(run["X"]), run["dense2_output"][0]
     (300, [0.0, 0.0, 0.0])
     """
+    run, _ = _chapter_network(random_seed)
+    run["softmax_output"] = Activation_Softmax().forward(run["dense2_output"])
+    return run
+
+
+def _chapter_network(random_seed):
+    # The chapter's data and network up to dense2's output, drawn in the
+    # book's order from a new RandomState: (the steps so far, the layers).
     rng = RandomState(random_seed)
     X, y = spiral_data(samples=100, classes=3, rng=rng)
     dense1 = Layer_Dense(2, 3, rng=rng)
     activation1 = Activation_ReLU()
     dense2 = Layer_Dense(3, 3, rng=rng)
-    activation2 = Activation_Softmax()
     dense1.forward(X)
     activation1.forward(dense1.output)
     dense2.forward(activation1.output)
-    activation2.forward(dense2.output)
-    return {
+    run = {
         "X": X, "y": y,
         "dense1_weights": dense1.weights, "dense1_biases": dense1.biases,
         "dense1_output": dense1.output, "relu_output": activation1.output,
         "dense2_weights": dense2.weights, "dense2_biases": dense2.biases,
-        "dense2_output": dense2.output, "softmax_output": activation2.output,
+        "dense2_output": dense2.output,
     }
+    return run, (dense1, activation1, dense2)
 
 
 def print_chapter4(file=None):
@@ -964,27 +971,17 @@ def chapter9(random_seed=0):
     [[-3.6055347e-04  9.6611722e-05 -1.0367142e-04]]
     (0.34, None)
     """
-    rng = RandomState(random_seed)
-    X, y = spiral_data(samples=100, classes=3, rng=rng)
-    dense1 = Layer_Dense(2, 3, rng=rng)
-    activation1 = Activation_ReLU()
-    dense2 = Layer_Dense(3, 3, rng=rng)
+    run, (dense1, activation1, dense2) = _chapter_network(random_seed)
+    y = run["y"]
     loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy()
-    dense1.forward(X)
-    activation1.forward(dense1.output)
-    dense2.forward(activation1.output)
     loss = loss_activation.forward(dense2.output, y)
     softmax_output = loss_activation.output
     loss_activation.backward(softmax_output, y)
     dense2.backward(loss_activation.dinputs)
     activation1.backward(dense2.dinputs)
     dense1.backward(activation1.dinputs)
-    return {
-        "X": X, "y": y,
-        "dense1_weights": dense1.weights, "dense1_biases": dense1.biases,
-        "dense1_output": dense1.output, "relu_output": activation1.output,
-        "dense2_weights": dense2.weights, "dense2_biases": dense2.biases,
-        "dense2_output": dense2.output, "softmax_output": softmax_output,
+    run.update({
+        "softmax_output": softmax_output,
         "sample_losses": loss_activation.loss.forward(softmax_output, y), "loss": loss,
         "predictions": [_argmax(row) for row in softmax_output],
         "accuracy": accuracy(softmax_output, y),
@@ -993,7 +990,8 @@ def chapter9(random_seed=0):
         "dense2_dinputs": dense2.dinputs, "relu_dinputs": activation1.dinputs,
         "dense1_dweights": dense1.dweights, "dense1_dbiases": dense1.dbiases,
         "dense1_dinputs": dense1.dinputs,
-    }
+    })
+    return run
 
 
 def print_chapter5(file=None):

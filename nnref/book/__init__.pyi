@@ -1,7 +1,7 @@
 # Stubs for nnref.book: the book's names, computing in float32 as after
 # nnfs.init().  Everything here takes and returns Python floats (each one a
 # float32 value); nothing switches a global float32 mode.
-from typing import List, Optional, Sequence, TextIO, Tuple, TypedDict, Union, overload
+from typing import List, Optional, Sequence, TextIO, Tuple, TypedDict, TypeVar, Union
 
 from .._types import Batch, Vector
 from ..datasets import _NormalSource as _DataSource
@@ -23,24 +23,19 @@ class Layer_Dense(_DenseLayer):
 
 # nnref.book's activations compute in float32; their forward() takes and
 # returns what nnref's own do (a private base of their own at run time).
-# backward(dvalues) takes and returns the same kind as forward.
+# backward(dvalues) returns what it is given: a number, a list or a batch of lists.
+_AnyGrad = TypeVar("_AnyGrad", float, List[float], List[List[float]])
+_RowGrad = TypeVar("_RowGrad", List[float], List[List[float]])
+
 class _BookElementwise(_Elementwise):
     inputs: Union[None, float, List[float], List[List[float]]]
     dinputs: Union[None, float, List[float], List[List[float]]]
-    @overload
-    def backward(self, dvalues: float) -> float: ...
-    @overload
-    def backward(self, dvalues: Vector) -> List[float]: ...
-    @overload
-    def backward(self, dvalues: Batch) -> List[List[float]]: ...
+    def backward(self, dvalues: _AnyGrad) -> _AnyGrad: ...
 
 class _BookRows(_Rows):
     inputs: Union[None, List[float], List[List[float]]]
     dinputs: Union[None, List[float], List[List[float]]]
-    @overload
-    def backward(self, dvalues: Vector) -> List[float]: ...
-    @overload
-    def backward(self, dvalues: Batch) -> List[List[float]]: ...
+    def backward(self, dvalues: _RowGrad) -> _RowGrad: ...
 
 class Activation_ReLU(_BookElementwise): ...
 class Activation_Softmax(_BookRows): ...
@@ -97,18 +92,17 @@ class _Chapter5Run(_Chapter4Run):
     sample_losses: List[float]
     loss: float
 
-class _Chapter9Run(_Chapter5Run):
+_Grads = List[List[float]]
+# What chapter9() adds to chapter 5's keys: the accuracy and the backward pass's gradients.
+_Chapter9Gradients = TypedDict("_Chapter9Gradients", {
+    "predictions": List[int], "accuracy": float, "loss_dinputs": _Grads,
+    "dense2_dweights": _Grads, "dense2_dbiases": _Grads, "dense2_dinputs": _Grads,
+    "relu_dinputs": _Grads, "dense1_dweights": _Grads, "dense1_dbiases": _Grads,
+    "dense1_dinputs": _Grads})
+
+class _Chapter9Run(_Chapter5Run, _Chapter9Gradients):
     # chapter9(): the keys of CHAPTER9_STEPS.
-    predictions: List[int]
-    accuracy: float
-    loss_dinputs: List[List[float]]
-    dense2_dweights: List[List[float]]
-    dense2_dbiases: List[List[float]]
-    dense2_dinputs: List[List[float]]
-    relu_dinputs: List[List[float]]
-    dense1_dweights: List[List[float]]
-    dense1_dbiases: List[List[float]]
-    dense1_dinputs: List[List[float]]
+    pass
 
 def chapter5(random_seed: int = ...) -> _Chapter5Run: ...
 def chapter9(random_seed: int = ...) -> _Chapter9Run: ...
