@@ -261,9 +261,10 @@ def _softmax_backward_row(s, d):
     return [f32(dot_f64(row, d)) for row in jacobian]
 
 
-def _dense_f32(rows, weights, biases, func):
+def _dense_f32(inputs, weights, biases, func):
     # nnfs's np.dot: float64 dot of the operands, rounded to float32; then
     # + the float32 biases in float32.
+    rows = to_batch(inputs, func, "inputs")
     matrix = to_batch(weights, func, "weights")
     bias_rows = to_batch(biases, func, "biases")
     if len(bias_rows) != 1:
