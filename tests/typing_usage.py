@@ -98,6 +98,21 @@ def book_mode() -> None:
     relu_output: List[List[float]] = run["relu_output"]
     classes: List[int] = run["y"]
     shown: str = book.format_array(relu_output[:2])
+    # Chapters 5 and 9: the loss, the accuracy and the backward pass.
+    loss_activation = book.Activation_Softmax_Loss_CategoricalCrossentropy()
+    loss: float = loss_activation.forward(relu_rows, y)
+    acc: float = book.accuracy(probabilities, y)
+    dlogits: List[List[float]] = loss_activation.backward(probabilities, y)
+    dhidden: List[List[float]] = dense1.backward(activation1.backward(dlogits))
+    gradients: Optional[List[List[float]]] = dense1.dweights
+    mean: float = book.Loss_CategoricalCrossentropy().calculate(probabilities[:1], [[1.0, 0.0, 0.0]])
+    sigmoid = book.Activation_Sigmoid()
+    sigmoid.forward(0.0)
+    dscalar: float = sigmoid.backward(1.0)
+    chapter9 = book.chapter9()
+    dbiases: List[List[float]] = chapter9["dense1_dbiases"]
+    accuracy: float = chapter9["accuracy"]
+    loss_text: str = book.format_array(book.chapter5()["loss"])
     steps: Tuple[str, ...] = book.CHAPTER4_STEPS
     assert len(labels) == 19 and len(weights) == 2 and len(probabilities) == 15
     assert len(V) == 4 and len(x) == len(sine) == 4 and abs(sum(row) - 1.0) < 1e-6
@@ -179,7 +194,8 @@ def misuses_the_stubs_reject() -> None:
         lambda: book.Activation_Softmax().forward(1.0),  # type: ignore[call-overload]
         lambda: book.Activation_ReLU().forward("a"),  # type: ignore[arg-type]
         lambda: book.Layer_Dense(2, 3, rng=42),  # type: ignore[arg-type]
-        lambda: book.format_array(0.5),  # type: ignore[arg-type]
+        lambda: book.format_array("0.5"),  # type: ignore[arg-type]
+        lambda: book.chapter9()["dense3_dweights"],  # type: ignore[typeddict-item]
         lambda: book.chapter4()["dense3_output"],  # type: ignore[typeddict-item]
         lambda: conformance.run({"relu": nnref.relu}, dtype="float8"),  # type: ignore[arg-type]
         lambda: conformance.run([nnref.relu]),  # type: ignore[arg-type]

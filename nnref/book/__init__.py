@@ -75,9 +75,10 @@ import math
 import sys
 
 from .. import activations
-from .._base.checks import to_batch, to_floats
-from ._float32 import dot_f64, exp_f32, f32, sum_f32
-from ._printing import format_array as _format_array
+from .._base.checks import (_describe, apply_elementwise, batch_to_floats, check_int,
+                            is_sequence, plain_sequence, shape, shape_text, to_batch, to_floats)
+from ._float32 import column_sums_f32, div_f32, dot_f64, exp_f32, f32, log_f32, sum_f32
+from ._printing import format_array as _format_array, scalar_text as _scalar_text
 from ..datasets import _linspace, _stack_classes
 from ..datasets import sine_data as _sine_data64
 from ..layers import _Activation as _CoreActivation, _DenseLayer
@@ -108,15 +109,22 @@ def init(random_seed=0):
 
 
 def format_array(x):
-    """``print(array)`` of a float32 array, as NumPy shows it.
+    """``print(array)`` of a float32 array, as NumPy shows it; of a number, ``print(np.float32(x))``.
 
     The shortest digits that read back as the same float32, at most 8
     decimals, NumPy's alignment; see ``nnref._printing``.  Values are
-    rounded to float32 first.
+    rounded to float32 first.  A number (such as the loss
+    ``Loss.calculate`` returns) prints as NumPy prints a float32 scalar:
+    the shortest digits, positional from ``1e-4`` up to ``1e6``
+    (``1.0986104``, ``2.0``), scientific outside (``1e-05``).
 
     >>> print(format_array([1 / 3, 0.1]))
     [0.33333334 0.1       ]
+    >>> print(format_array(1.0986103773117065))
+    1.0986104
     """
+    if plain_sequence(x) is None:
+        return _scalar_text(x, "float32", "format_array")
     return _format_array(x, "float32")
 
 
@@ -205,13 +213,23 @@ def _as_f32(x, func, name):
     return kind, [[f32(v) for v in row] for row in data]
 
 
-def _map_f32(function, x, func):
-    kind, data = _as_f32(x, func, "inputs")
+def _batch_f32(x, func, name="dvalues"):
+    # A batch (list of rows), every value rounded to float32.
+    return [[f32(v) for v in row] for row in to_batch(x, func, name)]
+
+
+def _same(v):
+    return v
+
+
+def _zip_map(function, kind, data, other):
+    # function(a, b) over two float data of the same kind and shape.
     if kind == "scalar":
-        return function(data)
+        return function(data, other)
     if kind == "vector":
-        return [function(v) for v in data]
-    return [[function(v) for v in row] for row in data]
+        return [function(a, b) for a, b in zip(data, other)]
+    return [[function(a, b) for a, b in zip(row, other_row)]
+            for row, other_row in zip(data, other)]
 
 
 def _sigmoid_f32(v):
@@ -233,6 +251,14 @@ def _softmax_row_f32(row):
     exps = [exp_f32(f32(v - top)) for v in row]
     total = sum_f32(exps)
     return [f32(e / total) for e in exps]
+
+
+def _softmax_backward_row(s, d):
+    # The book's Jacobian J = diagflat(s) - np.dot(s, s.T) in float32 (the
+    # outer product rounded to float32 by nnfs's dot), then np.dot(J, d).
+    jacobian = [[f32((si if i == j else 0.0) - f32(si * sj)) for j, sj in enumerate(s)]
+                for i, si in enumerate(s)]
+    return [f32(dot_f64(row, d)) for row in jacobian]
 
 
 def _dense_f32(inputs, weights, biases, func):
@@ -283,6 +309,12 @@ class Layer_Dense(_DenseLayer):
     - If `inputs` is `[[], []]`, `Layer_Dense(0, 2, RandomState(0)).forward(inputs)` is
       `[[0.0, 0.0], [0.0, 0.0]]`.
     - If `n_inputs` is `-1`, `Layer_Dense(n_inputs, 3)` raises ValueError.
+    - If `dvalues` is `[[1.0, 2.0]]`, `Layer_Dense(1, 2, RandomState(0)).backward(dvalues)` raises
+      ValueError.
+    - If `dvalues` is `[[0.5]]`, `[d.backward(dvalues) for d in [Layer_Dense(2, 1, RandomState(0))]
+      if d.forward([[1.0, -2.0]])][0]` is `[[0.008820261806249619, 0.002000786131247878]]`.
+
+    ``backward(dvalues)`` is the book's (see ``Layer_Dense.backward``).
 
     >>> layer = Layer_Dense(2, 3, rng=RandomState(0))
     >>> layer
@@ -299,15 +331,108 @@ class Layer_Dense(_DenseLayer):
     def _weights_from(draws):
         return [[f32(_F32_WEIGHT_SCALE * f32(v)) for v in row] for row in draws]
 
+    def __init__(self, n_inputs, n_neurons, rng=None):
+        _DenseLayer.__init__(self, n_inputs, n_neurons, rng)
+        self.inputs = None
+        self.dweights = None
+        self.dbiases = None
+        self.dinputs = None
+
     def _apply(self, inputs, func):
-        return _dense_f32(inputs, self.weights, self.biases, func)
+        rows = to_batch(inputs, func, "inputs")
+        output = _dense_f32(rows, self.weights, self.biases, func)
+        self.inputs = rows
+        return output
+
+    def backward(self, dvalues):
+        """The book's ``Layer_Dense.backward``: set ``dweights``, ``dbiases``, ``dinputs``; return ``dinputs``.
+
+        With ``X`` = ``self.inputs`` (n x k, as the forward pass took them),
+        ``W`` = ``self.weights`` (k x m) and ``D`` = ``dvalues`` (n x m, read
+        as a float32 array):
+
+        - ``dweights = np.dot(X.T, D)``: each value the float64 dot product
+          over the n samples, added sample after sample as OpenBLAS does for
+          these shapes, rounded to float32;
+        - ``dbiases = np.sum(D, axis=0, keepdims=True)``: each column added
+          sample after sample in float32, from +0.0, as NumPy adds along
+          axis 0;
+        - ``dinputs = np.dot(D, W.T)``: the float64 dot of the m terms in
+          order, rounded to float32, as the forward pass's dot.
+
+        Before any ``forward``, and for ``dvalues`` of another shape than the
+        output's, it raises ValueError.  After ``forward([])``, ``backward([])``
+        is ``[]``, with zero ``dweights`` (n_inputs x n_neurons) and
+        ``dbiases`` ``[[0.0] * n_neurons]``, as NumPy's empty sums.
+
+        Accuracy: NumPy's float32 values bit for bit, in NumPy's order of
+        operations (checked against OpenBLAS under NumPy 2.4.6; another BLAS
+        may add a long dot in another order).  NaN and infinities follow
+        IEEE arithmetic.
+
+        >>> layer = Layer_Dense(2, 1, rng=RandomState(0))
+        >>> layer.weights = [[0.5], [2.0]]
+        >>> _ = layer.forward([[1.0, 3.0], [2.0, -1.0]])
+        >>> layer.backward([[1.0], [0.25]])
+        [[0.5, 2.0], [0.125, 0.5]]
+        >>> layer.dweights, layer.dbiases
+        ([[1.5], [2.75]], [[1.25]])
+        """
+        func = type(self).__name__ + ".backward"
+        if self.inputs is None:
+            raise ValueError("%s: no forward pass yet; call forward(inputs) first" % func)
+        rows = to_batch(self.inputs, func, "inputs")
+        grads = _batch_f32(dvalues, func)
+        matrix = to_batch(self.weights, func, "weights")
+        depth = len(matrix)
+        width = len(matrix[0]) if matrix else len(self.biases[0])
+        if grads and len(grads[0]) != width or len(grads) != len(rows):
+            raise ValueError("%s: dvalues has shape %s but the output has shape (%d, %d)"
+                             % (func, shape_text("batch", grads), len(rows), width))
+        weights = [[f32(w) for w in row] for row in matrix]
+        columns = [[row[i] for row in rows] for i in range(depth)]
+        grad_columns = [[row[j] for row in grads] for j in range(width)]
+        self.dweights = [[f32(dot_f64(column, grad_column)) for grad_column in grad_columns]
+                         for column in columns]
+        self.dbiases = [column_sums_f32(grads, width)]
+        self.dinputs = [[f32(dot_f64(row, weight_row)) for weight_row in weights]
+                        for row in grads]
+        return self.dinputs
 
 
 class _Activation(_CoreActivation):
     # nnref's activation layer (forward, repr, error names), computing in
-    # float32: each subclass's _apply converts the inputs to float32 and
-    # applies its rule.
+    # float32: each subclass's _apply converts the inputs to float32, keeps
+    # them as .inputs and applies its rule; backward(dvalues) reads dvalues
+    # as float32, checks them against _against (the attribute the gradient
+    # needs: "inputs" or "output") and sets .dinputs to _gradient's result.
     _tag = "float32"
+    _against = "inputs"
+
+    def __init__(self):
+        _CoreActivation.__init__(self)
+        self.inputs = None
+        self.dinputs = None
+
+    def _read(self, inputs, func):
+        kind, data = _as_f32(inputs, func, "inputs")
+        self.inputs = data
+        return kind, data
+
+    def backward(self, dvalues):
+        """Set and return ``self.dinputs``, the gradient with respect to the inputs."""
+        func = type(self).__name__ + ".backward"
+        reference = getattr(self, self._against)
+        if reference is None:
+            raise ValueError("%s: no forward pass yet; call forward(inputs) first" % func)
+        ref_kind, ref = _as_f32(reference, func, self._against)
+        kind, grads = _as_f32(dvalues, func, "dvalues")
+        if shape(kind, grads) != shape(ref_kind, ref):
+            raise ValueError("%s: dvalues has shape %s but %s has shape %s"
+                             % (func, shape_text(kind, grads), self._against,
+                                shape_text(ref_kind, ref)))
+        self.dinputs = self._gradient(kind, grads, ref)
+        return self.dinputs
 
 
 class Activation_ReLU(_Activation):
@@ -322,14 +447,28 @@ class Activation_ReLU(_Activation):
     - If `x` is -inf, the result is +0.0.
     - If `x` is greater than 0, the result is `x`.
     - If `x` is less than 0, the result is +0.0.
+    - If `dvalues` is `[5.0, 5.0, 5.0, 5.0]`, `[a.backward(dvalues) for a in [Activation_ReLU()]
+      if a.forward([-1.0, -0.0, 2.0, float("nan")])][0]` is `[0.0, 0.0, 5.0, 5.0]`.
 
-    >>> Activation_ReLU().forward([[-1.0, 0.1]])
+    ``backward(dvalues)`` is the book's ``dinputs = dvalues.copy();
+    dinputs[inputs <= 0] = 0``: each float32 gradient where the input is
+    greater than 0, else +0.0.  A NaN input is not ``<= 0``, so its
+    gradient passes through; ``-0.0`` and ``0.0`` inputs give +0.0.
+
+    >>> relu = Activation_ReLU()
+    >>> relu.forward([[-1.0, 0.1]])
     [[0.0, 0.10000000149011612]]
+    >>> relu.backward([[5.0, 5.0]])
+    [[0.0, 5.0]]
     """
 
     def _apply(self, inputs, func):
-        kind, data = _as_f32(inputs, func, "inputs")
+        kind, data = self._read(inputs, func)
         return activations.relu(data)
+
+    @staticmethod
+    def _gradient(kind, grads, inputs):
+        return _zip_map(lambda d, x: 0.0 if x <= 0.0 else d, kind, grads, inputs)
 
 
 class Activation_Softmax(_Activation):
@@ -351,16 +490,35 @@ class Activation_Softmax(_Activation):
     Accuracy: ``exp`` is ``math.exp`` rounded to float32, as the book's
     NumPy had it; NumPy 1.19+ may differ by up to 2 ULP (see the module).
 
-    >>> Activation_Softmax().forward([[1.0, 2.0, 3.0]])
+    ``backward(dvalues)`` is the book's loop over the samples: for each
+    row ``s`` of ``self.output``, the Jacobian ``J = diagflat(s) -
+    np.dot(s, s.T)`` (each ``s_i * s_j`` rounded to float32 by nnfs's
+    ``np.dot``, then subtracted in float32) and ``dinputs = np.dot(J,
+    dvalues)`` (float64 dots of the row, in order, rounded to float32).  It
+    uses ``self.output`` as it is, so an output set by hand works, as in
+    the book.
+
+    >>> softmax = Activation_Softmax()
+    >>> softmax.forward([[1.0, 2.0, 3.0]])
     [[0.09003057330846786, 0.2447284758090973, 0.6652409434318542]]
+    >>> softmax.backward([[1.0, 0.0, 0.0]])
+    [[0.08192507177591324, -0.022033045068383217, -0.05989202484488487]]
     """
+
+    _against = "output"
 
     def _apply(self, inputs, func):
         activations._check_rows(inputs, func, "inputs")
-        kind, data = _as_f32(inputs, func, "inputs")
+        kind, data = self._read(inputs, func)
         if kind == "vector":
             return _softmax_row_f32(data)
         return [_softmax_row_f32(row) for row in data]
+
+    @staticmethod
+    def _gradient(kind, grads, output):
+        if kind == "vector":
+            return _softmax_backward_row(output, grads)
+        return [_softmax_backward_row(s, d) for s, d in zip(output, grads)]
 
 
 class Activation_Sigmoid(_Activation):
@@ -375,12 +533,25 @@ class Activation_Sigmoid(_Activation):
     - If `x` is greater than 17, the result is 1.0.
     - If `x` is less than -89, the result is +0.0.
 
-    >>> Activation_Sigmoid().forward([0.0, 200.0, -200.0])
+    ``backward(dvalues)`` is the book's ``dvalues * (1 - self.output) *
+    self.output``, each step in float32, from left to right.
+
+    >>> sigmoid = Activation_Sigmoid()
+    >>> sigmoid.forward([0.0, 200.0, -200.0])
     [0.5, 1.0, 0.0]
+    >>> sigmoid.backward([1.0, 1.0, 1.0])
+    [0.25, 0.0, 0.0]
     """
 
+    _against = "output"
+
     def _apply(self, inputs, func):
-        return _map_f32(_sigmoid_f32, inputs, func)
+        kind, data = self._read(inputs, func)
+        return apply_elementwise(_sigmoid_f32, kind, data)
+
+    @staticmethod
+    def _gradient(kind, grads, output):
+        return _zip_map(lambda d, s: f32(f32(d * f32(1.0 - s)) * s), kind, grads, output)
 
 
 class Activation_Step(_Activation):
@@ -392,13 +563,23 @@ class Activation_Step(_Activation):
     - If `x` is greater than 0, the result is 1.0.
     - If `inputs` is `[5e-324, 1e-45]`, `Activation_Step().forward(inputs)` is `[0.0, 1.0]`.
 
-    >>> Activation_Step().forward([-1.0, 0.0, 2.0])
+    ``backward(dvalues)`` gives +0.0 everywhere: the step's derivative is
+    0 wherever it exists (the book gives the step no backward pass).
+
+    >>> step = Activation_Step()
+    >>> step.forward([-1.0, 0.0, 2.0])
     [0.0, 0.0, 1.0]
+    >>> step.backward([3.0, 3.0, 3.0])
+    [0.0, 0.0, 0.0]
     """
 
     def _apply(self, inputs, func):
-        kind, data = _as_f32(inputs, func, "inputs")
+        kind, data = self._read(inputs, func)
         return activations.step(data)
+
+    @staticmethod
+    def _gradient(kind, grads, inputs):
+        return _zip_map(lambda d, x: 0.0, kind, grads, inputs)
 
 
 class Activation_Linear(_Activation):
@@ -410,13 +591,277 @@ class Activation_Linear(_Activation):
     - If `inputs` is `[0.1, -1e39]`, `Activation_Linear().forward(inputs)` is
       `[0.10000000149011612, float("-inf")]`.
 
-    >>> Activation_Linear().forward([0.1])
+    ``backward(dvalues)`` is the book's ``dvalues.copy()``, as float32.
+
+    >>> linear = Activation_Linear()
+    >>> linear.forward([0.1])
     [0.10000000149011612]
+    >>> linear.backward([0.2])
+    [0.20000000298023224]
     """
 
     def _apply(self, inputs, func):
-        kind, data = _as_f32(inputs, func, "inputs")
-        return data
+        kind, data = self._read(inputs, func)
+        return apply_elementwise(_same, kind, data)
+
+    @staticmethod
+    def _gradient(kind, grads, inputs):
+        return grads
+
+
+# ------------------------------------------------------------ loss, accuracy
+
+_CLIP_LOW = f32(1e-7)
+_CLIP_HIGH = f32(1 - 1e-7)      # 1 - 2**-23
+
+
+def _clip_f32(v):
+    # np.clip(y_pred, 1e-7, 1 - 1e-7) of a float32 array: bounds in float32, NaN stays NaN.
+    if v != v:
+        return v
+    if v < _CLIP_LOW:
+        return _CLIP_LOW
+    if v > _CLIP_HIGH:
+        return _CLIP_HIGH
+    return v
+
+
+def _labels(y_true, func, n, m):
+    # ("indices", [int, ...]) or ("onehot", [[float32, ...], ...]), checked against n x m.
+    items = plain_sequence(y_true)
+    if items is None:
+        raise TypeError("%s: y_true is %s; expected class indices (a list of ints) or one-hot "
+                        "rows" % (func, _describe(y_true)))
+    if items and is_sequence(items[0]):
+        rows = [[f32(v) for v in row] for row in batch_to_floats(items, func, "y_true")]
+        if len(rows) != n or len(rows[0]) != m:
+            raise ValueError("%s: y_true has shape %s but the predictions have shape (%d, %d)"
+                             % (func, shape_text("batch", rows), n, m))
+        return "onehot", rows
+    if len(items) != n:
+        raise ValueError("%s: y_true has shape (%d,) but the predictions have %d rows"
+                         % (func, len(items), n))
+    labels = []
+    for i, value in enumerate(items):
+        where = "y_true[%d]" % i
+        label = check_int(func, where, value)
+        if not 0 <= label < m:
+            raise ValueError("%s: %s is %d; expected a class index from 0 to %d"
+                             % (func, where, label, m - 1))
+        labels.append(label)
+    return "indices", labels
+
+
+def _argmax(row):
+    # np.argmax of one row: the first NaN, else the first largest value.
+    best = 0
+    for j, v in enumerate(row):
+        if v != v:
+            return j
+        if v > row[best]:
+            best = j
+    return best
+
+
+def _class_indices(kind, labels):
+    return labels if kind == "indices" else [_argmax(row) for row in labels]
+
+
+def _predictions(y_pred, func):
+    rows = _batch_f32(y_pred, func, "y_pred")
+    if rows and not rows[0]:
+        raise ValueError("%s: y_pred has shape (%d, 0); np.argmax of an empty row fails"
+                         % (func, len(rows)))
+    return rows
+
+
+def accuracy(y_pred, y_true):
+    """The book's accuracy: ``np.mean(np.argmax(y_pred, axis=1) == y_true)``, a float64.
+
+    ``y_true`` is class indices, or one-hot rows (their ``argmax``, as the
+    book does).  The share of rows whose first largest value is at the true
+    class, ``count / n`` correctly rounded (NumPy's float64 mean of the
+    booleans).  A row's ``argmax`` is its first NaN if it has one, as in
+    NumPy.
+
+    Special cases:
+
+    - If `y_pred` is `[]`, `book.accuracy(y_pred, [])` is `float("nan")`.
+    - If `y_pred` is `[[0.5, 0.5]]`, `book.accuracy(y_pred, [1])` is `0.0`.
+    - If `y_pred` is `[[0.1, float("nan")]]`, `book.accuracy(y_pred, [1])` is `1.0`.
+
+    >>> accuracy([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]], [0, 1, 1])
+    0.6666666666666666
+    """
+    func = "accuracy"
+    rows = _predictions(y_pred, func)
+    kind, labels = _labels(y_true, func, len(rows), len(rows[0]) if rows else 0)
+    if not rows:
+        return _NAN
+    hits = sum(1 for row, label in zip(rows, _class_indices(kind, labels))
+               if _argmax(row) == label)
+    return hits / len(rows)
+
+
+class Loss(object):
+    """The book's ``Loss``: ``calculate(output, y)`` is the float32 mean of ``self.forward(output, y)``.
+
+    ``np.mean`` of the float32 sample losses: their float32 sum in NumPy's
+    pairwise order, divided by their number and rounded to float32.  A
+    subclass defines ``forward``.
+
+    Special cases:
+
+    - If `output` is `[]`, `book.Loss_CategoricalCrossentropy().calculate(output, [])` is `float("nan")`.
+
+    >>> Loss_CategoricalCrossentropy().calculate([[0.5, 0.5], [0.25, 0.75]], [0, 1])
+    0.4904146194458008
+    """
+
+    def calculate(self, output, y):
+        """The mean loss over the samples, as a float32 value (``np.mean``)."""
+        sample_losses = self.forward(output, y)
+        if not sample_losses:
+            return _NAN
+        return f32(sum_f32(sample_losses) / len(sample_losses))
+
+    def forward(self, y_pred, y_true):
+        """The sample losses; a subclass's job."""
+        raise NotImplementedError("%s.forward: a Loss subclass defines forward"
+                                  % type(self).__name__)
+
+    def __repr__(self):
+        return "%s(float32)" % type(self).__name__
+
+
+class Loss_CategoricalCrossentropy(Loss):
+    """The book's categorical cross-entropy in float32.
+
+    ``forward(y_pred, y_true)`` returns the sample losses ``-log(c)``, ``c``
+    the clipped predicted probability of the true class: the predictions
+    are clipped to the float32 values of ``1e-7`` and ``1 - 1e-7`` (the
+    latter is ``1 - 2**-23``), as ``np.clip`` does on a float32 array; with
+    one-hot rows ``c`` is the float32 pairwise sum of the clipped row times
+    the row.  ``log`` is ``math.log`` rounded to float32.  ``y_true`` is
+    class indices (ints from 0 to m - 1) or one-hot rows (read as float32).
+
+    ``backward(dvalues, y_true)`` sets and returns ``self.dinputs``: the
+    book's ``-y_true / dvalues / samples`` in float32 (labels as one-hot
+    float32 rows, so the zeros give ``-0.0 / d``).
+
+    Special cases:
+
+    - If `y_pred` is `[[1.0, 0.0]]`, `book.Loss_CategoricalCrossentropy().forward(y_pred, [1])`
+      is `[16.11809539794922]`.
+    - If `y_pred` is `[[1.0, 0.0]]`, `book.Loss_CategoricalCrossentropy().forward(y_pred, [0])`
+      is `[1.1920930376163597e-07]`.
+    - If `y_pred` is `[[float("nan"), 1.0]]`,
+      `book.Loss_CategoricalCrossentropy().forward(y_pred, [0])` is `[float("nan")]`.
+    - If `y_true` is `[2]`, `book.Loss_CategoricalCrossentropy().forward([[0.5, 0.5]], y_true)`
+      raises ValueError.
+    - If `dvalues` is `[[0.0, 1.0]]`, `book.Loss_CategoricalCrossentropy().backward(dvalues, [0])`
+      is `[[float("-inf"), -0.0]]`.
+
+    Accuracy: ``log`` is the C library's, rounded to float32; NumPy's own
+    SIMD float32 ``log`` differs from it in the last bit on some values (on
+    the chapter run, 51 of the 300 sample losses, though not the mean).
+
+    >>> loss = Loss_CategoricalCrossentropy()
+    >>> loss.forward([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]], [0, 1])
+    [0.3566749691963196, 0.6931471824645996]
+    >>> loss.backward([[0.5, 0.5]], [[0.0, 1.0]])
+    [[-0.0, -2.0]]
+    """
+
+    def __init__(self):
+        self.dinputs = None
+
+    def forward(self, y_pred, y_true):
+        """The float32 sample losses ``-log(clip(y_pred))`` at the true classes."""
+        func = type(self).__name__ + ".forward"
+        rows = _batch_f32(y_pred, func, "y_pred")
+        kind, labels = _labels(y_true, func, len(rows), len(rows[0]) if rows else 0)
+        if kind == "indices":
+            confidences = [_clip_f32(row[label]) for row, label in zip(rows, labels)]
+        else:
+            confidences = [sum_f32([f32(_clip_f32(p) * t) for p, t in zip(row, hot)])
+                           for row, hot in zip(rows, labels)]
+        return [-log_f32(c) for c in confidences]
+
+    def backward(self, dvalues, y_true):
+        """Set and return ``self.dinputs = -y_true / dvalues / samples``, in float32."""
+        func = type(self).__name__ + ".backward"
+        rows = _batch_f32(dvalues, func)
+        width = len(rows[0]) if rows else 0
+        kind, labels = _labels(y_true, func, len(rows), width)
+        if kind == "indices":
+            labels = [[1.0 if j == label else 0.0 for j in range(width)] for label in labels]
+        samples = float(len(rows))
+        self.dinputs = [[div_f32(div_f32(-t, d), samples) for t, d in zip(hot, row)]
+                        for hot, row in zip(labels, rows)]
+        return self.dinputs
+
+
+class Activation_Softmax_Loss_CategoricalCrossentropy(object):
+    """The book's softmax and cross-entropy in one, for a faster backward pass, in float32.
+
+    ``forward(inputs, y_true)`` runs ``self.activation`` (an
+    ``Activation_Softmax``) on the inputs, sets ``self.output`` to its
+    output and returns ``self.loss.calculate(self.output, y_true)`` (a
+    ``Loss_CategoricalCrossentropy``): the mean loss, a float32 value.
+
+    ``backward(dvalues, y_true)`` sets and returns ``self.dinputs``: the
+    float32 ``dvalues`` with 1 subtracted at each row's true class (one-hot
+    rows give their ``argmax``), each value then divided by the number of
+    samples in float32, as the book's ``dinputs[range(samples), y_true] -=
+    1; dinputs = dinputs / samples``.
+
+    Special cases:
+
+    - If `dvalues` is `[[0.25, 0.75]]`,
+      `book.Activation_Softmax_Loss_CategoricalCrossentropy().backward(dvalues, [1])` is
+      `[[0.25, -0.25]]`.
+    - If `y_true` is `[[0.0, 1.0]]`,
+      `book.Activation_Softmax_Loss_CategoricalCrossentropy().backward([[0.25, 0.75]], y_true)`
+      is `[[0.25, -0.25]]`.
+    - If `dvalues` is `[]`,
+      `book.Activation_Softmax_Loss_CategoricalCrossentropy().backward(dvalues, [])` is `[]`.
+
+    >>> loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy()
+    >>> loss_activation.forward([[1.0, 2.0, 3.0]], [2])
+    0.40760597586631775
+    >>> loss_activation.backward(loss_activation.output, [2])
+    [[0.09003057330846786, 0.2447284758090973, -0.33475905656814575]]
+    """
+
+    def __init__(self):
+        self.activation = Activation_Softmax()
+        self.loss = Loss_CategoricalCrossentropy()
+        self.output = None
+        self.dinputs = None
+
+    def forward(self, inputs, y_true):
+        """The mean loss of the softmax of ``inputs``; ``self.output`` is the softmax."""
+        self.activation.forward(inputs)
+        self.output = self.activation.output
+        return self.loss.calculate(self.output, y_true)
+
+    def backward(self, dvalues, y_true):
+        """Set and return ``self.dinputs``: ``(dvalues - one_hot(y_true)) / samples``, in float32."""
+        func = type(self).__name__ + ".backward"
+        rows = _batch_f32(dvalues, func)
+        kind, labels = _labels(y_true, func, len(rows), len(rows[0]) if rows else 0)
+        samples = float(len(rows))
+        dinputs = []
+        for row, label in zip(rows, _class_indices(kind, labels)):
+            row = list(row)
+            row[label] = f32(row[label] - 1.0)
+            dinputs.append([f32(v / samples) for v in row])
+        self.dinputs = dinputs
+        return self.dinputs
+
+    def __repr__(self):
+        return "%s(float32)" % type(self).__name__
 
 
 # --------------------------------------------------------- the chapter's run
@@ -440,23 +885,30 @@ def chapter4(random_seed=0):
     >>> len(run["X"]), run["dense2_output"][0]
     (300, [0.0, 0.0, 0.0])
     """
+    run, _ = _chapter_network(random_seed)
+    run["softmax_output"] = Activation_Softmax().forward(run["dense2_output"])
+    return run
+
+
+def _chapter_network(random_seed):
+    # The chapter's data and network up to dense2's output, drawn in the
+    # book's order from a new RandomState: (the steps so far, the layers).
     rng = RandomState(random_seed)
     X, y = spiral_data(samples=100, classes=3, rng=rng)
     dense1 = Layer_Dense(2, 3, rng=rng)
     activation1 = Activation_ReLU()
     dense2 = Layer_Dense(3, 3, rng=rng)
-    activation2 = Activation_Softmax()
     dense1.forward(X)
     activation1.forward(dense1.output)
     dense2.forward(activation1.output)
-    activation2.forward(dense2.output)
-    return {
+    run = {
         "X": X, "y": y,
         "dense1_weights": dense1.weights, "dense1_biases": dense1.biases,
         "dense1_output": dense1.output, "relu_output": activation1.output,
         "dense2_weights": dense2.weights, "dense2_biases": dense2.biases,
-        "dense2_output": dense2.output, "softmax_output": activation2.output,
+        "dense2_output": dense2.output,
     }
+    return run, (dense1, activation1, dense2)
 
 
 def print_chapter4(file=None):
@@ -472,3 +924,100 @@ def print_chapter4(file=None):
     out.write(format_array(run["relu_output"][:5]) + "\n")
     out.write(">>> print(activation2.output[:5])\n")
     out.write(format_array(run["softmax_output"][:5]) + "\n")
+
+
+#: The intermediates of the chapter-5 run: chapter 4's, then the loss.
+CHAPTER5_STEPS = CHAPTER4_STEPS + ("sample_losses", "loss")
+
+#: The intermediates and gradients of the chapter-9 run, in the order they are computed.
+CHAPTER9_STEPS = ("X", "y", "dense1_weights", "dense1_biases", "dense1_output",
+                  "relu_output", "dense2_weights", "dense2_biases", "dense2_output",
+                  "softmax_output", "sample_losses", "loss", "predictions", "accuracy",
+                  "loss_dinputs", "dense2_dweights", "dense2_dbiases", "dense2_dinputs",
+                  "relu_dinputs", "dense1_dweights", "dense1_dbiases", "dense1_dinputs")
+
+
+def chapter5(random_seed=0):
+    """The book's chapter-5 run after ``nnfs.init()``: chapter 4's, then the loss.
+
+    The chapter-4 network (see ``chapter4``), then
+    ``Loss_CategoricalCrossentropy().calculate(softmax_output, y)``.
+    Returns a dict with the keys of ``CHAPTER5_STEPS``: chapter 4's, the
+    float32 ``sample_losses`` and the float32 mean ``loss``.
+
+    >>> print(format_array(chapter5()["loss"]))
+    1.0986104
+    """
+    run = chapter4(random_seed)
+    loss_function = Loss_CategoricalCrossentropy()
+    run["sample_losses"] = loss_function.forward(run["softmax_output"], run["y"])
+    run["loss"] = loss_function.calculate(run["softmax_output"], run["y"])
+    return run
+
+
+def chapter9(random_seed=0):
+    """The book's chapter-9 run after ``nnfs.init()``, with every intermediate and gradient.
+
+    spiral_data(100, 3) -> Layer_Dense(2, 3) -> ReLU -> Layer_Dense(3, 3) ->
+    Activation_Softmax_Loss_CategoricalCrossentropy, the loss and the
+    accuracy, then the backward pass: the combined step (from its own
+    output), dense2, ReLU, dense1.  Draws from a new
+    ``RandomState(random_seed)`` in the book's order, as ``chapter4``.
+    Returns a dict with the keys of ``CHAPTER9_STEPS``: ``predictions`` (the
+    rows' argmax, ints) and ``accuracy`` (a float64, as ``np.mean`` of the
+    booleans) beside float32 values.
+
+    >>> run = chapter9()
+    >>> run["accuracy"], print(format_array(run["dense1_dbiases"]))
+    [[-3.6055347e-04  9.6611722e-05 -1.0367142e-04]]
+    (0.34, None)
+    """
+    run, (dense1, activation1, dense2) = _chapter_network(random_seed)
+    y = run["y"]
+    loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy()
+    loss = loss_activation.forward(dense2.output, y)
+    softmax_output = loss_activation.output
+    loss_activation.backward(softmax_output, y)
+    dense2.backward(loss_activation.dinputs)
+    activation1.backward(dense2.dinputs)
+    dense1.backward(activation1.dinputs)
+    run.update({
+        "softmax_output": softmax_output,
+        "sample_losses": loss_activation.loss.forward(softmax_output, y), "loss": loss,
+        "predictions": [_argmax(row) for row in softmax_output],
+        "accuracy": accuracy(softmax_output, y),
+        "loss_dinputs": loss_activation.dinputs,
+        "dense2_dweights": dense2.dweights, "dense2_dbiases": dense2.dbiases,
+        "dense2_dinputs": dense2.dinputs, "relu_dinputs": activation1.dinputs,
+        "dense1_dweights": dense1.dweights, "dense1_dbiases": dense1.dbiases,
+        "dense1_dinputs": dense1.dinputs,
+    })
+    return run
+
+
+def print_chapter5(file=None):
+    """Print what the book's chapter-5 script prints: ``activation2.output[:5]`` and the loss.
+
+    Exactly the book's text, ``loss: 1.0986104`` last.  ``file`` is a text
+    stream (default ``sys.stdout``).
+    """
+    out = sys.stdout if file is None else file
+    run = chapter5()
+    out.write(format_array(run["softmax_output"][:5]) + "\n")
+    out.write("loss: " + format_array(run["loss"]) + "\n")
+
+
+def print_chapter9(file=None):
+    """Print what the book's chapter-9 script prints, exactly as the book shows it.
+
+    The softmax output's first 5 rows, ``loss:``, ``acc:``, then
+    ``dense1.dweights``, ``dense1.dbiases``, ``dense2.dweights`` and
+    ``dense2.dbiases``.  ``file`` is a text stream (default ``sys.stdout``).
+    """
+    out = sys.stdout if file is None else file
+    run = chapter9()
+    out.write(format_array(run["softmax_output"][:5]) + "\n")
+    out.write("loss: " + format_array(run["loss"]) + "\n")
+    out.write("acc: " + _scalar_text(run["accuracy"], "float64", "print_chapter9") + "\n")
+    for key in ("dense1_dweights", "dense1_dbiases", "dense2_dweights", "dense2_dbiases"):
+        out.write(format_array(run[key]) + "\n")

@@ -31,7 +31,7 @@ the same on every interpreter (MicroPython's own ``repr`` is not shortest).
 import math
 
 from .._base.checks import _describe, to_floats
-from .._base.formats import FORMATS, check_dtype, is_finite, round_f32
+from .._base.formats import FORMATS, check_dtype, is_finite, round_f32, round_float
 
 _INF = float("inf")
 
@@ -348,3 +348,54 @@ def format_array(x, dtype="float64"):
         lines.extend(_row_text(_row_words(row, element_text, summarise), "  ", _LINE_WIDTH - 2)
                      for row in tail)
     return "[" + "\n ".join(lines) + "]"
+
+
+# Where a NumPy scalar's str switches to scientific notation, by dtype.
+_SCALAR_LIMITS = {"float64": 1e16, "float32": 1e6}
+
+
+def format_scalar(x, dtype="float64"):
+    """The text ``str(np.float64(x))`` (or ``np.float32``, ...) gives: ``print`` of a NumPy scalar.
+
+    ``dtype`` is ``'float64'`` or ``'float32'``.  The shortest digits that
+    read back in ``dtype`` (``x`` is first rounded to it), positional when
+    ``x`` is 0 or ``1e-4 <= |x| < 1e16`` (float32: ``< 1e6``, as NumPy 2.2
+    and later print it), keeping one zero after the point (``1.0``); else
+    scientific with the zeros and point trimmed (``1e-05``,
+    ``1.2345679e+06``) and at least two exponent digits.  For float64 this is
+    also Python's ``repr``.
+
+    Special cases: ``nan``, ``inf`` and ``-inf`` print as ``nan``, ``inf``
+    and ``-inf``; ``-0.0`` prints as ``-0.0``.
+
+    >>> format_scalar(1.0986103773117065, "float32")
+    '1.0986104'
+    >>> format_scalar(0.34), format_scalar(1e-5, "float32"), format_scalar(2.0, "float32")
+    ('0.34', '1e-05', '2.0')
+    """
+    return scalar_text(x, dtype, "format_scalar")
+
+
+def scalar_text(x, dtype, func):
+    """``format_scalar(x, dtype)``, naming ``func`` in its errors."""
+    fmt = check_dtype(dtype, func)
+    if dtype not in _SCALAR_LIMITS:
+        raise ValueError("%s: dtype must be 'float64' or 'float32', got %r" % (func, dtype))
+    kind, value = to_floats(x, func, "x")
+    if kind != "scalar":
+        raise TypeError("%s: x is %s; expected a number" % (func, _describe(x)))
+    value = round_float(value, fmt)
+    if not is_finite(value):
+        return _nonfinite_text(value)
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    if value == 0.0:
+        return sign + "0.0"
+    digits, exp10 = shortest_digits(value, dtype)
+    if 1e-4 <= abs(value) < _SCALAR_LIMITS[dtype]:
+        if exp10 >= 0:
+            whole = _right(digits[:exp10 + 1], exp10 + 1, "0")
+            return sign + whole + "." + (digits[exp10 + 1:] or "0")
+        return sign + "0." + "0" * (-exp10 - 1) + digits
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return "%s%se%s%s" % (sign, mantissa, "-" if exp10 < 0 else "+",
+                          _left(str(abs(exp10)), 2, "0"))

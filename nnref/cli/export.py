@@ -9,6 +9,7 @@ them, deterministically, to standard output or to ``--out FILE``::
     python -m nnref data vertical ...      (same options)
     python -m nnref data sine [--samples 1000] ...
     python -m nnref book ch4 [--format json] [--out FILE]
+    python -m nnref book ch9 [--format json] [--out FILE]
 
 Every value is written as ``repr(float(v))``, the shortest text that reads
 back as the same float64, so nothing is lost: a float32 value is written as
@@ -21,7 +22,11 @@ port can compare bit patterns.  CSV rows are ``x0,x1,label`` (sine:
 without it, plain NumPy float64 (``nnref.datasets``).  ``sine_data`` is
 float64 either way, as in nnfs.  ``book ch4`` is the book's chapter-4 run in
 float32, every step from ``X`` to the softmax output (see
-``nnref.book.chapter4``).
+``nnref.book.chapter4``); ``book ch9`` the chapter-9 run, the same steps,
+then the loss, the accuracy and every gradient of the backward pass
+(``dense1_dweights``, ``dense1_dbiases``, ``dense1_dinputs``, ...; see
+``nnref.book.chapter9``).  Labels and predictions are JSON integers; the
+accuracy is a float64 (``np.mean`` of booleans), every other value float32.
 
 Limits: ``--samples``, ``--classes`` and their product, the number of
 points, are each at most ``MAX_POINTS`` (10**7, about 2 GB of memory and a
@@ -77,9 +82,11 @@ def _data_parser():
 
 
 def _book_parser():
-    parser = _parser("book", "Write every intermediate of the book's chapter-4 run.",
+    parser = _parser("book", "Write every intermediate of the book's chapter-4 run (ch4), or "
+                             "every intermediate and gradient of its chapter-9 run (ch9).",
                      epilog="Exit status 0 success, 1 output not written, 2 usage error.")
-    parser.add_argument("chapter", choices=["ch4"], help="the chapter (ch4)")
+    parser.add_argument("chapter", choices=sorted(_CHAPTERS),
+                        help="the chapter: ch4 (forward pass) or ch9 (loss, accuracy, backward pass)")
     parser.add_argument("--format", choices=["json"], default="json", help="json (the default)")
     parser.add_argument("--out", default=None, metavar="FILE", help=_OUT_HELP)
     return parser
@@ -209,19 +216,31 @@ def _data_json(data):
     return _json_document(pairs)
 
 
-def _book_json():
-    run = book.chapter4()
+# chapter -> (the run, its steps, the chapter number, notes beside the format's)
+_CHAPTERS = {
+    "ch4": (book.chapter4, book.CHAPTER4_STEPS, 4, []),
+    "ch9": (book.chapter9, book.CHAPTER9_STEPS, 9,
+            [("loss_log", "math.log rounded to float32 (NumPy's SIMD float32 log differs "
+                          "in the last bit on some values)"),
+             ("accuracy_dtype", "float64, as np.mean of the booleans predictions == y")]),
+}
+_INTEGER_STEPS = ("y", "predictions")
+
+
+def _book_json(chapter="ch4"):
+    chapter_run, steps, number, notes = _CHAPTERS[chapter]
+    run = chapter_run()
     pairs = [
-        ("run", "Neural Networks from Scratch, chapter 4, after nnfs.init()"),
-        ("dtype", "float32"), ("seed", 0), ("steps", list(book.CHAPTER4_STEPS)),
+        ("run", "Neural Networks from Scratch, chapter %d, after nnfs.init()" % number),
+        ("dtype", "float32"), ("seed", 0), ("steps", list(steps)),
         ("format", "each value is repr(float(v)) of the float32 value; *_hex holds "
                    "float.hex() of it"),
         ("softmax_exp", "math.exp rounded to float32, as the book's NumPy (before 1.19)"),
-    ]
+    ] + notes
     pairs = [(key, value, _same) for key, value in pairs]
-    for key in book.CHAPTER4_STEPS:
-        if key == "y":
-            pairs.append(("y", run["y"], list))
+    for key in steps:
+        if key in _INTEGER_STEPS:
+            pairs.append((key, run[key], list))
             continue
         pairs.append((key, run[key], _floats))
         pairs.append((key + "_hex", run[key], _hexes))
@@ -255,5 +274,5 @@ def main(argv):
             return error(command, str(exc), parser.format_usage())
         chunks = _data_json(data) if args.format == "json" else _data_csv(data, args.header)
     else:
-        chunks = _book_json()
+        chunks = _book_json(args.chapter)
     return write_output(command, args.out, chunks)
