@@ -41,6 +41,7 @@ from ._base.version import __version__
 
 from .activations import step, linear, sigmoid, relu, softmax
 from .layers import dense, Dense, Step, Linear, Sigmoid, ReLU, Softmax
+from .gradients import relu_backward, sigmoid_backward, softmax_backward, dense_backward
 from . import matrix
 from .rng import RandomState, seed
 from . import datasets
@@ -57,3 +58,4 @@ __all__ = [
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
+__all__ += ["relu_backward", "sigmoid_backward", "softmax_backward", "dense_backward"]

@@ -384,3 +384,9 @@ def dense(inputs, weights, biases, dtype="float64"):
     columns = [list(c) for c in zip(*matrix)]
     return [[_dense_output(row, column, b, fmt) for column, b in zip(columns, bias)]
             for row in rows]
+
+
+# --- backward passes -------------------------------------------------------------
+# The derivatives of the functions above, correctly rounded (nnref.exact._gradients).
+from ._gradients import (relu_backward, sigmoid_backward, softmax_backward,  # noqa: E402
+                         dense_backward)
