@@ -191,7 +191,8 @@ class _Activation(_Layer):
 
     def backward(self, dvalues):
         """Set ``self.dinputs``, the gradient for the inputs of the last ``forward``."""
-        self.dinputs = type(self).gradient(dvalues, self.inputs, self._backward_name())
+        func = self._backward_name()
+        self.dinputs = type(self).gradient(dvalues, self.inputs, func)
 
 
 class Step(_Activation):
