@@ -180,8 +180,10 @@ class _Activation(_Layer):
     # An activation layer: forward() applies _apply to the inputs.  nnref's
     # own name their function, the private form of an nnref.activations
     # function (which takes the names its errors give); book mode's define
-    # _apply itself.
+    # _apply itself.  gradient is the private form of an nnref.gradients
+    # function, which backward() applies to dvalues and the kept inputs.
     function = None
+    gradient = None
 
     def __init__(self):
         self.output = None
