@@ -332,6 +332,23 @@ def test_saturated_rows_get_the_precision_of_their_spread():
     assert same(got[1], -0.0)
 
 
+@pytest.mark.parametrize("d_row,x_row,expected", [
+    # s = [~1, e^-1e6, e^-2e6]; d = [1, 1, 0]: g_0 = s_0 s_2 > 0, g_1 = s_1 s_2 > 0,
+    # g_2 = -s_2 <s, d> < 0, all far below 2**-1075: zeros of those signs.
+    ([1.0, 1.0, 0.0], [0.0, -1e6, -2e6], [0.0, 0.0, -0.0]),
+    # d = [1, 1, 2]: 1 - <s, d> = -s_2, so g_0, g_1 < 0 and g_2 = s_2 (2 - <s, d>) > 0.
+    ([1.0, 1.0, 2.0], [0.0, -1e6, -2e6], [-0.0, -0.0, 0.0]),
+    # 1 - <s, d> = -s_2 + 6 s_3 > 0 with s_3 = s_2 e^-1e-9; g_3 = s_3 (-5 - <s, d>) < 0.
+    ([1.0, 1.0, 2.0, -5.0], [0.0, -1e6, -2e6, -2e6 - 1e-9], [0.0, 0.0, 0.0, -0.0]),
+    ([1.0, 1.0, 0.0], [0.0, -1e300, -1.7e308], [0.0, 0.0, -0.0]),
+])
+def test_the_sign_of_a_zero_whatever_the_spread(d_row, x_row, expected):
+    # The sum deciding the sign has its largest term e^-2e6 below the row's max:
+    # the oracle scales by that term instead of raising the precision to reach it.
+    for dtype in DTYPES:
+        assert deep_same(exact.softmax_backward(d_row, x_row, dtype=dtype), expected)
+
+
 # --- the checks catch wrong gradients ------------------------------------------------
 
 def _softmax_without_the_dot(d_row, x_row, dtype="float64"):

@@ -26,9 +26,10 @@ How they are exact
   rows.  The others are bounded by interval arithmetic on the exp bounds
   and refined by Ziv's loop; terms far below the row's max are bounded by
   [0, e^-drop] with drop growing with the precision, so a saturated row
-  gets the precision its spread needs.  An element more than 1460 below its
-  row's max rounds to a zero, whose sign (that of the exact value) is found
-  the same way.
+  gets the precision its spread needs.  An element more than 1500 below its
+  row's max, or whose sum has its largest term that far down, rounds to a
+  zero, whose sign (that of the exact value) is found from the sum scaled
+  by its largest term, whatever the spread.
 * dense: the exact integer dot products of ``nnref.exact.dense`` and exact
   column sums.
 """
@@ -44,9 +45,13 @@ from ..gradients import (by_rows, check_pair, dense_backward_operands, pairwise)
 
 _INF = float("inf")
 _NAN = float("nan")
-# Past this |x| (sigmoid) or distance below the row's max (softmax) the
-# result is below 2**-1075 for any float64 dvalues: it rounds to a zero.
+# Past this |x| the sigmoid's gradient is below 2**-1075 for any float64
+# dvalues (|d| * e^-1460 < 2**1024 * 2**-2106): it rounds to a zero.
 _ZERO_FROM = 1460
+# The same for softmax's: an element this far below its row's max, or whose
+# sum_v c_v e^(v - max) has its largest term this far down, is below
+# e^-1500 * 2n * 2**1024 < 2**-1075 (for rows of n < 2**64 elements).
+_FAR = 1500
 
 
 def _same(a, b):
@@ -164,7 +169,7 @@ def _scaled_row(values):
 def _gradient_bounds(groups, digits):
     # Each group's e^(v - max) as an integer interval at one scale 10**K:
     # [(lo, hi)] (dropped groups (0, unit)), and K.
-    drop = max(_ZERO_FROM, 231 * (digits + 10) // 100 + 1)
+    drop = max(_FAR, 231 * (digits + 10) // 100 + 1)
     floor_k = -(digits + 10)
     raw = []
     for group in groups:
@@ -186,6 +191,52 @@ def _gradient_bounds(groups, digits):
             scale = 10 ** (b[2] - k_min)
             out.append((b[0] * scale, b[1] * scale))
     return out
+
+
+def _sign_of_sum(coefficients, groups, star):
+    # The zero of the sign of sum_v c_v e^(v - max), found from
+    # sum_v c_v e^(v - v*) with v* = groups[star], the highest group whose c_v
+    # is not 0: its term is c_v* exactly and the others lie in (0, |c_v|],
+    # so no precision is spent on how far v* lies below the max.
+    base = groups[star]["value"]
+    terms = []
+    for c, group in zip(coefficients, groups):
+        if c and group is not groups[star]:
+            ints, low = _scaled_row([group["value"], base])
+            terms.append([c, ints[0] - ints[1], low, None])
+    digits = _decimal_math._FIRST_DIGITS
+    while digits <= _decimal_math._MAX_DIGITS:
+        drop = 231 * (digits + 10) // 100 + 1
+        floor_k = -(digits + 10)
+        raw = []
+        for term in terms:
+            c, units, low = term[0], term[1], term[2]
+            if _decimal_math._below(units, low, drop):
+                raw.append(None)            # 0 < e^u < e^-drop < 10**floor_k
+                continue
+            if term[3] is None:
+                term[3] = _exact_decimal(units, low, 5 ** -low if low < 0 else 1)
+            raw.append(exp_bounds(term[3], digits))
+        k_min = min([floor_k] + [b[2] for b in raw if b is not None])
+        lo = hi = coefficients[star] * 10 ** -k_min
+        for term, b in zip(terms, raw):
+            if b is None:
+                low_units, high_units = 0, 10 ** (floor_k - k_min)
+            else:
+                scale = 10 ** (b[2] - k_min)
+                low_units, high_units = b[0] * scale, b[1] * scale
+            if term[0] > 0:
+                lo += term[0] * low_units
+                hi += term[0] * high_units
+            else:
+                lo += term[0] * high_units
+                hi += term[0] * low_units
+        if lo > 0:
+            return 0.0
+        if hi < 0:
+            return -0.0
+        digits *= 2
+    raise _decimal_math._too_many_digits("the sign of a softmax gradient")
 
 
 def softmax_gradient_row(d, x, fmt):
@@ -215,16 +266,21 @@ def softmax_gradient_row(d, x, fmt):
     pending = []
     for i in finite:
         coefficients = [g["count"] * d_ints[i] - g["dsum"] for g in groups]
-        if any(coefficients):
-            far = x[i] - top < -_ZERO_FROM
-            pending.append((i, coefficients, far))
+        if not any(coefficients):
+            continue                        # an exact zero
+        star = max([v for v, c in enumerate(coefficients) if c],
+                   key=lambda v: groups[v]["value"])
+        if x[i] - top < -_FAR or groups[star]["value"] - top < -_FAR:
+            out[i] = _sign_of_sum(coefficients, groups, star)   # rounds to a zero
+        else:
+            pending.append((i, coefficients))
     digits = _decimal_math._FIRST_DIGITS
     while pending and digits <= _decimal_math._MAX_DIGITS:
         bounds = _gradient_bounds(groups, digits)
         s_low = sum(g["count"] * b[0] for g, b in zip(groups, bounds))
         s_high = sum(g["count"] * b[1] for g, b in zip(groups, bounds))
         left = []
-        for i, coefficients, far in pending:
+        for i, coefficients in pending:
             # sum_v c_v * e^(v - max) lies in [a, b] (units 10**K * 2**d_low)
             a = b = 0
             for c, (lo, hi) in zip(coefficients, bounds):
@@ -234,13 +290,6 @@ def softmax_gradient_row(d, x, fmt):
                 elif c < 0:
                     a += c * hi
                     b += c * lo
-            if far:
-                # |g_i| < 2**-1075: a zero, of the sign of the sum once that is certain.
-                if a > 0 or b < 0:
-                    out[i] = 0.0 if a > 0 else -0.0
-                    continue
-                left.append((i, coefficients, far))
-                continue
             e_lo, e_hi = bounds[member[i]]
             n_lo = min(e_lo * a, e_hi * a)
             n_hi = max(e_lo * b, e_hi * b)
@@ -249,7 +298,7 @@ def softmax_gradient_row(d, x, fmt):
             if _same(lower, upper):
                 out[i] = lower
             else:
-                left.append((i, coefficients, far))
+                left.append((i, coefficients))
         pending = left
         digits *= 2
     if pending:
