@@ -28,7 +28,7 @@ the correctly rounded oracle (``nnref.exact.relu_backward`` ...).
 import math
 
 from ._base.checks import _describe, shape, shape_text, to_batch, to_floats
-from ._base.dot import dense_rows, dot_plus_bias, scale_to_ints
+from ._base.dot import dense_rows, dot_plus_bias, mul as _mul, scale_to_ints
 from ._base.formats import all_finite, is_finite
 from ._base.rounding import fsum
 from .activations import _softmax_row
@@ -227,7 +227,9 @@ def softmax_gradient_row(d, s):
     if max(map(abs, d)) > 2.0 ** 1020:      # d - <s, d> could overflow: work in d / 4
         d = [v * 0.25 for v in d]
         scale = 4.0
-    dot = dot_plus_bias(s, scale_to_ints(s), d, scale_to_ints(d), -0.0)
+    # <s, d>: the rounded products' exact sum, rounded once (their rounding is
+    # within the bound below; an exact dot costs twice as much).
+    dot = fsum(list(map(_mul, s, d)))
     return [si * (di - dot) * scale for si, di in zip(s, d)]
 
 
@@ -241,13 +243,14 @@ def softmax_backward(dvalues, inputs):
     Formula: for each row, dinputs_i = s_i * (d_i - sum_j s_j * d_j), which is
     the book's ``np.dot(np.diagflat(s) - np.dot(s, s.T), d)`` (the Jacobian
     times the row of dvalues) without forming the Jacobian.  ``s`` is
-    ``nnref.softmax(inputs)``; the dot product <s, d> is the exact one rounded
-    once.  Rows of equal dvalues give exact zeros (the true gradient there).
+    ``nnref.softmax(inputs)``; <s, d> is the exact sum of the rounded
+    products, rounded once.  Rows of equal dvalues give exact zeros (the true
+    gradient there).
 
-    Accuracy: with g the exact gradient, s the exact softmax and eps =
-    2**-52, |error_i| <= 8 * eps * (|g_i| + s_i * sum_j s_j * |d_j|) + 2**-1073
-    (the softmax's own 4 ULP, and the cancellation in d_i - <s, d>, which no
-    ULP bound survives; tests/test_gradients.py).
+    Accuracy: with g the exact gradient, s the exact softmax, n the row's
+    length and eps = 2**-52, |error_i| <= 8 * eps * (|g_i| + s_i * sum_j s_j
+    * |d_j|) + n * 2**-1074 (the softmax's own 4 ULP, and the cancellation in
+    d_i - <s, d>, which no ULP bound survives; tests/test_gradients.py).
 
     Shapes: ``dvalues`` and ``inputs`` are vectors or batches of one shape
     (a number is a TypeError); the result has that shape.
@@ -320,6 +323,15 @@ def _dense_backward(dvalues, inputs, weights, func):
     w_t = [list(c) for c in zip(*w)]
     dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k)
     x_t = [list(c) for c in zip(*x)] if x else [[] for _ in range(k)]
-    dweights = dense_rows(x_t, d, [-0.0 if n else 0.0] * m)
+    if n and k * m <= 4 * n:
+        # Few outputs over long columns (the usual batch): one exact dot per
+        # output, which beats packing n weight rows for k input rows.
+        d_t = [list(c) for c in zip(*d)]
+        x_scaled = [scale_to_ints(c) for c in x_t]
+        d_scaled = [scale_to_ints(c) for c in d_t]
+        dweights = [[dot_plus_bias(xc, xs, dc, ds, -0.0) for dc, ds in zip(d_t, d_scaled)]
+                    for xc, xs in zip(x_t, x_scaled)]
+    else:
+        dweights = dense_rows(x_t, d, [-0.0 if n else 0.0] * m)
     dbiases = [[fsum(column) for column in zip(*d)] if d else [0.0] * m]
     return dinputs, dweights, dbiases
