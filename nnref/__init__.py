@@ -28,6 +28,13 @@ Layer objects mirror the book's classes (``Dense``, ``ReLU``, ``Softmax``
 uses, ``RandomState`` reproduces NumPy's legacy generator bit for bit, and
 ``nnref.datasets`` builds the book's data sets.
 
+The backward passes of chapter 9 are ``relu_backward``, ``sigmoid_backward``,
+``softmax_backward`` and ``dense_backward`` (``nnref.gradients``), and each
+layer's ``backward(dvalues)``, which sets ``.dinputs`` as the book's does:
+
+>>> nnref.softmax_backward([[1.0, 0.0]], [[0.0, 0.0]])
+[[0.25, -0.25]]
+
 More, each in its own module: ``nnref.exact`` (the correctly rounded oracle;
 absent where ``decimal``/``fractions`` are, as on MicroPython),
 ``nnref.testing`` (ULP distances and ``assert_close``), ``nnref.book`` (the
@@ -41,6 +48,7 @@ from ._base.version import __version__
 
 from .activations import step, linear, sigmoid, relu, softmax
 from .layers import dense, Dense, Step, Linear, Sigmoid, ReLU, Softmax
+from .gradients import relu_backward, sigmoid_backward, softmax_backward, dense_backward
 from . import matrix
 from .rng import RandomState, seed
 from . import datasets
@@ -57,3 +65,4 @@ __all__ = [
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
+__all__ += ["relu_backward", "sigmoid_backward", "softmax_backward", "dense_backward"]

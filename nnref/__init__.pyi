@@ -19,6 +19,10 @@ from .layers import Sigmoid as Sigmoid
 from .layers import Softmax as Softmax
 from .layers import Step as Step
 from .layers import dense as dense
+from .gradients import dense_backward as dense_backward
+from .gradients import relu_backward as relu_backward
+from .gradients import sigmoid_backward as sigmoid_backward
+from .gradients import softmax_backward as softmax_backward
 from .rng import RandomState as RandomState
 from .rng import seed as seed
 
@@ -28,6 +32,7 @@ __all__ = [
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
+__all__ += ["relu_backward", "sigmoid_backward", "softmax_backward", "dense_backward"]
 
 # Runs the known-answer checks; returns the number that failed.
 def selfcheck(verbose: bool = ..., file: Optional[TextIO] = ...) -> int: ...

@@ -3,7 +3,10 @@
 ``dense(inputs, weights, biases)`` is the chapter's ``np.dot(inputs,
 weights) + biases``.  ``Dense``, ``Step``, ``Linear``, ``Sigmoid``, ``ReLU``
 and ``Softmax`` are the book's ``Layer_Dense`` and ``Activation_*`` classes:
-``forward(inputs)`` sets ``.output`` and returns it.
+``forward(inputs)`` sets ``.output`` and returns it, and keeps ``.inputs``;
+``backward(dvalues)`` sets ``.dinputs`` (``Dense`` also ``.dweights`` and
+``.dbiases``), as the book's chapter 9 code does, by the functions of
+``nnref.gradients``.
 
 The book-mode classes (``nnref.book.Layer_Dense``, ``Activation_ReLU`` ...)
 are built on the same two private bases, so all of them check their sizes
@@ -13,7 +16,7 @@ and generator the same way, name ``<Class>.forward`` in the errors of
 after it, with ``float32`` added for book mode.
 """
 
-from . import activations
+from . import activations, gradients
 from ._base.checks import check_count, check_size, dense_operands
 from ._base.dot import dense_rows
 from .rng import _resolve_rng
@@ -74,9 +77,17 @@ class _Layer(object):
     _tag = None
 
     def forward(self, inputs):
-        """Set and return ``self.output``, the layer's output for ``inputs``."""
+        """Set and return ``self.output``, the layer's output for ``inputs`` (kept as ``self.inputs``)."""
         self.output = self._apply(inputs, type(self).__name__ + ".forward")
+        self.inputs = inputs
         return self.output
+
+    def _backward_name(self):
+        # "<Class>.backward", once forward has given the layer its inputs.
+        func = type(self).__name__ + ".backward"
+        if getattr(self, "inputs", None) is None:
+            raise ValueError("%s: the layer has no inputs yet; call forward first" % func)
+        return func
 
     def _fields(self):
         out = self.output
@@ -146,13 +157,33 @@ class Dense(_DenseLayer):
     def _apply(self, inputs, func):
         return _dense(inputs, self.weights, self.biases, func)
 
+    def backward(self, dvalues):
+        """Set ``self.dweights``, ``self.dbiases`` and ``self.dinputs`` from ``dvalues``.
+
+        ``nnref.dense_backward(dvalues, self.inputs, self.weights)``, as the
+        book's ``Layer_Dense.backward``: every output correctly rounded.
+
+        >>> from nnref import RandomState
+        >>> layer = Dense(2, 1, rng=RandomState(0))
+        >>> layer.weights = [[0.5], [-1.0]]
+        >>> _ = layer.forward([[1.0, 2.0], [3.0, 4.0]])
+        >>> layer.backward([[1.0], [0.5]])
+        >>> layer.dweights, layer.dbiases, layer.dinputs
+        ([[2.5], [4.0]], [[1.5]], [[0.5, -1.0], [0.25, -0.5]])
+        """
+        func = self._backward_name()
+        self.dinputs, self.dweights, self.dbiases = gradients._dense_backward(
+            dvalues, self.inputs, self.weights, func)
+
 
 class _Activation(_Layer):
     # An activation layer: forward() applies _apply to the inputs.  nnref's
     # own name their function, the private form of an nnref.activations
     # function (which takes the names its errors give); book mode's define
-    # _apply itself.
+    # _apply itself.  gradient is the private form of an nnref.gradients
+    # function, which backward() applies to dvalues and the kept inputs.
     function = None
+    gradient = None
 
     def __init__(self):
         self.output = None
@@ -160,20 +191,40 @@ class _Activation(_Layer):
     def _apply(self, inputs, func):
         return type(self).function(inputs, func, "inputs")
 
+    def backward(self, dvalues):
+        """Set ``self.dinputs``, the gradient for the inputs of the last ``forward``."""
+        func = self._backward_name()
+        self.dinputs = type(self).gradient(dvalues, self.inputs, func)
+
 
 class Step(_Activation):
-    """The book's step activation: ``forward`` applies ``nnref.step``."""
+    """The book's step activation: ``forward`` applies ``nnref.step``.
+
+    ``backward(dvalues)`` sets ``dinputs`` to zeros of the inputs' shape: the
+    step's derivative is 0 wherever it exists, and is taken as 0 at x = 0.
+    """
     function = staticmethod(activations._step)
+    gradient = staticmethod(gradients._step_backward)
 
 
 class Linear(_Activation):
-    """The book's linear activation: ``forward`` applies ``nnref.linear``."""
+    """The book's linear activation: ``forward`` applies ``nnref.linear``.
+
+    ``backward(dvalues)`` sets ``dinputs`` to ``dvalues`` (as new floats).
+    """
     function = staticmethod(activations._linear)
+    gradient = staticmethod(gradients._linear_backward)
 
 
 class Sigmoid(_Activation):
-    """The book's ``Activation_Sigmoid``: ``forward`` applies ``nnref.sigmoid``."""
+    """The book's ``Activation_Sigmoid``: ``forward`` applies ``nnref.sigmoid``.
+
+    ``backward(dvalues)`` sets ``dinputs = nnref.sigmoid_backward(dvalues,
+    self.inputs)``: from the inputs, not the book's ``(1 - output) * output``,
+    which cancels to 0 for inputs past 37.
+    """
     function = staticmethod(activations._sigmoid)
+    gradient = staticmethod(gradients._sigmoid_backward)
 
 
 class ReLU(_Activation):
@@ -186,10 +237,35 @@ class ReLU(_Activation):
     [[0.0, 2.0]]
     >>> layer
     ReLU(output shape (1, 2))
+
+    ``backward(dvalues)`` sets ``dinputs = nnref.relu_backward(dvalues,
+    self.inputs)``, the book's ``dinputs[inputs <= 0] = 0``:
+
+    >>> layer.backward([[5.0, 6.0]])
+    >>> layer.dinputs
+    [[0.0, 6.0]]
     """
     function = staticmethod(activations._relu)
+    gradient = staticmethod(gradients._relu_backward)
 
 
 class Softmax(_Activation):
-    """The book's ``Activation_Softmax``: ``forward`` applies ``nnref.softmax`` row by row."""
+    """The book's ``Activation_Softmax``: ``forward`` applies ``nnref.softmax`` row by row.
+
+    ``backward(dvalues)`` sets ``dinputs``, row by row s * (d - <s, d>) with
+    s the layer's ``output``: ``nnref.softmax_backward(dvalues, self.inputs)``,
+    the book's Jacobian product without the Jacobian.
+
+    >>> layer = Softmax()
+    >>> layer.forward([[0.0, 0.0]])
+    [[0.5, 0.5]]
+    >>> layer.backward([[1.0, 0.0]])
+    >>> layer.dinputs
+    [[0.25, -0.25]]
+    """
     function = staticmethod(activations._softmax)
+
+    def backward(self, dvalues):
+        """Set ``self.dinputs``, the gradient for the inputs of the last ``forward``."""
+        func = self._backward_name()
+        self.dinputs = gradients._softmax_backward_from_output(dvalues, self.output, func)

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import nnref
 from nnref import RandomState, book, conformance, datasets, exact, matrix, testing
+from nnref import gradients
 
 
 def forward_pass(samples: int) -> List[List[float]]:
@@ -177,6 +178,26 @@ def conformance_checks() -> None:
     assert one == 0.1 and tree == [1.0] and half == 0.5 and from_files.ok
 
 
+def backward_passes() -> None:
+    d: List[List[float]] = [[1.0, -1.0]]
+    x: List[List[float]] = [[0.5, -0.5]]
+    g: List[List[float]] = nnref.relu_backward(d, x)
+    v: List[float] = gradients.sigmoid_backward([1.0], [0.0])
+    one: float = nnref.sigmoid_backward(1.0, 0.0)
+    rows: List[List[float]] = nnref.softmax_backward(d, x)
+    dinputs, dweights, dbiases = nnref.dense_backward(d, x, [[1.0, 0.0], [0.0, 1.0]])
+    e: List[float] = exact.softmax_backward([1.0, 0.0], [0.0, 0.0], dtype="float16")
+    layer = nnref.Dense(2, 2)
+    layer.forward(x)
+    layer.backward(d)
+    dw: List[List[float]] = layer.dweights
+    relu = nnref.ReLU()
+    relu.forward(x)
+    relu.backward(d)
+    assert g and v and one and rows and dinputs and dweights and dbiases and e and dw
+    assert relu.dinputs == [[1.0, 0.0]]
+
+
 def misuses_the_stubs_reject() -> None:
     for bad in (
         lambda: nnref.relu("a"),  # type: ignore[arg-type]
@@ -215,5 +236,6 @@ if __name__ == "__main__":
     random_and_testing()
     book_mode()
     conformance_checks()
+    backward_passes()
     misuses_the_stubs_reject()
     print("typing_usage: ok")

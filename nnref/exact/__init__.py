@@ -18,6 +18,10 @@ Function                   Exact value rounded once
 ``dense(i, w, b)``         sum_k i[n][k] * w[k][m] + b[m]
 =========================  ====================================================
 
+The backward passes ``relu_backward``, ``sigmoid_backward``,
+``softmax_backward`` and ``dense_backward`` (``nnref.exact._gradients``) are
+the exact derivatives of these functions at the given floats, rounded once.
+
 Every function takes the keyword ``dtype``, the format its results are
 rounded to: ``"float64"`` (the default), ``"float32"`` (IEEE binary32),
 ``"float16"`` (IEEE binary16: 5 exponent bits, 10 stored fraction bits) or
@@ -384,3 +388,9 @@ def dense(inputs, weights, biases, dtype="float64"):
     columns = [list(c) for c in zip(*matrix)]
     return [[_dense_output(row, column, b, fmt) for column, b in zip(columns, bias)]
             for row in rows]
+
+
+# --- backward passes -------------------------------------------------------------
+# The derivatives of the functions above, correctly rounded (nnref.exact._gradients).
+from ._gradients import (relu_backward, sigmoid_backward, softmax_backward,  # noqa: E402
+                         dense_backward)
