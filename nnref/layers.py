@@ -78,8 +78,16 @@ class _Layer(object):
 
     def forward(self, inputs):
         """Set and return ``self.output``, the layer's output for ``inputs`` (kept as ``self.inputs``)."""
-        self.output = self._apply(inputs, type(self).__name__ + ".forward")
-        self.inputs = inputs
+        # Book mode's _apply keeps its own float32 copy as .inputs; the float
+        # tier keeps the caller's object, as the book's ``self.inputs = inputs``.
+        kept, self.inputs = getattr(self, "inputs", None), None
+        try:
+            self.output = self._apply(inputs, type(self).__name__ + ".forward")
+        except Exception:
+            self.inputs = kept  # a refused call leaves the layer as it was
+            raise
+        if self.inputs is None:
+            self.inputs = inputs
         return self.output
 
     def _backward_name(self):
