@@ -46,6 +46,9 @@ from .rng import RandomState, seed
 from . import datasets
 from . import testing
 from ._selfcheck import selfcheck
+from .losses import (categorical_crossentropy, categorical_crossentropy_backward,
+                     softmax_crossentropy_backward, accuracy,
+                     CategoricalCrossentropy, SoftmaxCategoricalCrossentropy)
 
 try:
     from . import exact
@@ -56,4 +59,9 @@ __all__ = [
     "step", "linear", "sigmoid", "relu", "softmax", "dense",
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
+]
+__all__ += [
+    "categorical_crossentropy", "categorical_crossentropy_backward",
+    "softmax_crossentropy_backward", "accuracy",
+    "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy",
 ]

@@ -21,12 +21,24 @@ from .layers import Step as Step
 from .layers import dense as dense
 from .rng import RandomState as RandomState
 from .rng import seed as seed
+from . import losses as losses
+from .losses import CategoricalCrossentropy as CategoricalCrossentropy
+from .losses import SoftmaxCategoricalCrossentropy as SoftmaxCategoricalCrossentropy
+from .losses import accuracy as accuracy
+from .losses import categorical_crossentropy as categorical_crossentropy
+from .losses import categorical_crossentropy_backward as categorical_crossentropy_backward
+from .losses import softmax_crossentropy_backward as softmax_crossentropy_backward
 
 __version__: str
 __all__ = [
     "step", "linear", "sigmoid", "relu", "softmax", "dense",
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
+]
+__all__ += [
+    "categorical_crossentropy", "categorical_crossentropy_backward",
+    "softmax_crossentropy_backward", "accuracy",
+    "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy",
 ]
 
 # Runs the known-answer checks; returns the number that failed.

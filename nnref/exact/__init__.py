@@ -384,3 +384,9 @@ def dense(inputs, weights, biases, dtype="float64"):
     columns = [list(c) for c in zip(*matrix)]
     return [[_dense_output(row, column, b, fmt) for column, b in zip(columns, bias)]
             for row in rows]
+
+
+# --- the loss, its gradients and accuracy (nnref.exact._losses) -----------------------
+
+from ._losses import (categorical_crossentropy, categorical_crossentropy_backward,  # noqa: E402
+                      softmax_crossentropy_backward, accuracy)
