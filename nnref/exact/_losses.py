@@ -273,10 +273,14 @@ def _row_exponents(row):
     return [None if p is None else (p[0] << (p[1] - low)) - top for p in pairs], low
 
 
-def _gradient_try(differences, low, decimals, target, count, digits, fmt):
-    # One pass at `digits` digits: the row's results, None where unsettled.
-    far = -(max(750, 231 * (digits + 10) // 100 + 1))   # e^far < 10**-(digits + 10)
-    tiny_k = -(digits + 10)
+def _gradient_try(differences, low, decimals, target, count, digits, fmt, known):
+    # One pass at `digits` digits: the row's results, None where unsettled;
+    # the elements already known (not None in `known`) are kept as they are.
+    # Terms below e^far are bounded, not computed: 0 < e^d < e^far <= 10**tiny_k,
+    # since ln 10 < 2.31.  far is below -746 (such a term is below half of float64's
+    # smallest subnormal) and goes down with the digits, so every term counts in the end.
+    far = -(max(750, 231 * (digits + 10) // 100 + 1))
+    tiny_k = -((-far * 100) // 231)
     terms = []
     for j, d in enumerate(differences):
         if d is None:
@@ -295,9 +299,9 @@ def _gradient_try(differences, low, decimals, target, count, digits, fmt):
     sum_high = (sum(t[1] * 10 ** (t[2] - least) for t in terms if type(t) is tuple)
                 + tinies * 10 ** (tiny_k - least))
     out = []
-    for t, y in zip(terms, target):
-        if t is None:
-            out.append(None)                       # s = 0 exactly: decided by the caller
+    for t, y, done in zip(terms, target, known):
+        if done is not None:
+            out.append(done)
         elif t == "tiny":
             out.append(_settle(0, 10 ** (tiny_k - least), 1, sum_low, y, count, fmt))
         else:
@@ -329,8 +333,7 @@ def _softmax_gradient_row(row, target, count, fmt):
     decimals = [None] * len(row)
     digits = _decimal_math._FIRST_DIGITS
     while digits <= _decimal_math._MAX_DIGITS:
-        tried = _gradient_try(differences, low, decimals, target, count, digits, fmt)
-        out = [o if o is not None else tried[j] for j, o in enumerate(out)]
+        out = _gradient_try(differences, low, decimals, target, count, digits, fmt, out)
         if None not in out:
             return out
         digits *= 2
