@@ -35,11 +35,8 @@ __all__ = [
     "Dense", "Step", "Linear", "Sigmoid", "ReLU", "Softmax",
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
-__all__ += [
-    "categorical_crossentropy", "categorical_crossentropy_backward",
-    "softmax_crossentropy_backward", "accuracy",
-    "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy",
-]
+__all__ += ["categorical_crossentropy", "categorical_crossentropy_backward", "softmax_crossentropy_backward",
+            "accuracy", "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy"]
 
 # Runs the known-answer checks; returns the number that failed.
 def selfcheck(verbose: bool = ..., file: Optional[TextIO] = ...) -> int: ...

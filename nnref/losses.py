@@ -40,6 +40,7 @@ from ._base.rounding import special_sum
 _INF = float("inf")
 _NAN = float("nan")
 _log = math.log
+_MIN_NORMAL = 2.0 ** -1022
 
 #: The book's clip bounds, as float64 values.
 CLIP_LOW = 1e-7
@@ -191,6 +192,9 @@ def difference_over(a, b, count, fmt=FLOAT64):
     """The ``fmt`` value nearest to ``(a - b) / count``, rounded once (IEEE specials)."""
     if not (is_finite(a) and is_finite(b)):
         return (a - b) / count                 # NaN or an infinity: exact
+    if fmt is FLOAT64 and (b == 0.0 or 0.0 < 0.5 * b <= a <= 2.0 * b):
+        # a - b is exact (b == 0, or Sterbenz's lemma), so the division is the one rounding.
+        return (a - b) / count
     n, e = to_scaled_int(a)
     m, f = to_scaled_int(b)
     least = min(e, f)
@@ -209,6 +213,10 @@ def negated_quotient(t, p, count, fmt=FLOAT64):
         return -_INF if negative else _INF
     if t == 0.0 or not (is_finite(t) and is_finite(p)):
         return (-t) / p / count                # NaN, an infinity or a signed zero: exact
+    if fmt is FLOAT64 and count & (count - 1) == 0:
+        q = (-t) / p                           # one rounding; / count is then exact
+        if is_finite(q) and abs(q) >= _MIN_NORMAL * count:
+            return q / count
     n, e = to_scaled_int(t)
     m, f = to_scaled_int(p)
     if m < 0:

@@ -358,3 +358,32 @@ def test_softmax_crossentropy_class_follows_the_book():
     assert step.dinputs == expected
     with pytest.raises(ValueError, match=r"SoftmaxCategoricalCrossentropy.forward: y_true"):
         step.forward(logits, [0])
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(finite, st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, 0.5])), st.integers(1, 1000))
+def test_difference_over_is_rounded_once(a, b, n):
+    # The fast path (b == 0, or Sterbenz: b/2 <= a <= 2b) and the exact one agree with Fractions.
+    exact_value = (Fraction(a) - Fraction(b)) / n
+    got = losses.difference_over(a, b, n)
+    assert got == ref.nearest(exact_value, "float64")
+    if exact_value == 0:
+        assert same(got, (a - b) / n)
+    a_near = b * 1.5 if math.isfinite(b * 1.5) else b
+    assert losses.difference_over(a_near, b, n) == ref.nearest((Fraction(a_near) - Fraction(b)) / n,
+                                                              "float64")
+
+
+@settings(max_examples=300, deadline=None)
+@given(finite, finite, st.sampled_from([1, 2, 3, 4, 64, 300, 1024]))
+def test_negated_quotient_is_rounded_once(t, p, n):
+    if p == 0.0:
+        return
+    got = losses.negated_quotient(t, p, n)
+    if t == 0.0:
+        assert same(got, (-t) / p / n)
+    else:
+        assert same(got, ref.nearest(-Fraction(t) / (Fraction(p) * n), "float64"))
