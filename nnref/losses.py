@@ -405,7 +405,7 @@ def softmax_crossentropy_backward(inputs, y_true):
     and rounded once, so it keeps the relative accuracy of s however close
     to 1 s is; elsewhere (s - y) / n is rounded once from s.  So with class
     indices or one-hot rows each element is within 6 ULP of the true value
-    (measured at most 3); for other y, the error is at most 4 ULP of s
+    (measured at most 2); for other y, the error is at most 4 ULP of s
     divided by n plus half an ULP.
 
     Special cases:
