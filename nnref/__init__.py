@@ -54,6 +54,9 @@ from .rng import RandomState, seed
 from . import datasets
 from . import testing
 from ._selfcheck import selfcheck
+from .losses import (categorical_crossentropy, categorical_crossentropy_backward,
+                     softmax_crossentropy_backward, accuracy,
+                     CategoricalCrossentropy, SoftmaxCategoricalCrossentropy)
 
 try:
     from . import exact
@@ -66,3 +69,8 @@ __all__ = [
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
 __all__ += ["relu_backward", "sigmoid_backward", "softmax_backward", "dense_backward"]
+__all__ += [
+    "categorical_crossentropy", "categorical_crossentropy_backward",
+    "softmax_crossentropy_backward", "accuracy",
+    "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy",
+]

@@ -25,6 +25,13 @@ from .gradients import sigmoid_backward as sigmoid_backward
 from .gradients import softmax_backward as softmax_backward
 from .rng import RandomState as RandomState
 from .rng import seed as seed
+from . import losses as losses
+from .losses import CategoricalCrossentropy as CategoricalCrossentropy
+from .losses import SoftmaxCategoricalCrossentropy as SoftmaxCategoricalCrossentropy
+from .losses import accuracy as accuracy
+from .losses import categorical_crossentropy as categorical_crossentropy
+from .losses import categorical_crossentropy_backward as categorical_crossentropy_backward
+from .losses import softmax_crossentropy_backward as softmax_crossentropy_backward
 
 __version__: str
 __all__ = [
@@ -33,6 +40,8 @@ __all__ = [
     "matrix", "RandomState", "seed", "datasets", "testing", "selfcheck",
 ]
 __all__ += ["relu_backward", "sigmoid_backward", "softmax_backward", "dense_backward"]
+__all__ += ["categorical_crossentropy", "categorical_crossentropy_backward", "softmax_crossentropy_backward",
+            "accuracy", "CategoricalCrossentropy", "SoftmaxCategoricalCrossentropy"]
 
 # Runs the known-answer checks; returns the number that failed.
 def selfcheck(verbose: bool = ..., file: Optional[TextIO] = ...) -> int: ...

@@ -30,6 +30,7 @@ LAYERS = [
     ("nnref.activations", 1), ("nnref.layers", 1), ("nnref.matrix", 1),
     ("nnref.rng", 1), ("nnref.datasets", 1), ("nnref._chapter", 1),
     ("nnref.gradients", 1),
+    ("nnref.losses", 1),
     ("nnref.exact", 2), ("nnref.book", 2), ("nnref.testing", 2),
     ("nnref.conformance", 3),
     ("nnref.cli", 4), ("nnref._selfcheck", 4), ("nnref.__main__", 4), ("nnref", 4),

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import nnref
 from nnref import RandomState, book, conformance, datasets, exact, matrix, testing
 from nnref import gradients
+from nnref import losses
 
 
 def forward_pass(samples: int) -> List[List[float]]:
@@ -229,6 +230,36 @@ def misuses_the_stubs_reject() -> None:
         raise AssertionError("a misuse was accepted at run time too")
 
 
+def loss_and_gradients() -> None:
+    probabilities = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]]
+    labels = [0, 1]
+    mean: float = nnref.categorical_crossentropy(probabilities, labels)
+    each: List[float] = nnref.categorical_crossentropy(probabilities, [[1.0, 0.0, 0.0]] * 2, "none")
+    share: float = nnref.accuracy(probabilities, labels)
+    grad: List[List[float]] = nnref.categorical_crossentropy_backward(probabilities, labels)
+    step_grad: List[List[float]] = nnref.softmax_crossentropy_backward([[1.0, 2.0, 3.0]], [2])
+    oracle: float = exact.categorical_crossentropy(probabilities, labels, dtype="float32")
+    oracle_each: List[float] = exact.categorical_crossentropy(probabilities, labels, "none")
+    oracle_grad: List[List[float]] = exact.softmax_crossentropy_backward([[0.0]], [0], dtype="float16")
+    loss = nnref.CategoricalCrossentropy()
+    loss.backward(probabilities, labels)
+    combined = losses.SoftmaxCategoricalCrossentropy()
+    value: float = combined.forward([[0.0, 0.0]], [1])
+    combined.backward([[0.5, 0.5]], [1])
+    assert loss.dinputs is not None and combined.dinputs is not None
+    assert mean > 0 and each and 0 <= share <= 1 and grad and step_grad and oracle > 0
+    assert oracle_each and oracle_grad and value > 0
+    for bad in (
+        lambda: nnref.categorical_crossentropy(probabilities, labels, "average"),  # type: ignore[call-overload]
+        lambda: exact.accuracy(probabilities, labels, dtype="float8"),  # type: ignore[arg-type]
+    ):
+        try:
+            bad()
+        except ValueError:
+            continue
+        raise AssertionError("a misuse was accepted at run time too")
+
+
 if __name__ == "__main__":
     assert len(forward_pass(10)) == 30
     scalars_vectors_batches()
@@ -238,4 +269,5 @@ if __name__ == "__main__":
     conformance_checks()
     backward_passes()
     misuses_the_stubs_reject()
+    loss_and_gradients()
     print("typing_usage: ok")

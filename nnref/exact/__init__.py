@@ -394,3 +394,7 @@ def dense(inputs, weights, biases, dtype="float64"):
 # The derivatives of the functions above, correctly rounded (nnref.exact._gradients).
 from ._gradients import (relu_backward, sigmoid_backward, softmax_backward,  # noqa: E402
                          dense_backward)
+# --- the loss, its gradients and accuracy (nnref.exact._losses) -----------------------
+
+from ._losses import (categorical_crossentropy, categorical_crossentropy_backward,  # noqa: E402
+                      softmax_crossentropy_backward, accuracy)
