@@ -7,16 +7,24 @@ to the nearest float (ties to even): at most 0.5 ULP from the truth,
 including subnormal results.  It is slow, and meant for measuring the
 accuracy of other implementations, with ``nnref.testing.ulp_distance``.
 
-=========================  ====================================================
-Function                   Exact value rounded once
-=========================  ====================================================
-``step(x)``                1 where x > 0, else 0
-``linear(x)``              x
-``relu(x)``                max(0, x)
-``sigmoid(x)``             1 / (1 + e^-x)
-``softmax(x)``             e^x_i / sum_j e^x_j, row by row
-``dense(i, w, b)``         sum_k i[n][k] * w[k][m] + b[m]
-=========================  ====================================================
+===========================================  ====================================================
+Function                                     Exact value rounded once
+===========================================  ====================================================
+``step(x)``                                  1 where x > 0, else 0
+``linear(x)``                                x
+``relu(x)``                                  max(0, x)
+``sigmoid(x)``                               1 / (1 + e^-x)
+``softmax(x)``                               e^x_i / sum_j e^x_j, row by row
+``dense(i, w, b)``                           sum_k i[n][k] * w[k][m] + b[m]
+``relu_backward(d, x)``                      d where x > 0, else 0 (a NaN x keeps d, as the book)
+``sigmoid_backward(d, x)``                   d * s(x) * (1 - s(x)), s the sigmoid
+``softmax_backward(d, x)``                   s * (d - <s, d>), s = softmax(x), row by row
+``dense_backward(d, i, w)``                  (d @ w^T, i^T @ d, the column sums of d)
+``categorical_crossentropy(p, y)``           -log of the clipped probability of the true class
+``categorical_crossentropy_backward(p, y)``  -y / p / n
+``softmax_crossentropy_backward(x, y)``      (softmax(x) - y) / n
+``accuracy(p, y)``                           the share of rows whose argmax is the true class
+===========================================  ====================================================
 
 The backward passes ``relu_backward``, ``sigmoid_backward``,
 ``softmax_backward`` and ``dense_backward`` (``nnref.exact._gradients``) are
