@@ -2,8 +2,8 @@
 
 It runs a few dozen fast checks over every public function -- the chapter's
 examples, the special values of the contract (NaN, +-inf, -0.0, empty input,
-errors), a ``RandomState`` stream, the data sets and the book's float32
-chapter-4 run -- and prints one line per check, then ``N passed, N failed``
+errors), the backward passes and the loss, a ``RandomState`` stream, the
+data sets and the book's float32 chapter-4 and chapter-9 runs -- and prints one line per check, then ``N passed, N failed``
 as its last line.  It needs
 nothing but nnref and the parts of the standard library that every target
 interpreter has, so it is how nnref is proven on MicroPython and Pyodide,
@@ -11,8 +11,9 @@ where pytest cannot run.
 
 The expected values are literals, none computed by nnref: random streams and
 data from a real NumPy/nnfs, dense outputs and sums from exact rational
-arithmetic, sigmoid and softmax from 60-digit mpmath values rounded to the
-nearest float.  ``tools/selfcheck_constants.py`` prints them all again.
+arithmetic, sigmoid, softmax and the cross-entropy from 60-digit mpmath values rounded
+to the nearest float, the chapter-9 run from nnfs + NumPy (the fixture
+``tools/record_book_ch9.py`` records).  ``tools/selfcheck_constants.py`` prints them all again.
 
 How results are compared, as each line says:
 
@@ -517,6 +518,44 @@ def _check_book(nnref):
     _exact(run["dense1_biases"], [[0.0, 0.0, 0.0]])
     for row in run["softmax_output"][:3]:
         _near32([sum(row)], [1.0], 4)         # rows sum to 1 within float32 rounding
+
+
+@_check("backward passes: relu, softmax and dense on small exact values")
+def _check_backward(nnref):
+    # relu's gradient is the book's mask; softmax's of equal logits is
+    # s * (d - <s, d>) with s = 1/2; dense's are products of small integers.
+    _exact(nnref.relu_backward([[1.0, 2.0, 3.0, 4.0]], [[1.0, -1.0, 0.0, -0.0]]),
+           [[1.0, 0.0, 0.0, 0.0]])
+    _exact(nnref.softmax_backward([[1.0, 0.0]], [[0.0, 0.0]]), [[0.25, -0.25]])
+    _exact(nnref.softmax_backward([[3.0, 3.0, 3.0]], [[1.0, 2.0, 3.0]]), [[0.0, 0.0, 0.0]])
+    dinputs, dweights, dbiases = nnref.dense_backward(
+        [[1, 2], [3, -1]], [[3, 4, 5], [1, 0, -2]], [[1, 0], [0, 1], [1, 1]])
+    _exact(dinputs, [[1.0, 2.0, 3.0], [3.0, -1.0, 2.0]])
+    _exact(dweights, [[6.0, 5.0], [4.0, 8.0], [-1.0, 12.0]])
+    _exact(dbiases, [[4.0, 1.0]])
+
+
+@_check("loss: cross-entropy of ln 2 and ln 4, accuracy, the softmax step", _WITHIN)
+def _check_loss(nnref):
+    # -ln(1/2) and -ln(1/4) through the libm's log; accuracy 2/3; the
+    # combined gradient (softmax - one-hot) / n of two equal logits.
+    _near([nnref.categorical_crossentropy([[0.5, 0.25, 0.25], [0.25, 0.25, 0.5]], [0, 1],
+                                          reduction="none")],
+          [[0.6931471805599453, 1.3862943611198906]], _LIBM_ULP)
+    _exact(nnref.accuracy([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], [1, 0, 0]), 0.6666666666666666)
+    _exact(nnref.softmax_crossentropy_backward([[0.0, 0.0]], [0]), [[-0.5, 0.5]])
+
+
+@_check("book: the chapter-9 loss, accuracy and bias gradients (nnfs's values)", _WITHIN_FLOAT32)
+def _check_book_chapter9(nnref):
+    from nnref import book
+    run = book.chapter9()
+    _near32([run["loss"]], [1.0986104011535645], _LIBM_ULP)
+    _exact(run["accuracy"], 0.34)
+    _near32(run["dense1_dbiases"][0],
+            [-0.000360553473001346, 9.661172225605696e-05, -0.00010367141658207402], _LIBM_ULP)
+    _near32(run["dense2_dbiases"][0],
+            [-1.0732794180512428e-05, -9.459094144403934e-06, 2.0027626305818558e-05], _LIBM_ULP)
 
 
 @_check("testing.ulp_distance: known distances")

@@ -269,6 +269,34 @@ def test_selfcheck_reports_a_broken_function(monkeypatch):
     assert selfcheck_main(["selfcheck", "-q"]) == 1
 
 
+BROKEN_BACKWARD = [
+    # softmax's gradient without the <s, d> term: s * d.
+    ("softmax_backward", lambda d, x: [[si * di for si, di in zip(s, dr)]
+                                       for s, dr in zip(nnref.softmax(x), d)],
+     "FAIL  backward passes"),
+    # dense's dweights from the wrong operand: d^T @ d instead of X^T @ d.
+    ("dense_backward", lambda d, x, w: (nnref.matrix.matmul(d, nnref.matrix.transpose(w)),
+                                        nnref.matrix.matmul(nnref.matrix.transpose(d), d),
+                                        [nnref.matrix.sum(d, axis=0)]),
+     "FAIL  backward passes"),
+    # relu's gradient passing dvalues at 0 (x >= 0).
+    ("relu_backward", lambda d, x: [[dv if xv >= 0 else 0.0 for dv, xv in zip(dr, xr)]
+                                    for dr, xr in zip(d, x)],
+     "FAIL  backward passes"),
+    # an accuracy stuck at one half, and a loss of zeros.
+    ("accuracy", lambda p, y: 0.5, "FAIL  loss"),
+    ("categorical_crossentropy", lambda p, y, reduction="mean": [0.0] * len(p), "FAIL  loss"),
+]
+
+
+@pytest.mark.parametrize("name,broken,line", BROKEN_BACKWARD, ids=[b[0] for b in BROKEN_BACKWARD])
+def test_selfcheck_reports_broken_gradients_and_losses(monkeypatch, name, broken, line):
+    monkeypatch.setattr(nnref, name, broken)
+    report = io.StringIO()
+    assert nnref.selfcheck(verbose=False, file=report) >= 1
+    assert any(text.startswith(line) for text in report.getvalue().splitlines())
+
+
 def test_selfcheck_compares_bits_and_ulps():
     _selfcheck._exact([0.0, float("nan")], [0.0, float("nan")])
     with pytest.raises(_selfcheck._Mismatch):

@@ -116,6 +116,20 @@ def record_transcendental():
     show("SOFTMAX_CHAPTER", [float(e / total) for e in exps])
     with mpmath.workprec(24):  # rounded once, straight to float32's 24 bits
         show("SIGMOID_1_FLOAT32", float(+(1 / (1 + mpmath.exp(-mpmath.mpf(1.0))))))
+    # The cross-entropy self-check: -ln(1/2) and -ln(1/4).
+    show("CROSSENTROPY_LN2_LN4", [float(-mpmath.log(mpmath.mpf(p))) for p in (0.5, 0.25)])
+
+
+def record_chapter9():
+    # The book's chapter-9 run, as tools/record_book_ch9.py recorded it from
+    # nnfs + NumPy (libm's exp and log rounded to float32).
+    import json
+    with open("tests/fixtures/book_ch9_float32.json") as f:
+        run = json.load(f)["chapter9"]
+    show("BOOK9_LOSS", float.fromhex(run["loss"]))
+    show("BOOK9_ACCURACY", float.fromhex(run["accuracy"]))
+    for name in ("dense1_dbiases", "dense2_dbiases"):
+        show("BOOK9_" + name.upper(), [float.fromhex(v) for v in run[name][0]])
 
 
 if __name__ == "__main__":
@@ -127,3 +141,4 @@ if __name__ == "__main__":
     record_dense()
     record_sums()
     record_transcendental()
+    record_chapter9()
