@@ -75,6 +75,7 @@ import math
 import sys
 
 from .. import activations
+from .. import losses as _losses
 from .._base.checks import (_describe, apply_elementwise, batch_to_floats, check_int,
                             is_sequence, plain_sequence, shape, shape_text, to_batch, to_floats)
 from ._float32 import column_sums_f32, div_f32, dot_f64, exp_f32, f32, log_f32, sum_f32
@@ -617,13 +618,7 @@ _CLIP_HIGH = f32(1 - 1e-7)      # 1 - 2**-23
 
 def _clip_f32(v):
     # np.clip(y_pred, 1e-7, 1 - 1e-7) of a float32 array: bounds in float32, NaN stays NaN.
-    if v != v:
-        return v
-    if v < _CLIP_LOW:
-        return _CLIP_LOW
-    if v > _CLIP_HIGH:
-        return _CLIP_HIGH
-    return v
+    return _losses.clip(v, _CLIP_LOW, _CLIP_HIGH)
 
 
 def _labels(y_true, func, n, m):
