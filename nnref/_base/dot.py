@@ -48,9 +48,10 @@ except ImportError:                         # not on every MicroPython build
     _repeat = None
 
 try:
-    from operator import add as _add, floordiv as _floordiv, lshift as _lshift, rshift as _rshift
+    from operator import (add as _add, floordiv as _floordiv, lshift as _lshift,
+                          rshift as _rshift, sub as _sub)
 except ImportError:
-    _add = _floordiv = _lshift = _rshift = None
+    _add = _floordiv = _lshift = _rshift = _sub = None
 
 # The column-wise form is used up to this many terms per output (k), and
 # from this many rows (n): measured on CPython, it beats the packed
@@ -171,6 +172,44 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     column_ints, column_exp = column_scaled
     total = sum(map(mul, row_ints, column_ints))
     exponent = row_exp + column_exp
+    if bias != 0.0:
+        bias_int, bias_exp = to_scaled_int(bias)
+        if bias_exp >= exponent:
+            total += bias_int << (bias_exp - exponent)
+        else:
+            total = (total << (exponent - bias_exp)) + bias_int
+            exponent = bias_exp
+    if total == 0:
+        return _zero_sign(row, column, bias)
+    return round_scaled(total, exponent)
+
+
+# The sparse exact dot: for data spread over many binades, where one
+# exponent per row makes integers thousands of bits wide and the exact dot's
+# products of two such integers cost the most.  Each value is instead
+# n * 2**(E - 53) with its own E (frexp) and |n| < 2**53, each product is
+# exactly n_x * n_w * 2**(E_x + E_w - 106), and only the sum of the products
+# shifted to the lowest exponent is wide.
+_SPARSE = _repeat is not None and _add is not None and _sub is not None
+_TWO_53_FLOAT = 2.0 ** 53
+
+
+def mantissas(values):
+    """``(ns, Es)`` with ``values[i] == ns[i] * 2**(Es[i] - 53)`` exactly, for finite floats."""
+    if not values:
+        return [], []
+    fractions, exponents = zip(*map(math.frexp, values))
+    return list(map(int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
+
+
+def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias):
+    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias."""
+    row_ints, row_exps = row_parts
+    column_ints, column_exps = column_parts
+    exps = list(map(_add, row_exps, column_exps))
+    low = min(exps) if exps else 0
+    total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
+    exponent = low - 106
     if bias != 0.0:
         bias_int, bias_exp = to_scaled_int(bias)
         if bias_exp >= exponent:
@@ -418,6 +457,8 @@ def _dense_columns(inputs, columns, biases, scaled_columns):
 
 def _recompute_tiny(out, tiny, inputs, columns, biases):
     # The outputs up to _TINY in the columns _tiny_columns names: by the exact dot.
+    if not tiny or (_elements is not None and min(map(abs, _elements(out))) > _TINY):
+        return                               # none that small (one C-speed pass)
     for j in tiny:
         column, bias = columns[j], biases[j]
         column_scaled = None
@@ -505,8 +546,16 @@ def dense_rows(inputs, weights, biases):
         else:
             if exact_columns is None:
                 exact_columns = [scale_to_ints(c) for c in columns]
-            row_scaled = scale_to_ints(row)          # once per row, not once per output
-            result = [dot_plus_bias(row, row_scaled, column, column_scaled, bias)
-                      for column, column_scaled, bias in zip(columns, exact_columns, biases)]
+                sparse_columns = None
+                if _SPARSE and all_finite(biases) and all(map(all_finite, columns)):
+                    sparse_columns = [mantissas(c) for c in columns]
+            if sparse_columns is not None and all_finite(row):
+                row_parts = mantissas(row)
+                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias)
+                          for column, parts, bias in zip(columns, sparse_columns, biases)]
+            else:
+                row_scaled = scale_to_ints(row)      # once per row, not once per output
+                result = [dot_plus_bias(row, row_scaled, column, column_scaled, bias)
+                          for column, column_scaled, bias in zip(columns, exact_columns, biases)]
         out.append(result)
     return out
