@@ -367,13 +367,14 @@ def _scale_columns(columns, biases):
     return scaled_columns
 
 
-def _row_bits(scaled):
-    # Step 5's bound on a row's integers: the widest one, and 2**-r (the bias's factor).
+def _row_bits(scaled, biased=True):
+    # Step 5's bound on a row's integers: the widest one, and 2**-r (the
+    # bias's factor, unless every bias is zero).
     ints, exponent = scaled
-    return max(bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent, 1)
+    return max(bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent if biased else 1, 1)
 
 
-def _scale_batch(inputs, most):
+def _scale_batch(inputs, most, biased):
     # Step 2 for the whole batch at once, with one exponent r <= most for every row:
     # one C-speed pass over all n*k values instead of n small ones, worth it
     # unless it makes the integers much wider than a row at a time would.
@@ -386,7 +387,7 @@ def _scale_batch(inputs, most):
     scaled = scale_to_ints(flat, most)
     if scaled is None:
         return None
-    bits = _row_bits(scaled)
+    bits = _row_bits(scaled, biased)
     if bits > _BATCH_BITS_LIMIT:
         return None
     ints, exponent = scaled
@@ -494,6 +495,7 @@ def dense_rows(inputs, weights, biases):
     columns = [list(c) for c in zip(*weights)]
     scaled_columns = _scale_columns(columns, biases)
     lowest = 0
+    biased = True
     if scaled_columns is not None:
         if (_COLUMNS_MIN_ROWS <= len(inputs) and len(weights) <= _COLUMNS_MAX_TERMS
                 and _FLOAT_INT_ROUNDS and _repeat is not None and _add is not None):
@@ -506,7 +508,8 @@ def dense_rows(inputs, weights, biases):
         # divided by 2**r instead of the row's 1.0 multiplied by 2**-r).
         zeros = min([bit_length(ints[-1] & -ints[-1]) - 1 if ints[-1] else 1100
                      for ints, _ in scaled_columns])
-        batch = _scale_batch(inputs, zeros)
+        biased = zeros < 1100
+        batch = _scale_batch(inputs, zeros, biased)
         if batch is not None:                            # the common case
             rows_ints, row_exp, row_bits = batch
             columns_used = scaled_columns
@@ -528,7 +531,7 @@ def dense_rows(inputs, weights, biases):
         if scaled_columns is not None:
             scaled = scale_to_ints(row, 0)               # step 2
         if scaled is not None:
-            bits = _row_bits(scaled)
+            bits = _row_bits(scaled, biased)
             if bits > _ROW_BITS_LIMIT:
                 scaled = None
             elif bits > row_bits:
