@@ -171,7 +171,11 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     row_ints, row_exp = row_scaled
     column_ints, column_exp = column_scaled
     total = sum(map(mul, row_ints, column_ints))
-    exponent = row_exp + column_exp
+    return _plus_bias_rounded(total, row_exp + column_exp, row, column, bias)
+
+
+def _plus_bias_rounded(total, exponent, row, column, bias):
+    # total * 2**exponent (the exact dot) plus the bias, exactly, rounded once.
     if bias != 0.0:
         bias_int, bias_exp = to_scaled_int(bias)
         if bias_exp >= exponent:
@@ -209,17 +213,7 @@ def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias):
     exps = list(map(_add, row_exps, column_exps))
     low = min(exps) if exps else 0
     total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
-    exponent = low - 106
-    if bias != 0.0:
-        bias_int, bias_exp = to_scaled_int(bias)
-        if bias_exp >= exponent:
-            total += bias_int << (bias_exp - exponent)
-        else:
-            total = (total << (exponent - bias_exp)) + bias_int
-            exponent = bias_exp
-    if total == 0:
-        return _zero_sign(row, column, bias)
-    return round_scaled(total, exponent)
+    return _plus_bias_rounded(total, low - 106, row, column, bias)
 
 
 # The packed accumulator
