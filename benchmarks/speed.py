@@ -4,9 +4,16 @@ Prints, for each operation, the time of nnref's function (input checking
 included) divided by the time of the plain idiom that a reader would write
 instead, on the same data:
 
-* dense on 300x2->3, 1000x64->64 and 256x512->256:
+* dense on the chapter's 300x2->3 and 300x3->3, on 1000x64->64 and
+  256x512->256, and on adversarial data (200x32->32: inputs uniformly tiny,
+  N(0,1)*1e-300, or huge, N(0,1)*1e100; huge cancelling terms near 2**1023;
+  inputs, or inputs and weights, spread over 1e-300..1e300):
   ``cols = list(zip(*W))``, then
   ``[[sum(map(operator.mul, row, col)) + bj for col, bj in zip(cols, b)] for row in X]``;
+* the chapter's forward pass through the layer objects, input checks
+  included: spiral_data(100, 3) -> Dense(2, 3) -> ReLU -> Dense(3, 3) ->
+  Softmax, against the plain idioms in a row (and, in its own line, against
+  the column-wise pass described below, with a column-wise softmax);
 * relu, sigmoid and softmax on 1000x64:
   ``[[0.0 if v < 0.0 else v for v in row] for row in X]``;
   ``[[1.0 / (1.0 + exp(-v)) if v >= 0.0 else exp(v) / (1.0 + exp(v)) for v in row] for row in X]``;
@@ -29,12 +36,15 @@ micrograd; on the wider layer ``sum(map(mul, ...))`` is faster.
 Timing is meant to be fair on a small, noisy machine: ours and the baseline
 alternate, each is timed with ``time.process_time()`` with the garbage
 collector off (as ``timeit`` does) except where said, and the best of ``--repeat`` runs (at
-least 9) is kept.
+least 9) is kept.  Each row is three such measurements, and the ratio shown
+is the median of their three ratios (the times shown are those of the
+median measurement).
 
 Run from the checkout:
 
     python3 benchmarks/speed.py                # the full table
     python3 benchmarks/speed.py --quick        # smaller repeat, skips 256x512
+    python3 benchmarks/speed.py --only chapter # the rows whose name has "chapter"
 
 Optional peers: ``pip install numpy micrograd``.
 """
@@ -47,6 +57,7 @@ import platform
 import sys
 import time
 from itertools import repeat
+import math
 from math import exp, fsum
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -61,6 +72,7 @@ import nnref  # noqa: E402  (after the path tweak, so the checkout is measured)
 
 try:
     import numpy
+    numpy.seterr(all="ignore")      # the huge rows overflow NumPy's float64 on purpose
 except ImportError:
     numpy = None
 
@@ -138,23 +150,62 @@ def best_times(functions, repeat, garbage_collector=False):
     return best
 
 
+def median_measurement(functions, repeat):
+    """``best_times`` three times over; the measurement whose first-over-second ratio is the median."""
+    runs = sorted((best_times(functions, repeat) for _ in range(3)), key=lambda t: t[0] / t[1])
+    return runs[1]
+
+
 def data(rng, n, k, scale=1.0):
     return [[scale * v for v in row] for row in rng.randn(n, k)]
 
 
-def cases(quick):
+def spread(rng, n, k):
+    # Magnitudes 10**U(-300, 300), random signs.
+    return [[(1.0 if s < 0.5 else -1.0) * 10.0 ** (600.0 * u - 300.0) for s, u in zip(a, b)]
+            for a, b in zip(rng.random_sample((n, k)), rng.random_sample((n, k)))]
+
+
+def dense_data(quick):
+    """``(name, X, W, b)`` for each dense row of the table."""
     rng = nnref.RandomState(0)
-    shapes = [(300, 2, 3), (1000, 64, 64)]
+    shapes = [(300, 2, 3), (300, 3, 3), (1000, 64, 64)]
     if not quick:
         shapes.append((256, 512, 256))
     for n, k, m in shapes:
-        X, W, b = data(rng, n, k), data(rng, k, m, 0.01), [0.01 * v for v in rng.randn(m)]
+        yield ("dense %dx%d->%d" % (n, k, m), data(rng, n, k), data(rng, k, m, 0.01),
+               [0.01 * v for v in rng.randn(m)])
+    n, k, m = 200, 32, 32
+    yield ("dense %dx%d->%d, tiny inputs N(0,1)*1e-300" % (n, k, m), data(rng, n, k, 1e-300),
+           data(rng, k, m, 0.01), [1e-302 * v for v in rng.randn(m)])
+    yield ("dense %dx%d->%d, huge inputs N(0,1)*1e100" % (n, k, m), data(rng, n, k, 1e100),
+           data(rng, k, m, 0.01), [1e98 * v for v in rng.randn(m)])
+    # Huge cancelling terms: each row ends with the negatives of its first
+    # half, and the weights repeat, so those products cancel exactly.
+    half = k // 2
+    x = [[math.ldexp(v, 1018) for v in row] for row in rng.randn(n, half + half // 2)]
+    x = [row[:half] + row[half:] + [-v for v in row[:half // 2]] for row in x]
+    x = [row[:k] for row in x]
+    w = rng.randn(half + half // 2, m)
+    w = (w + w[:half // 2])[:k]
+    yield ("dense %dx%d->%d, huge cancelling terms near 2**1023" % (n, k, m), x, w, [0.0] * m)
+    yield ("dense %dx%d->%d, inputs spread over 1e-300..1e300" % (n, k, m), spread(rng, n, k),
+           data(rng, k, m, 0.01), [0.01 * v for v in rng.randn(m)])
+    yield ("dense %dx%d->%d, inputs and weights spread over 1e-300..1e300" % (n, k, m),
+           spread(rng, n, k), spread(rng, k, m), [0.01 * v for v in rng.randn(m)])
+
+
+def cases(quick):
+    for name, X, W, b in dense_data(quick):
         peer = None
         if numpy is not None:
             aX, aW, ab = numpy.array(X), numpy.array(W), numpy.array(b)
             peer = (lambda aX=aX, aW=aW, ab=ab: aX @ aW + ab)
-        yield ("dense %dx%d->%d" % (n, k, m), lambda X=X, W=W, b=b: nnref.dense(X, W, b),
+        yield (name, lambda X=X, W=W, b=b: nnref.dense(X, W, b),
                lambda X=X, W=W, b=b: plain_dense(X, W, b), peer)
+    for name, ours, plain in chapter_passes():
+        yield name, ours, plain, None
+    rng = nnref.RandomState(1)
     X = data(rng, 1000, 64, 3.0)
     aX = numpy.array(X) if numpy is not None else None
     for name, ours, plain, peer in [
@@ -163,6 +214,41 @@ def cases(quick):
             ("softmax 1000x64", nnref.softmax, plain_softmax, numpy_softmax)]:
         yield (name, lambda f=ours: f(X), lambda f=plain: f(X),
                None if numpy is None else (lambda f=peer: f(aX)))
+
+
+def chapter_passes():
+    """The chapter's forward pass through nnref's layer objects, against two baselines."""
+    X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
+    dense1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
+    relu = nnref.ReLU()
+    dense2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    softmax = nnref.Softmax()
+    W1, b1, W2, b2 = dense1.weights, dense1.biases[0], dense2.weights, dense2.biases[0]
+
+    def ours():
+        dense1.forward(X)
+        relu.forward(dense1.output)
+        dense2.forward(relu.output)
+        return softmax.forward(dense2.output)
+
+    def plain():
+        return plain_softmax(plain_dense(plain_relu(plain_dense(X, W1, b1)), W2, b2))
+
+    def column_wise():
+        columns = columns_dense(plain_relu(columns_dense(list(zip(*X)), W1, b1)), W2, b2)
+        return list(map(list, zip(*columns_softmax(columns))))
+
+    name = "chapter's forward pass, layer objects, checks included"
+    yield name + ", over the plain idioms", ours, plain
+    yield name + ", over the column-wise pass", ours, column_wise
+
+
+def columns_softmax(columns):
+    # Softmax of each row, on the columns: one map() per operation.
+    top = list(map(max, *columns))
+    exps = [list(map(exp, map(operator.sub, c, top))) for c in columns]
+    totals = list(map(fsum, zip(*exps)))
+    return [list(map(operator.truediv, e, totals)) for e in exps]
 
 
 def micrograd_workloads():
@@ -270,9 +356,11 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=9, help="runs per timing (best kept; >= 9)")
     parser.add_argument("--quick", action="store_true",
                         help="3 runs each and no 256x512->256 (a smoke test, not a measurement)")
+    parser.add_argument("--only", default="", help="only the rows whose name contains this")
     args = parser.parse_args(argv)
     repeat = 3 if args.quick else max(9, args.repeat)
-    print("Python %s (%s), %s; best of %d alternating runs, time.process_time()"
+    print("Python %s (%s), %s; median of 3 measurements, each the best of %d alternating runs,"
+          " time.process_time()"
           % (platform.python_version(), platform.python_implementation(), platform.machine(),
              repeat))
     if numpy is not None:
@@ -281,13 +369,15 @@ def main(argv=None):
     print("| operation | nnref (s) | plain idiom (s) | nnref / plain | nnref / NumPy |")
     print("|---|---|---|---|---|")
     for name, ours, plain, peer in cases(args.quick):
+        if args.only and args.only not in name:
+            continue
         functions = [ours, plain] + ([peer] if peer is not None else [])
-        times = best_times(functions, repeat)
+        times = median_measurement(functions, repeat)
         versus_numpy = "%.0f" % (times[0] / times[2]) if peer is not None else "-"
         print("| %s | %.4f | %.4f | %.2f | %s |"
               % (name, times[0], times[1], times[0] / times[1], versus_numpy))
         sys.stdout.flush()
-    if micrograd_nn is not None:
+    if micrograd_nn is not None and not args.only:
         print()
         print("micrograd %s's time over each forward pass's (column-wise: no input checks,"
               % micrograd_version())

@@ -17,7 +17,7 @@ after it, with ``float32`` added for book mode.
 """
 
 from . import activations, gradients
-from ._base.checks import check_count, check_size, dense_operands
+from ._base.checks import check_count, check_size, dense_operands, plain_dense_operands
 from ._base.dot import dense_rows
 from .rng import _resolve_rng
 
@@ -65,8 +65,12 @@ def dense(inputs, weights, biases):
 
 
 def _dense(inputs, weights, biases, func):
-    rows, matrix, bias = dense_operands(inputs, weights, biases, func)
-    return dense_rows(rows, matrix, bias)
+    # Plain float operands go straight in (dense_rows neither changes nor
+    # returns its arguments' lists); anything else is checked and copied.
+    operands = plain_dense_operands(inputs, weights, biases)
+    if operands is None:
+        operands = dense_operands(inputs, weights, biases, func)
+    return dense_rows(*operands)
 
 
 class _Layer(object):

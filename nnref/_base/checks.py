@@ -502,6 +502,27 @@ def dense_operands(inputs, weights, biases, func):
     return rows, matrix, bias
 
 
+def plain_dense_operands(inputs, weights, biases):
+    """``(inputs, weights, bias row)`` themselves if they need no conversion; else None.
+
+    The common case, checked in a few C-speed passes and copied nowhere:
+    ``inputs`` an n x k and ``weights`` a k x m batch (n, k, m >= 1) of
+    exactly lists or tuples holding exactly floats, ``biases`` such a row of
+    m floats or a batch of one.  Anything else is None, and goes through
+    ``dense_operands`` (with its conversions and messages).  The caller must
+    neither change nor return the lists it gets back.
+    """
+    if not (_all_float_rows(inputs) and _all_float_rows(weights)):
+        return None
+    bias = biases
+    if type(bias) in _ROW_TYPES and len(bias) == 1 and type(bias[0]) in _ROW_TYPES:
+        bias = bias[0]
+    if (type(bias) not in _ROW_TYPES or len(inputs[0]) != len(weights)
+            or len(weights[0]) != len(bias) or not _only_floats(bias, len(bias))):
+        return None
+    return inputs, weights, bias
+
+
 def shape_text(kind, data):
     """The shape as NumPy prints it: ``()``, ``(3,)``, ``(2, 3)``."""
     dims = shape(kind, data)

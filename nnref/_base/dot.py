@@ -8,6 +8,10 @@ products are exact.  Two ways use that:
 * the packed accumulator (the common case, and the fast one): every output of
   an input row comes out of one C-level ``sum(map(mul, ...))`` over big
   integers, described step by step above ``_Packed``;
+* the column-wise form (batches of narrow rows, k small, such as the
+  chapter's 300 x 2 and 300 x 3): each input column is scaled to exact
+  integers once, and each output column is one C-level ``map`` per term over
+  the whole batch, described above ``_dense_columns``;
 * the exact dot (rows the packing cannot take: NaN or infinite data, results
   that may be subnormal or overflow, data spread over too many binades): one
   exact integer dot per output, rounded by ``round_scaled``.
@@ -38,6 +42,23 @@ try:
 except (ImportError, AttributeError):      # MicroPython: no chain.from_iterable
     _elements = None
 
+try:
+    from itertools import repeat as _repeat
+except ImportError:                         # not on every MicroPython build
+    _repeat = None
+
+try:
+    from operator import (add as _add, floordiv as _floordiv, lshift as _lshift,
+                          rshift as _rshift, sub as _sub)
+except ImportError:
+    _add = _floordiv = _lshift = _rshift = _sub = None
+
+# The column-wise form is used up to this many terms per output (k), and
+# from this many rows (n): measured on CPython, it beats the packed
+# accumulator there (below, the per-map overheads dominate).
+_COLUMNS_MAX_TERMS = 4
+_COLUMNS_MIN_ROWS = 16
+
 # Bounds on the integer widths the packing takes (bits).  Rows whose integers
 # are wider (a row spread over more than about 160 binades) take the exact
 # dot; weights wider than theirs are not packed at all.  The slot width stays below
@@ -49,14 +70,34 @@ _BATCH_BITS_LIMIT = 100
 _WEIGHT_BITS_LIMIT = 600
 
 
+_as_ratio = getattr(float, "as_integer_ratio", None)
+if _repeat is None or _floordiv is None:
+    _as_ratio = None
+
+
 def _scale_exactly(values, most):
-    # The slow, always-exact version of scale_to_ints, one element at a time.
-    pairs = [to_scaled_int(v) for v in values]
-    exponents = [e for n, e in pairs if n]
+    # The always-exact version of scale_to_ints, for values spread over more
+    # binades than one float factor can span.  At C speed where floats have
+    # as_integer_ratio: x == p / q with q a power of two, so x * 2**-low is
+    # (p << -low) // q, exactly; elsewhere one element at a time.
+    pairs = [to_scaled_int(v) for v in values] if _as_ratio is None else None
+    if pairs is not None:
+        exponents = [e for n, e in pairs if n]
+    else:
+        exponents = [math.frexp(v)[1] - 53 for v in values if v]
     low = min(exponents) if exponents else 0
     if most is not None and low > most:
         low = most
-    return [n << (e - low) if n else 0 for n, e in pairs], low
+    if pairs is not None:
+        return [n << (e - low) if n else 0 for n, e in pairs], low
+    numerators, denominators = zip(*map(_as_ratio, values))
+    if low <= 0:
+        return list(map(_floordiv, map(_lshift, numerators, _repeat(-low)), denominators)), low
+    # low > 0: every value is a multiple of 2**low, an integer; q == 1.
+    return list(map(_rshift, numerators, _repeat(low))), low
+
+
+_TWO_1000 = 2.0 ** 1000
 
 
 def scale_to_ints(values, most=None):
@@ -65,23 +106,29 @@ def scale_to_ints(values, most=None):
     ``e`` is at most ``most`` when that is given.  The common case runs at C
     speed: ``e`` is the exponent of the last bit of the smallest nonzero
     magnitude (no element has a lower last bit), and multiplying by the float
-    ``2**-e`` and truncating with ``int`` are both exact.
+    ``2**-e`` (two factors when that is not a float: tiny values) and
+    truncating with ``int`` are all exact.
     """
     magnitudes = list(map(abs, values))
     total = sum(magnitudes)                  # NaN or inf if any value is; inf on overflow
     if not is_finite(total):
         if not all_finite(values):
             return None                      # NaN or +-inf
-        return _scale_exactly(values, most)  # finite, but the float sum overflowed
-    if total == 0.0:
+    elif total == 0.0:
         return [0] * len(values), (0 if most is None or most > 0 else most)
     low = math.frexp(min(filter(None, magnitudes)))[1] - 53
     if most is not None and low > most:
         low = most
-    if low < -1022 or math.frexp(max(magnitudes))[1] - low > 1024:
-        return _scale_exactly(values, most)  # 2**-low, or a scaled value, is not a float
-    factor = math.ldexp(1.0, -low)
-    return list(map(int, map(mul, values, [factor] * len(values)))), low
+    if math.frexp(max(magnitudes))[1] - low > 1024 or _repeat is None and low < -1022:
+        return _scale_exactly(values, most)  # a scaled value is not a float
+    if low >= -1022:
+        factor = math.ldexp(1.0, -low)
+        return list(map(int, map(mul, values, [factor] * len(values)))), low
+    # 2**-low is beyond the floats: scale by 2**1000 first (exact, and no
+    # value overflows, since the largest is below 2**(1024 + low)), then by
+    # the rest.
+    rest = math.ldexp(1.0, -low - 1000)
+    return list(map(int, map(mul, map(mul, values, _repeat(_TWO_1000)), _repeat(rest)))), low
 
 
 def _zero_sign(row, column, bias):
@@ -124,7 +171,11 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     row_ints, row_exp = row_scaled
     column_ints, column_exp = column_scaled
     total = sum(map(mul, row_ints, column_ints))
-    exponent = row_exp + column_exp
+    return _plus_bias_rounded(total, row_exp + column_exp, row, column, bias)
+
+
+def _plus_bias_rounded(total, exponent, row, column, bias):
+    # total * 2**exponent (the exact dot) plus the bias, exactly, rounded once.
     if bias != 0.0:
         bias_int, bias_exp = to_scaled_int(bias)
         if bias_exp >= exponent:
@@ -135,6 +186,34 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     if total == 0:
         return _zero_sign(row, column, bias)
     return round_scaled(total, exponent)
+
+
+# The sparse exact dot: for data spread over many binades, where one
+# exponent per row makes integers thousands of bits wide and the exact dot's
+# products of two such integers cost the most.  Each value is instead
+# n * 2**(E - 53) with its own E (frexp) and |n| < 2**53, each product is
+# exactly n_x * n_w * 2**(E_x + E_w - 106), and only the sum of the products
+# shifted to the lowest exponent is wide.
+_SPARSE = _repeat is not None and _add is not None and _sub is not None
+_TWO_53_FLOAT = 2.0 ** 53
+
+
+def mantissas(values):
+    """``(ns, Es)`` with ``values[i] == ns[i] * 2**(Es[i] - 53)`` exactly, for finite floats."""
+    if not values:
+        return [], []
+    fractions, exponents = zip(*map(math.frexp, values))
+    return list(map(int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
+
+
+def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias):
+    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias."""
+    row_ints, row_exps = row_parts
+    column_ints, column_exps = column_parts
+    exps = list(map(_add, row_exps, column_exps))
+    low = min(exps) if exps else 0
+    total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
+    return _plus_bias_rounded(total, low - 106, row, column, bias)
 
 
 # The packed accumulator
@@ -198,10 +277,42 @@ class _Packed(object):
         self.column_scales = [math.ldexp(1.0, c) for c in self.exponents]
 
     def start(self, row_exp):
-        # Step 4's bias term plus step 5's OFFSET: the sum's start value.
-        if self.bias_row:
+        # Step 4's bias term plus step 5's OFFSET: the sum's start value.  (A
+        # positive row_exp comes with biases already divided by 2**row_exp.)
+        if self.bias_row and row_exp < 0:
             return (self.bias_row << -row_exp) + self.offset
-        return self.offset
+        return self.bias_row + self.offset
+
+
+_TINY = 2.0 ** -1022        # the smallest normal float
+
+
+def _factors(row_exp, exponents):
+    # Step 6's powers of two 2**(row_exp + c[j]), as one float factor each, or
+    # as two (first, then second) where 2**(row_exp + c[j]) is not a float.
+    # Two factors are exact as long as the result is not below _TINY (the
+    # first product is then a normal float too); where the exponent is below
+    # -1074, outputs up to _TINY must be recomputed (_tiny_columns).
+    first, second = [], []
+    for c in exponents:
+        e = row_exp + c
+        if e < -1074:
+            first.append(math.ldexp(1.0, e + 1000))
+            second.append(2.0 ** -1000)
+        elif e > 1023:
+            first.append(math.ldexp(1.0, e - 1000))
+            second.append(2.0 ** 1000)
+        else:
+            first.append(math.ldexp(1.0, e))
+            second.append(1.0)
+    return first, (second if first != [] and second != [1.0] * len(second) else None)
+
+
+def _tiny_columns(row_exp, exponents):
+    # The output columns whose results up to _TINY _round_rows may round twice.
+    if not _FLOAT_INT_ROUNDS:
+        return []
+    return [j for j, c in enumerate(exponents) if row_exp + c < -1074]
 
 
 if _FLOAT_INT_ROUNDS:
@@ -217,9 +328,10 @@ if _FLOAT_INT_ROUNDS:
         from_bytes = int.from_bytes
         values = [float(from_bytes(raw[a:a + size], "little", signed=True))
                   for a in range(0, len(raw), size)]
-        row_scale = math.ldexp(1.0, row_exp)
-        values = list(map(mul, values, [row_scale * c for c in packed.column_scales]
-                          * len(rows_ints)))
+        first, second = _factors(row_exp, packed.exponents)
+        values = list(map(mul, values, first * len(rows_ints)))
+        if second is not None:
+            values = list(map(mul, values, second * len(rows_ints)))
         width = len(packed.column_scales)
         return [values[i:i + width] for i in range(0, len(values), width)]
 else:
@@ -249,14 +361,15 @@ def _scale_columns(columns, biases):
     return scaled_columns
 
 
-def _row_bits(scaled):
-    # Step 5's bound on a row's integers: the widest one, and 2**-r (the bias's factor).
+def _row_bits(scaled, biased=True):
+    # Step 5's bound on a row's integers: the widest one, and 2**-r (the
+    # bias's factor, unless every bias is zero).
     ints, exponent = scaled
-    return max(bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent)
+    return max(bit_length(max(map(abs, ints))) if ints else 0, 1 - exponent if biased else 1, 1)
 
 
-def _scale_batch(inputs):
-    # Step 2 for the whole batch at once, with one exponent r for every row:
+def _scale_batch(inputs, most, biased):
+    # Step 2 for the whole batch at once, with one exponent r <= most for every row:
     # one C-speed pass over all n*k values instead of n small ones, worth it
     # unless it makes the integers much wider than a row at a time would.
     if _elements is not None:
@@ -265,15 +378,90 @@ def _scale_batch(inputs):
         flat = []
         for row in inputs:
             flat.extend(row)
-    scaled = scale_to_ints(flat, 0)
+    scaled = scale_to_ints(flat, most)
     if scaled is None:
         return None
-    bits = _row_bits(scaled)
+    bits = _row_bits(scaled, biased)
     if bits > _BATCH_BITS_LIMIT:
         return None
     ints, exponent = scaled
     k = len(inputs[0]) if inputs else 1
     return [ints[i:i + k] for i in range(0, len(ints), k)], exponent, bits
+
+
+# The column-wise form
+# --------------------
+# For a batch of narrow rows (k small, n large) a Python-level step per row
+# costs more than the arithmetic, so the work goes column by column:
+#
+# 1. Input column i is scaled to exact integers once, X[.][i] == Xi[.][i] *
+#    2**r[i] with r[i] <= 0, and R = min r[i].  Weight column j with its bias
+#    is scaled as for the packing: W[i][j] == Wi[i][j] * 2**c[j], b[j] ==
+#    Bi[j] * 2**c[j].
+# 2. Output j times 2**-(R + c[j]) is then the exact integer
+#        s[j] = sum_i Xi[.][i] * (Wi[i][j] << (r[i] - R)) + (Bi[j] << -R),
+#    one C-level map() per term, over the whole batch.
+# 3. Rounding as in step 6 of the packing: float(s) is correctly rounded and
+#    the power of two 2**(R + c[j]) scales it exactly while R + c[j] >= -1074;
+#    an output column whose exponent is lower, or whose integers are too wide
+#    for float(), sends the batch to the other paths.
+# 4. A zero in output column j is an exact zero, +0.0; it is -0.0 only where
+#    b[j] is -0.0 and every product is a zero of negative sign (_zero_sign).
+
+
+def _dense_columns(inputs, columns, biases, scaled_columns):
+    # Steps 1 to 4; None where the batch must take another path.
+    in_columns = list(zip(*inputs))
+    scaled_inputs = []
+    for column in in_columns:
+        scaled = scale_to_ints(column, 0)
+        if scaled is None:
+            return None                      # NaN or +-inf in the inputs
+        scaled_inputs.append(scaled)
+    low = min([r for _, r in scaled_inputs])
+    out_columns = []
+    repeat = _repeat
+    for (weight_ints, c), bias, j in zip(scaled_columns, biases, range(len(biases))):
+        exponent = low + c
+        if exponent < -1074:
+            return None
+        total = None
+        for (ints, r), w in zip(scaled_inputs, weight_ints):
+            if w:
+                term = map(mul, ints, repeat(w << (r - low)))
+                total = term if total is None else map(_add, total, term)
+        bias_int = weight_ints[-1]
+        if total is None:
+            total = repeat(bias_int << -low, len(inputs))
+        elif bias_int:
+            total = map(_add, total, repeat(bias_int << -low))
+        try:
+            if exponent:
+                values = list(map(mul, map(float, total), repeat(math.ldexp(1.0, exponent))))
+            else:
+                values = list(map(float, total))
+        except OverflowError:                # an integer beyond float's range
+            return None
+        if 0.0 in values and is_negative_zero(bias):
+            column = columns[j]
+            values = [_zero_sign(row, column, bias) if y == 0.0 else y
+                      for y, row in zip(values, inputs)]
+        out_columns.append(values)
+    return list(map(list, zip(*out_columns)))
+
+
+def _recompute_tiny(out, tiny, inputs, columns, biases):
+    # The outputs up to _TINY in the columns _tiny_columns names: by the exact dot.
+    if not tiny or (_elements is not None and min(map(abs, _elements(out))) > _TINY):
+        return                               # none that small (one C-speed pass)
+    for j in tiny:
+        column, bias = columns[j], biases[j]
+        column_scaled = None
+        for row, result in zip(inputs, out):
+            if -_TINY <= result[j] <= _TINY:
+                if column_scaled is None:
+                    column_scaled = scale_to_ints(column)
+                result[j] = dot_plus_bias(row, scale_to_ints(row), column, column_scaled, bias)
 
 
 def _fix_zero_signs(result, row, columns, biases):
@@ -301,15 +489,33 @@ def dense_rows(inputs, weights, biases):
     columns = [list(c) for c in zip(*weights)]
     scaled_columns = _scale_columns(columns, biases)
     lowest = 0
+    biased = True
     if scaled_columns is not None:
+        if (_COLUMNS_MIN_ROWS <= len(inputs) and len(weights) <= _COLUMNS_MAX_TERMS
+                and _FLOAT_INT_ROUNDS and _repeat is not None and _add is not None):
+            out = _dense_columns(inputs, columns, biases, scaled_columns)
+            if out is not None:
+                return out
         lowest = min([exponent for _, exponent in scaled_columns])
-        batch = _scale_batch(inputs)
-        if batch is not None and batch[1] + lowest >= -1074:     # the common case
+        # The biases' integers' trailing zero bits: a batch of huge inputs may
+        # be scaled by 2**r with r > 0 up to that many (step 2 with the bias
+        # divided by 2**r instead of the row's 1.0 multiplied by 2**-r).
+        zeros = min([bit_length(ints[-1] & -ints[-1]) - 1 if ints[-1] else 1100
+                     for ints, _ in scaled_columns])
+        biased = zeros < 1100
+        batch = _scale_batch(inputs, zeros, biased)
+        if batch is not None:                            # the common case
             rows_ints, row_exp, row_bits = batch
-            out = _round_rows(_Packed(scaled_columns, row_bits), rows_ints, row_exp)
+            columns_used = scaled_columns
+            if row_exp > 0:
+                columns_used = [(ints[:-1] + [ints[-1] >> row_exp], c)
+                                for ints, c in scaled_columns]
+            out = _round_rows(_Packed(columns_used, row_bits), rows_ints, row_exp)
             for i, result in enumerate(out):
                 if 0.0 in result:
                     out[i] = _fix_zero_signs(result, inputs[i], columns, biases)
+            _recompute_tiny(out, _tiny_columns(row_exp, [c for _, c in scaled_columns]),
+                            inputs, columns, biases)
             return out
     # Row by row: each row scaled on its own; the exact dot where the packing can't go.
     scaled_rows = []
@@ -319,8 +525,8 @@ def dense_rows(inputs, weights, biases):
         if scaled_columns is not None:
             scaled = scale_to_ints(row, 0)               # step 2
         if scaled is not None:
-            bits = _row_bits(scaled)
-            if bits > _ROW_BITS_LIMIT or scaled[1] + lowest < -1074:
+            bits = _row_bits(scaled, biased)
+            if bits > _ROW_BITS_LIMIT:
                 scaled = None
             elif bits > row_bits:
                 row_bits = bits
@@ -332,10 +538,21 @@ def dense_rows(inputs, weights, biases):
         if scaled is not None:
             result = _round_rows(packed, [scaled[0]], scaled[1])[0]
             result = _fix_zero_signs(result, row, columns, biases)
+            _recompute_tiny([result], _tiny_columns(scaled[1], packed.exponents), [row],
+                            columns, biases)
         else:
             if exact_columns is None:
                 exact_columns = [scale_to_ints(c) for c in columns]
-            result = [dot_plus_bias(row, scale_to_ints(row), column, column_scaled, bias)
-                      for column, column_scaled, bias in zip(columns, exact_columns, biases)]
+                sparse_columns = None
+                if _SPARSE and all_finite(biases) and all(map(all_finite, columns)):
+                    sparse_columns = [mantissas(c) for c in columns]
+            if sparse_columns is not None and all_finite(row):
+                row_parts = mantissas(row)
+                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias)
+                          for column, parts, bias in zip(columns, sparse_columns, biases)]
+            else:
+                row_scaled = scale_to_ints(row)      # once per row, not once per output
+                result = [dot_plus_bias(row, row_scaled, column, column_scaled, bias)
+                          for column, column_scaled, bias in zip(columns, exact_columns, biases)]
         out.append(result)
     return out
