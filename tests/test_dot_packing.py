@@ -21,23 +21,28 @@ import nnref._base.dot as cpython_dot
 
 
 def _load_micropython_copy():
-    # nnref/_base/dot.py as MicroPython runs it: _FLOAT_INT_ROUNDS False and
-    # _elements None, set right after the module computes them.
+    # nnref/_base/dot.py as MicroPython runs it: each top-level try that
+    # imports from operator or itertools runs its except branch instead (no
+    # operator.mul, no chain.from_iterable), and _FLOAT_INT_ROUNDS is False,
+    # set right after the module computes it.
     path = cpython_dot.__file__
     with open(path) as f:
         tree = ast.parse(f.read())
     body = []
     for node in tree.body:
+        if isinstance(node, ast.Try) and any(isinstance(n, ast.ImportFrom) and n.module in ("operator", "itertools")
+                                             for n in node.body):
+            body.extend(node.handlers[0].body)
+            continue
         body.append(node)
         targets = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
         if "_FLOAT_INT_ROUNDS" in targets:
             body.append(ast.parse("_FLOAT_INT_ROUNDS = False").body[0])
-        if isinstance(node, ast.Try) and "_elements" in ast.dump(node):
-            body.append(ast.parse("_elements = None").body[0])
     tree.body = body
     namespace = {"__name__": "nnref._base._dot_as_micropython", "__package__": "nnref._base"}
     exec(compile(ast.fix_missing_locations(tree), path, "exec"), namespace)
     assert namespace["_FLOAT_INT_ROUNDS"] is False and namespace["_elements"] is None
+    assert namespace["mul"].__module__ == "nnref._base._dot_as_micropython"      # the fallback
     return namespace
 
 
@@ -65,12 +70,13 @@ def check(inputs, weights, biases):
                     assert same(g, w), (name, inputs, weights, biases, got, expected)
 
 
-def test_micropython_copy_takes_the_other_branch():
-    # The copy's _round_rows is the slot-by-slot one: it reads packed.half and
-    # packed.bounds, which the CPython branch never touches.
-    assert MICRO["_round_rows"].__code__ is not cpython_dot._round_rows.__code__
-    assert "half" in MICRO["_round_rows"].__code__.co_names or \
-        "half" in str(MICRO["_round_rows"].__code__.co_consts)
+def test_micropython_copy_takes_the_other_branches():
+    # The copy's _round_rows is the slot-by-slot one (it reads packed.half and
+    # packed.bounds, which the CPython branch never touches), and its mul is
+    # the plain-Python fallback.
+    assert "bounds" in MICRO["_round_rows"].__code__.co_names
+    assert "bounds" not in cpython_dot._round_rows.__code__.co_names
+    assert MICRO["mul"](3, -7) == -21 and MICRO["mul"](0.5, 0.25) == 0.125
 
 
 def test_negative_and_positive_outputs_side_by_side():
