@@ -5,6 +5,14 @@ the argument (the two branches of the bound), and with the loop's starting
 precision and cap lowered so that the doubling and the cap are exercised:
 the results must not depend on where the loop starts, and a cap below what
 an input needs must raise ``ArithmeticError`` rather than return a guess.
+
+Equivalent mutant left alive (no input can tell it apart): in
+``_softmax_try``, ``drop = max(_ZERO_BELOW, 231 * (digits + 10) // 100 + 1)``
+with ``- 1`` for ``+ 1``.  The formula exceeds 746 only from 313 digits on
+(the fifth doubling, 480), and there 2.31 * (digits + 10) - 1 is still above
+ln(10) * (digits + 10), so every dropped term stays below its bound
+10**-(digits + 10): the bounds stay valid, and a pass that settles returns the
+correctly rounded value either way.
 """
 
 from decimal import Decimal, localcontext

@@ -7,6 +7,10 @@ word for word with ``random.Random`` loaded with the same 624-word state, over
 several refills of the state; the fast-path guard is shown to refuse a
 generator that is absent, not MT19937 or broken; and ``set_state``'s bounds
 are checked at their edges.
+
+Equivalent mutant left alive: ``key = [0] * _N`` in ``_init_genrand`` with
+another fill value; every word is assigned before it is read (``key[0]`` the
+seed, then each ``key[i]`` from ``key[i - 1]``), so the fill never shows.
 """
 
 import random
