@@ -104,3 +104,17 @@ def test_the_reading_rule_without_readers(no_readers):
 
 def test_no_note_where_readers_exist():
     assert checks._subclass_note(LyingF(1.0)) == ""
+
+
+def test_the_fast_path_guards():
+    # _is_rectangular: a nonempty list or tuple of plain lists or tuples, all of one length.
+    assert checks._is_rectangular([[1.0, 2.0], (3.0, 4.0)])
+    assert checks._is_rectangular(([],))
+    assert not checks._is_rectangular([[1.0, 2.0], [3.0]])
+    assert not checks._is_rectangular([])
+    assert not checks._is_rectangular([L([1.0])])
+    assert not checks._is_rectangular([[1.0], "a"])
+    # _all_float_rows: and every element exactly a float.
+    assert checks._all_float_rows([[1.0, 2.0], [3.0, 4.0]])
+    assert not checks._all_float_rows([[1.0, 2.0], [3.0, 4]])
+    assert not checks._all_float_rows([[1.0, F(2.0)]])

@@ -4,6 +4,8 @@ comparisons, ints that are not values of a format, and dtype-carrying objects
 
 Equivalent mutants left alive in ``_within``: ``-d if d < 0 else d`` (and
 ``-y[0] if y[0] < 0 else y[0]``) with ``<=`` for ``<``; at 0 both give 0.
+Likewise ``_ZERO = (0, 1)`` for ``(0, 0)``: both pairs stand for 0
+(0 * 2**1), and only the sign of the final exact difference is read.
 """
 
 import pytest
