@@ -6,6 +6,10 @@ MicroPython has none of the readers (``read_float`` and the others are None
 there), so it reads a subclass by negating twice or slicing, unless the class
 defines ``__neg__`` or ``__getitem__`` itself; here those fallbacks are run on
 CPython, and the reading rule is checked with the readers switched off.
+
+Equivalent mutants left alive: the values the probe classes lie with
+(``_LyingInt`` returning 99, ``_LyingFloat`` 99.0 ...): ``_pick`` needs only a
+lie that differs from the stored value, and any other number does.
 """
 
 import pytest
