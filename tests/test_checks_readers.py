@@ -9,7 +9,9 @@ CPython, and the reading rule is checked with the readers switched off.
 
 Equivalent mutants left alive: the values the probe classes lie with
 (``_LyingInt`` returning 99, ``_LyingFloat`` 99.0 ...): ``_pick`` needs only a
-lie that differs from the stored value, and any other number does.
+lie that differs from the stored value, and any other number does; and the
+non-member each reader must refuse (``(1.0,)`` for ``list.copy``), where any
+other tuple is refused the same way.
 """
 
 import pytest

@@ -63,3 +63,13 @@ def test_bad_tc_ids():
         parse_results("1 value 0 3f800000\n1 error x\n2 error y\n2 error z\n", "r.lines")
     with pytest.raises(VectorFormatError, match=r"r\.lines line 2: 'x1' is not a tcId"):
         parse_results("1 error e\nx1 value 0 0\n", "r.lines")
+
+
+@pytest.mark.parametrize("op,dtype", [("relu", "float8"), ("tanh", "float64"), ("spiral_data", "float16")])
+def test_a_header_naming_files_that_do_not_exist(tmp_path, op, dtype):
+    from nnref import __version__
+    from nnref.conformance._lines import read_vectors
+    path = tmp_path / "x.lines"
+    path.write_text("# nnrefVersion: %s\n# operation: %s\n# dtype: %s\n" % (__version__, op, dtype))
+    with pytest.raises(VectorFormatError, match=r"x\.lines: the header names %s in %s, which have no vectors" % (op, dtype)):
+        read_vectors(str(path))

@@ -12,7 +12,9 @@ with ``- 1`` for ``+ 1``.  The formula exceeds 746 only from 313 digits on
 (the fifth doubling, 480), and there 2.31 * (digits + 10) - 1 is still above
 ln(10) * (digits + 10), so every dropped term stays below its bound
 10**-(digits + 10): the bounds stay valid, and a pass that settles returns the
-correctly rounded value either way.
+correctly rounded value either way.  Likewise ``sum_high += dropped * 10 **
+(floor_k - k_min)`` with ``11 **``: the exponent is never negative, so the
+upper bound only widens and stays valid.
 """
 
 from decimal import Decimal, localcontext
