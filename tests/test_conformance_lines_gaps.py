@@ -1,7 +1,12 @@
 """nnref.conformance._lines.parse_results: the results grammar line by line
 (``TCID value RANK D... V...``, ``TCID error REASON``, ``TCID unsupported
 REASON``; a data set's value is two arrays, X then y), with a line that breaks
-each rule, and the line numbers each reason names."""
+each rule, and the line numbers each reason names.
+
+Equivalent mutant left alive: in ``read_vectors``, ``op not in ARGUMENTS or
+dtype not in DTYPES`` with ``and``: a header that gets past it names a file
+that does not exist, and the check for that raises the same error.
+"""
 
 import pytest
 
