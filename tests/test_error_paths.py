@@ -43,9 +43,14 @@ def test_ulp_distance_refuses_a_string():
         testing.ulp_distance(1.0, None)
 
 
-def test_book_format_array_refuses_a_number():
-    with pytest.raises(TypeError, match=r"format_array: x is 3.0 \(float\); expected a list of numbers or of rows"):
-        book.format_array(3.0)
+def test_book_format_array_refuses_what_is_not_a_number_or_an_array():
+    # Since issue 17 a number is a float32 scalar, printed as NumPy prints
+    # str(np.float32(3.0)); a string or None is still a TypeError.
+    assert book.format_array(3.0) == "3.0"
+    with pytest.raises(TypeError, match=r"format_array: x is 'x' \(str\); expected a number"):
+        book.format_array("x")
+    with pytest.raises(TypeError, match=r"format_array: x is None \(NoneType\)"):
+        book.format_array(None)
 
 
 def test_a_lines_file_that_is_not_utf8(tmp_path):
