@@ -4,8 +4,6 @@ each format written here), and deliberately wrong backward passes that must fail
 
 import decimal
 import json
-import math
-import os
 from fractions import Fraction
 
 import pytest

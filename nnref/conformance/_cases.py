@@ -73,7 +73,8 @@ FLAGS = {
                         "book's, PyTorch's and JAX's rule) is outside the tolerance here even with "
                         "y correctly rounded: 1 - y cancels as y nears 1 (derived from the inputs).",
     "relu-nan-input": "relu_backward at a NaN input keeps the dvalue, as the book's "
-                      "dinputs[inputs <= 0] = 0 does (NaN <= 0 is False); PyTorch and JAX give 0.",
+                      "dinputs[inputs <= 0] = 0 does (NaN <= 0 is False) and PyTorch's "
+                      "autograd does; JAX gives 0.",
     "saturated-row": "A softmax row so spread that a share, and the gradient with it, is subnormal "
                      "or 0.",
     "constant-dvalues": "Equal dvalues across a softmax row: the gradient is exactly 0.",
@@ -555,14 +556,7 @@ def _build_softmax(dtype="float64"):
     if spec:
         norm_low, norm_high = spec.thresholds["normal"]
         zero_low, zero_high = spec.thresholds["zero"]
-        # Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the
-        # normal range and where it rounds to 0, and between and beyond them.
-        gaps = [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
-                                        -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
-                                        -zero_low + 1.0)]
-    else:
-        gaps = (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
-    for gap in gaps:
+    for gap in _underflow_gaps(spec):
         flags = ["exp-underflow", "overflow-boundary"]
         if not spec and 708.3964185322641 < gap < 745.1332191019412:
             flags.append("subnormal")
@@ -598,6 +592,18 @@ def _build_softmax(dtype="float64"):
         rows = [[v * scale for v in row] for row in rs.randn(4, 6)]
         add(rand, "randn(4, 6) * %r" % scale, ["random"], r(rows))
     return b
+
+
+def _underflow_gaps(spec):
+    """Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the normal
+    range and where it rounds to 0, and between and beyond them (float64's for None)."""
+    if not spec:
+        return (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
+    norm_low, norm_high = spec.thresholds["normal"]
+    zero_low, zero_high = spec.thresholds["zero"]
+    return [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
+                                    -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
+                                    -zero_low + 1.0)]
 
 
 def _transpose(rows):
@@ -727,12 +733,19 @@ def _build_dense(dtype="float64"):
     rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, biases randn%s."
                    % ("" if not spec else ", rounded to " + dtype), seed=42)
     rs = RandomState(42)
-    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
-        inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
-        weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+    for n, k, m, inputs, weights in _dense_draws(rs):
         add(rand, "(%d, %d) @ (%d, %d) + (1, %d)" % (n, k, k, m, m), ["random"], r(inputs), r(weights),
             r([rs.randn(m)]))
     return b
+
+
+def _dense_draws(rs):
+    """The random dense layers, in draw order: (n, k, m, inputs randn * 10, weights
+    0.01 * randn); the caller draws its third operand from ``rs`` before the next."""
+    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
+        inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
+        weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+        yield n, k, m, inputs, weights
 
 
 def _narrow_dense_extremes(add, group, spec, ones3):
@@ -950,14 +963,7 @@ def _build_softmax_backward(dtype="float64"):
 
     sat = b.group("saturated", "Saturated rows [0, -g] with dvalues [1, 0]: the gradient is about "
                   "+-e**-g, subnormal or 0 for large gaps.")
-    if spec:
-        norm_low, norm_high = spec.thresholds["normal"]
-        zero_low, zero_high = spec.thresholds["zero"]
-        gaps = [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
-                                        -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
-                                        -zero_low + 1.0)]
-    else:
-        gaps = (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
+    gaps = _underflow_gaps(spec)
     for gap in gaps:
         add(sat, "[0, -%r]" % gap, ["saturated-row", "exp-underflow"], [1.0, 0.0], [0.0, -gap])
     add(sat, "[0, -g] with dvalues [0, 1]: the same gradient negated", ["saturated-row", "exp-underflow"],
@@ -1056,9 +1062,7 @@ def _build_dense_backward(dtype="float64"):
     rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, dvalues randn%s."
                    % ("" if not spec else ", rounded to " + dtype), seed=42)
     rs = RandomState(42)
-    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
-        x = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
-        w = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+    for n, k, m, x, w in _dense_draws(rs):
         add(rand, "dvalues (%d, %d), inputs (%d, %d), weights (%d, %d)" % (n, m, n, k, k, m), ["random"],
             r(rs.randn(n, m)), r(x), r(w))
     return b
