@@ -161,7 +161,7 @@ def test_every_operation_has_a_file_in_every_dtype():
             assert "%s.%s.json" % (op, dtype) in names
     assert set(op + ".json" for op in OPS) <= names
     assert {"spiral_data.float32.json", "vertical_data.float32.json"} <= names
-    assert len(names) == 9 + 8 + 6 + 6
+    assert len(names) == 13 + 12 + 10 + 10   # four backward passes in every dtype
 
 
 # --- determinism and the committed files ---------------------------------------------
@@ -608,6 +608,8 @@ def nnref_impl():
     return {
         "step": nnref.step, "linear": nnref.linear, "relu": nnref.relu, "sigmoid": nnref.sigmoid,
         "softmax": nnref.softmax, "dense": nnref.dense,
+        "relu_backward": nnref.relu_backward, "sigmoid_backward": nnref.sigmoid_backward,
+        "softmax_backward": nnref.softmax_backward, "dense_backward": nnref.dense_backward,
         "spiral_data": lambda n, k, seed: datasets.spiral_data(n, k, rng=RandomState(seed)),
         "vertical_data": lambda n, k, seed: datasets.vertical_data(n, k, rng=RandomState(seed)),
         "sine_data": datasets.sine_data,

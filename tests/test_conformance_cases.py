@@ -95,6 +95,7 @@ def test_vectors_returns_a_fresh_document_each_call():
 @pytest.mark.parametrize("call,kind,text", [
     (lambda: conformance.vectors("tanh"), ValueError,
      "conformance.vectors: op must be one of step, linear, relu, sigmoid, softmax, dense, "
+     "relu_backward, sigmoid_backward, softmax_backward, dense_backward, "
      "spiral_data, vertical_data, sine_data, got 'tanh'"),
     (lambda: conformance.vectors("sine_data", "float16"), ValueError,
      "conformance.vectors: there are no float16 vectors for 'sine_data'; float16 has step, "

@@ -313,6 +313,11 @@ def test_every_line_holds_the_json_case(op, dtype):
             (x_dims, x_values), (y_dims, y_values) = expected
             assert same_tree(nested(x_dims, x_values), decoded["expected"]["X"])
             assert same_tree(nested(y_dims, y_values), decoded["expected"]["y"])
+        elif op in _format.PARTS:
+            assert len(expected) == len(_format.PARTS[op])
+            for part, (dims, values) in zip(_format.PARTS[op], expected):
+                assert tuple(dims) == _format.declared_shape(test["expected"][part])
+                assert same_tree(nested(dims, values), decoded["expected"][part])
         else:
             [(dims, values)] = expected
             assert tuple(dims) == _format.declared_shape(test["expected"])

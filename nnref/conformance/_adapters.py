@@ -18,7 +18,10 @@ numpy        ``np.heaviside(x, 0)``, ``x``, ``np.maximum(0, x)``,
              and ``zeros`` give float32)
 torch        ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
              ``torch.softmax(x, dim=-1)``, ``x @ W + b`` on tensors of
-             ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU)
+             ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU);
+             the backward passes by ``torch.autograd.grad`` of ``relu``,
+             ``sigmoid``, ``softmax`` and ``x @ W + b`` (a zero bias) with
+             the dvalues as ``grad_outputs``
 onnx         one-node models (``Greater``+``Cast`` for step, ``Identity``,
              ``Relu``, ``Sigmoid``, ``Softmax(axis=-1)``, ``Gemm``) with
              ``TensorProto.DOUBLE``/``FLOAT``/``FLOAT16``/``BFLOAT16`` (fed
@@ -29,7 +32,8 @@ onnxruntime  the same models, run by ``onnxruntime.InferenceSession`` with
              float16 (its CPU provider has no bfloat16 kernels for them)
 jax          ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
              ``jax.nn.softmax(axis=-1)``, ``x @ W + b`` on ``jnp`` arrays of
-             float64 (with ``jax_enable_x64``), float32, float16, bfloat16
+             float64 (with ``jax_enable_x64``), float32, float16, bfloat16;
+             the backward passes by ``jax.vjp`` of the same operations
 ===========  ==================================================================
 
 ``SUPPORTED`` says which dtypes each library runs: NumPy has no bfloat16,
@@ -258,7 +262,30 @@ def _torch(dtype):
         "softmax": lambda x: torch.softmax(t(x), dim=-1),
         "dense": lambda inputs, weights, biases: t(inputs) @ t(weights) + t(biases),
     }
-    return dict((op, plain(f)) for op, f in impl.items()), {"torch": torch.__version__}
+    impl = dict((op, plain(f)) for op, f in impl.items())
+
+    def grad_of(forward):
+        # The vector-Jacobian product by autograd: torch.autograd.grad of the forward op
+        # with the given dvalues as grad_outputs.
+        def backward(dvalues, inputs):
+            x = t(inputs).requires_grad_()
+            (dx,) = torch.autograd.grad(forward(x), x, grad_outputs=t(dvalues))
+            return dx.to(torch.float64).tolist()
+        return backward
+
+    def dense_backward(dvalues, inputs, weights):
+        x, w = t(inputs).requires_grad_(), t(weights).requires_grad_()
+        b = torch.zeros((1, w.shape[-1]), dtype=kind, requires_grad=True)
+        grads = torch.autograd.grad(x @ w + b, (x, w, b), grad_outputs=t(dvalues))
+        return tuple(g.to(torch.float64).tolist() for g in grads)
+
+    impl.update({
+        "relu_backward": grad_of(torch.relu),
+        "sigmoid_backward": grad_of(torch.sigmoid),
+        "softmax_backward": grad_of(lambda x: torch.softmax(x, dim=-1)),
+        "dense_backward": dense_backward,
+    })
+    return impl, {"torch": torch.__version__}
 
 
 # --- ONNX: the reference evaluator and ONNX Runtime -------------------------------------
@@ -377,5 +404,25 @@ def _jax(dtype):
         "softmax": lambda x: jax.nn.softmax(a(x), axis=-1),
         "dense": lambda inputs, weights, biases: a(inputs) @ a(weights) + a(biases),
     }
-    return (dict((op, (lambda f: lambda *args: plain(f(*args)))(f)) for op, f in impl.items()),
-            {"jax": jax.__version__})
+    impl = dict((op, (lambda f: lambda *args: plain(f(*args)))(f)) for op, f in impl.items())
+
+    def vjp_of(forward):
+        # jax.vjp of the forward op, applied to the given dvalues.
+        def backward(dvalues, inputs):
+            _, pullback = jax.vjp(forward, a(inputs))
+            return plain(pullback(a(dvalues))[0])
+        return backward
+
+    def dense_backward(dvalues, inputs, weights):
+        w = a(weights)
+        b = jnp.zeros((1, w.shape[-1]), dtype=kind)
+        _, pullback = jax.vjp(lambda x, w, b: x @ w + b, a(inputs), w, b)
+        return tuple(plain(g) for g in pullback(a(dvalues)))
+
+    impl.update({
+        "relu_backward": vjp_of(jax.nn.relu),
+        "sigmoid_backward": vjp_of(jax.nn.sigmoid),
+        "softmax_backward": vjp_of(lambda x: jax.nn.softmax(x, axis=-1)),
+        "dense_backward": dense_backward,
+    })
+    return impl, {"jax": jax.__version__}

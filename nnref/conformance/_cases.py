@@ -36,7 +36,8 @@ from .._base.formats import FORMATS, check_dtype, round_float
 from ..rng import RandomState
 from . import _format
 from ._format import ARGUMENTS, OPERATIONS, operations
-from ._tolerances import (dense_tolerance, exact_tolerance, exp_tolerance, libm_tolerance,
+from ._tolerances import (dense_backward_tolerance, dense_tolerance, exact_tolerance, exp_tolerance,
+                          libm_tolerance, sigmoid_backward_tolerance, softmax_backward_tolerance,
                           softmax_tolerance, tolerance)
 
 #: Every flag a case may carry, and what it means (in float64 files; ``flag_notes``
@@ -68,6 +69,15 @@ FLAGS = {
     "overflow-boundary": "An input next to an exp overflow or underflow boundary: +-709.78 "
                          "(exp overflows), -708.40 (exp leaves the normal range), +-745.13 "
                          "(exp rounds to 0).",
+    "one-minus-output": "sigmoid_backward as dvalues * y * (1 - y) from the forward output y (the "
+                        "book's, PyTorch's and JAX's rule) is outside the tolerance here even with "
+                        "y correctly rounded: 1 - y cancels as y nears 1 (derived from the inputs).",
+    "relu-nan-input": "relu_backward at a NaN input keeps the dvalue, as the book's "
+                      "dinputs[inputs <= 0] = 0 does (NaN <= 0 is False) and PyTorch's "
+                      "autograd does; JAX gives 0.",
+    "saturated-row": "A softmax row so spread that a share, and the gradient with it, is subnormal "
+                     "or 0.",
+    "constant-dvalues": "Equal dvalues across a softmax row: the gradient is exactly 0.",
     "not-a-batch": "A vector (k,) where a batch of rows (n, k) is required; nnref does not guess "
                    "that it is one sample.",
     "posinf-in-row": "A softmax row holding +inf: every result in that row is NaN (inf - inf).",
@@ -362,8 +372,12 @@ def _expected(op, inputs, dtype="float64"):
         return {"X": X, "y": y}
     args = [inputs[name] for name in ARGUMENTS[op]]
     if dtype == "float64":
-        return _oracle(op)(*args)
-    return _oracle(op)(*args, dtype=dtype)
+        value = _oracle(op)(*args)
+    else:
+        value = _oracle(op)(*args, dtype=dtype)
+    if op in _format.PARTS:
+        value = dict(zip(_format.PARTS[op], value))
+    return value
 
 
 # --- files, groups, tests -----------------------------------------------------------
@@ -402,6 +416,10 @@ class _Builder(object):
         if result != "invalid" and naive_exp_overflows(self.op, inputs.get("x"), test["expected"],
                                                        self.dtype):
             flags.append("naive-exp-overflow")
+        flags = [f for f in flags if f != "one-minus-output"]
+        if result != "invalid" and self.op == "sigmoid_backward" and \
+                one_minus_output_fails(inputs, test["expected"], test["tolerance"], self.dtype):
+            flags.append("one-minus-output")
         # Every case that holds a subnormal says so: flush-to-zero hardware modes fail exactly these.
         if _has_subnormal(inputs, self.fmt) or _has_subnormal(test["expected"], self.fmt):
             flags = list(flags) + ["subnormal"]
@@ -538,14 +556,7 @@ def _build_softmax(dtype="float64"):
     if spec:
         norm_low, norm_high = spec.thresholds["normal"]
         zero_low, zero_high = spec.thresholds["zero"]
-        # Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the
-        # normal range and where it rounds to 0, and between and beyond them.
-        gaps = [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
-                                        -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
-                                        -zero_low + 1.0)]
-    else:
-        gaps = (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
-    for gap in gaps:
+    for gap in _underflow_gaps(spec):
         flags = ["exp-underflow", "overflow-boundary"]
         if not spec and 708.3964185322641 < gap < 745.1332191019412:
             flags.append("subnormal")
@@ -581,6 +592,18 @@ def _build_softmax(dtype="float64"):
         rows = [[v * scale for v in row] for row in rs.randn(4, 6)]
         add(rand, "randn(4, 6) * %r" % scale, ["random"], r(rows))
     return b
+
+
+def _underflow_gaps(spec):
+    """Positive gaps g, for rows [0, -g]: either side of where exp(-g) leaves the normal
+    range and where it rounds to 0, and between and beyond them (float64's for None)."""
+    if not spec:
+        return (700.0, 708.3964185322641, 720.0, 744.44, 745.0, 745.1332191019411, 746.0)
+    norm_low, norm_high = spec.thresholds["normal"]
+    zero_low, zero_high = spec.thresholds["zero"]
+    return [spec.round(g) for g in (-norm_high - 1.0, -norm_high, -norm_low,
+                                    -(norm_low + zero_high) / 2.0, -zero_high, -zero_low,
+                                    -zero_low + 1.0)]
 
 
 def _transpose(rows):
@@ -710,12 +733,19 @@ def _build_dense(dtype="float64"):
     rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, biases randn%s."
                    % ("" if not spec else ", rounded to " + dtype), seed=42)
     rs = RandomState(42)
-    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
-        inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
-        weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+    for n, k, m, inputs, weights in _dense_draws(rs):
         add(rand, "(%d, %d) @ (%d, %d) + (1, %d)" % (n, k, k, m, m), ["random"], r(inputs), r(weights),
             r([rs.randn(m)]))
     return b
+
+
+def _dense_draws(rs):
+    """The random dense layers, in draw order: (n, k, m, inputs randn * 10, weights
+    0.01 * randn); the caller draws its third operand from ``rs`` before the next."""
+    for n, k, m in ((1, 3, 2), (4, 5, 3), (8, 16, 4)):
+        inputs = [[v * 10.0 for v in row] for row in rs.randn(n, k)]
+        weights = [[v * 0.01 for v in row] for row in rs.randn(k, m)]
+        yield n, k, m, inputs, weights
 
 
 def _narrow_dense_extremes(add, group, spec, ones3):
@@ -783,4 +813,264 @@ def build(op, dtype="float64"):
         return _build_dense(dtype).document()
     if op in ("step", "linear", "relu", "sigmoid"):
         return _build_elementwise(op, dtype).document()
+    if op in _BACKWARD_BUILDERS:
+        return _BACKWARD_BUILDERS[op](dtype).document()
     return _build_dataset(op, dtype).document()
+
+
+# --- the backward passes ------------------------------------------------------------
+
+def one_minus_output_fails(inputs, expected, tol, dtype="float64"):
+    """Whether ``dvalues * y * (1 - y)``, from the correctly rounded forward output ``y``
+    and rounded once to ``dtype``, is outside the tolerance somewhere: the
+    ``one-minus-output`` flag of the sigmoid_backward cases.
+
+    >>> from nnref.conformance._tolerances import sigmoid_backward_tolerance
+    >>> tol = sigmoid_backward_tolerance()
+    >>> one_minus_output_fails({"dvalues": [1.0], "inputs": [40.0]}, [4.248354255291589e-18], tol)
+    True
+    >>> one_minus_output_fails({"dvalues": [1.0], "inputs": [-40.0]}, [4.248354255291589e-18], tol)
+    False
+    """
+    from .. import exact
+    from ..testing import ulp_distance
+    fmt = FORMATS[dtype]
+    for dv, x, e in zip(_leaves(inputs["dvalues"]), _leaves(inputs["inputs"]), _leaves(expected)):
+        if not all(v == v and abs(v) != _INF for v in (dv, x, e)):
+            continue
+        y = Fraction(exact.sigmoid(x, dtype=dtype))
+        got = round_float(float(Fraction(dv) * y * (1 - y)), fmt)
+        if ulp_distance(got, e, dtype) > tol["ulp"]:
+            return True
+    return False
+
+
+def _backward_builder(op, dtype):
+    b = _Builder(op, dtype)
+    spec = _spec(dtype) if dtype != "float64" else None
+    r = spec.round if spec else (lambda v: v)
+    return b, spec, r
+
+
+def _pair_cases(b, spec, r, tol_for, special_inputs):
+    """The cases relu_backward and sigmoid_backward share: elementwise (dvalues, inputs)."""
+    def add(group, comment, flags, d, x, **kw):
+        b.add(group, comment, flags, {"dvalues": d, "inputs": x}, tol_for(d, x), **kw)
+
+    chapter = b.group("chapter", "Chapter 9's ReLU example: z and its dvalues (rounded to the "
+                      "dtype), and the chapter's ReLU inputs with dvalues of ones.")
+    z = [[1.0, 2.0, -3.0, -4.0], [2.0, -7.0, -1.0, 3.0], [-1.0, 2.0, 5.0, -1.0]]
+    dz = [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]
+    add(chapter, "chapter 9's z with dvalues 1..12", ["chapter-example"], dz, z)
+    add(chapter, "the chapter's ReLU inputs, dvalues of ones", ["chapter-example"],
+        [1.0] * 8, r([float(v) for v in _chapter.RELU_INPUTS]))
+
+    special = b.group("special-values", "Each special value as an input (dvalues 2.0), then as "
+                      "a dvalue (inputs 1.0 and -1.0).")
+    values = spec.special_values() if spec else _SPECIAL_VALUES
+    for value, flags in values:
+        flags = [f for f in flags if f != "signed-zero"] + list(special_inputs.get(repr(value), ()))
+        if value != value:
+            flags = [f for f in flags if f != "nan-propagation"] + list(special_inputs.get("nan", ()))
+        add(special, "inputs %r, dvalues 2.0" % value, flags, [2.0], [value])
+    add(special, "special values as dvalues at inputs 1.0 and -1.0",
+        ["nan-propagation", "inf-input", "subnormal"],
+        [[v for v, _ in values], [v for v, _ in values]],
+        [[1.0] * len(values), [-1.0] * len(values)])
+    add(special, "a NaN dvalue at inputs 0.0 and 3.0", ["nan-propagation"], [_NAN, _NAN], [0.0, 3.0])
+    add(special, "+0.0 and -0.0 inputs", ["signed-zero"], [2.0, -2.0], [0.0, -0.0])
+
+    shapes = b.group("shapes", "Numbers, empty inputs and batches.")
+    add(shapes, "plain numbers", [], 3.0, 1.5)
+    add(shapes, "empty vectors", ["empty"], [], [])
+    add(shapes, "batches of empty rows", ["empty", "zero-size"], [[], []], [[], []])
+    errors = b.group("shape-errors", "Different shapes and ragged batches must be rejected.")
+    b.add(errors, "dvalues (3,) for inputs (2,)", ["shape-error"],
+          {"dvalues": [1.0, 2.0, 3.0], "inputs": [1.0, 2.0]}, result="invalid", exception="ValueError")
+    b.add(errors, "ragged batch", ["shape-error"], {"dvalues": [[1.0, 2.0], [3.0]],
+          "inputs": [[1.0, 2.0], [3.0]]}, result="invalid", exception="ValueError")
+
+    rand = b.group("random", "Seeded normal draws: inputs times a scale, dvalues randn%s."
+                   % ("" if not spec else ", rounded to " + b.dtype), seed=42)
+    rs = RandomState(42)
+    for scale in (spec.elementwise_scales if spec else (1.0, 10.0, 100.0, 400.0)):
+        x = [[v * scale for v in row] for row in rs.randn(4, 8)]
+        d = rs.randn(4, 8)
+        add(rand, "randn(4, 8) * %r" % scale, ["random"], r(d), r(x))
+    return add
+
+
+def _build_relu_backward(dtype="float64"):
+    b, spec, r = _backward_builder("relu_backward", dtype)
+    add = _pair_cases(b, spec, r, lambda d, x: exact_tolerance(), {"nan": ("relu-nan-input",)})
+    extra = b.group("rule", "The book's rule: dvalues where inputs > 0, else 0, whatever the dvalue.")
+    tiny = spec.fmt.smallest_subnormal if spec else 5e-324
+    add(extra, "inputs +-0.0 and +-smallest subnormal", ["signed-zero", "subnormal"],
+        [5.0, 5.0, 5.0, 5.0], [0.0, -0.0, tiny, -tiny])
+    add(extra, "infinite dvalues at inputs 0.0 and -1.0 are 0", ["inf-input"], [_INF, -_INF], [0.0, -1.0])
+    add(extra, "a NaN input keeps its dvalue (NumPy's NaN <= 0 is False)", ["relu-nan-input"],
+        [[1.5, -2.5]], [[_NAN, -_NAN]])
+    return b
+
+
+def _build_sigmoid_backward(dtype="float64"):
+    b, spec, r = _backward_builder("sigmoid_backward", dtype)
+    add = _pair_cases(b, spec, r, lambda d, x: sigmoid_backward_tolerance(dtype), {})
+    tails = b.group("tails", "Large |x|: the derivative is about e**-|x|, and subnormal or 0 far out.")
+    if spec:
+        t = spec.thresholds
+        xs = [1.0, 4.0, t["one"][0], t["one"][1], -t["one"][1], -t["normal"][0], t["normal"][0],
+              -t["zero"][0], t["zero"][0], -t["zero"][0] + 1.0]
+    else:
+        xs = [1.0, 4.0, 20.0, 36.7, 37.0, 40.0, -40.0, 700.0, -708.4, 740.0, -745.0, 746.0]
+    xs = r(xs)
+    add(tails, "dvalues 1 at x = %s" % ", ".join(repr(v) for v in xs), ["exp-underflow"],
+        [1.0] * len(xs), xs)
+    return b
+
+
+def _build_softmax_backward(dtype="float64"):
+    b, spec, r = _backward_builder("softmax_backward", dtype)
+
+    def add(group, comment, flags, d, x, **kw):
+        b.add(group, comment, flags, {"dvalues": d, "inputs": x},
+              softmax_backward_tolerance(d, x, dtype), **kw)
+
+    chapter = b.group("chapter", "The chapter's softmax inputs with one-hot and chapter-9-style "
+                      "dvalues.")
+    add(chapter, "softmax([4.8, 1.21, 2.385]) with dvalues [1, 0, 0]", ["chapter-example"],
+        [1.0, 0.0, 0.0], r(_chapter.SOFTMAX_INPUTS))
+    add(chapter, "the chapter's 3x3 layer outputs with dvalues 1..9", ["chapter-example"],
+        [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], r(_chapter.SOFTMAX_BATCH))
+    add(chapter, "[[0.7, 0.1, 0.2]]-like row: inputs log(0.7, 0.1, 0.2), dvalues [-1/0.7, 0, 0]",
+        ["chapter-example"], r([[-1.0 / 0.7, 0.0, 0.0]]), r([[math.log(0.7), math.log(0.1), math.log(0.2)]]))
+
+    special = b.group("special-values", "NaN, infinities, constant dvalues, one-element rows.")
+    add(special, "NaN input makes the row NaN", ["nan-propagation"], [1.0, 0.0, 0.0], [_NAN, 1.0, 2.0])
+    add(special, "NaN dvalue makes the row NaN", ["nan-propagation"], [_NAN, 0.0], [1.0, 2.0])
+    add(special, "NaN in one row leaves the other alone", ["nan-propagation"],
+        [[1.0, 0.0], [1.0, 0.0]], [[1.0, _NAN], [1.0, 2.0]])
+    add(special, "+inf input makes the row NaN", ["posinf-in-row", "inf-input"], [1.0, 0.0], [_INF, 1.0])
+    add(special, "-inf input: its share and gradient are 0", ["inf-input"], [1.0, 0.0, 2.0],
+        [-_INF, 1.0, 2.0])
+    add(special, "an infinite dvalue makes the row NaN", ["inf-input", "nan-propagation"],
+        [_INF, 0.0], [1.0, 2.0])
+    add(special, "a row of only -inf is NaN", ["all-neginf-row", "inf-input"], [1.0, 0.0], [-_INF, -_INF])
+    add(special, "equal dvalues give exactly 0", ["constant-dvalues"], [5.0, 5.0, 5.0], [1.0, 2.0, 3.0])
+    add(special, "equal inputs, dvalues [1, -1]: [0.5, -0.5]", [], [1.0, -1.0], [0.0, 0.0])
+    add(special, "one element: 0", ["constant-dvalues"], [3.0], [7.0])
+    add(special, "+0.0 and -0.0 inputs", ["signed-zero"], [1.0, 0.0], [0.0, -0.0])
+
+    sat = b.group("saturated", "Saturated rows [0, -g] with dvalues [1, 0]: the gradient is about "
+                  "+-e**-g, subnormal or 0 for large gaps.")
+    gaps = _underflow_gaps(spec)
+    for gap in gaps:
+        add(sat, "[0, -%r]" % gap, ["saturated-row", "exp-underflow"], [1.0, 0.0], [0.0, -gap])
+    add(sat, "[0, -g] with dvalues [0, 1]: the same gradient negated", ["saturated-row", "exp-underflow"],
+        [0.0, 1.0], [0.0, -gaps[3]])
+    big = spec.fmt.max_finite if spec else _MAX
+    add(sat, "largest floats: the shift overflows, one share is 1", ["large-magnitude", "saturated-row"],
+        [1.0, 0.0], [big, -big])
+
+    shapes = b.group("shapes", "Empty rows and column batches.")
+    add(shapes, "empty vector", ["empty"], [], [])
+    add(shapes, "batch of two empty rows", ["empty", "zero-size"], [[], []], [[], []])
+    add(shapes, "column batch", ["constant-dvalues"], [[1.0], [2.0]], [[3.0], [-3.0]])
+    errors = b.group("shape-errors", "Different shapes and plain numbers must be rejected.")
+    b.add(errors, "dvalues (2,) for inputs (3,)", ["shape-error"],
+          {"dvalues": [1.0, 2.0], "inputs": [1.0, 2.0, 3.0]}, result="invalid", exception="ValueError")
+    b.add(errors, "ragged batch", ["shape-error"], {"dvalues": [[1.0, 2.0], [3.0]],
+          "inputs": [[1.0, 2.0], [3.0]]}, result="invalid", exception="ValueError")
+    b.add(errors, "a plain number has no row", ["scalar-input"], {"dvalues": 1.0, "inputs": 1.0},
+          result="invalid", exception="TypeError")
+
+    rand = b.group("random", "Seeded draws: inputs randn(4, 6) times a scale, dvalues randn%s."
+                   % ("" if not spec else ", rounded to " + dtype), seed=42)
+    rs = RandomState(42)
+    for scale in (spec.softmax_scales[:3] if spec else (1.0, 10.0, 100.0)):
+        x = [[v * scale for v in row] for row in rs.randn(4, 6)]
+        add(rand, "randn(4, 6) * %r" % scale, ["random"], r(rs.randn(4, 6)), r(x))
+    return b
+
+
+def _build_dense_backward(dtype="float64"):
+    b, spec, r = _backward_builder("dense_backward", dtype)
+
+    def add(group, comment, flags, d, x, w, **kw):
+        b.add(group, comment, flags, {"dvalues": d, "inputs": x, "weights": w},
+              dense_backward_tolerance(d, x, w, dtype), **kw)
+
+    chapter = b.group("chapter", "Chapter 9's dense example: dvalues [[1, 1, 1], [2, 2, 2], [3, 3, 3]] "
+                      "through the chapter's first layer (weights transposed: inputs x neurons).")
+    dv = [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0], [3.0, 3.0, 3.0]]
+    add(chapter, "chapter 9's dvalues, inputs and weights", ["chapter-example"], dv,
+        r(_chapter.INPUTS), r(_transpose(_chapter.WEIGHTS)))
+    add(chapter, "one sample", ["chapter-example"], [[1.0, -2.0, 0.5]], r([_chapter.INPUTS[0]]),
+        r(_transpose(_chapter.WEIGHTS)))
+
+    exact = b.group("exact", "Small integers: every order of operations is exact.")
+    add(exact, "2x2 integers", [], [[1.0, -1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]],
+        [[5.0, 6.0], [7.0, 8.0]])
+
+    special = b.group("special-values", "NaN, infinities and signed zeros.")
+    add(special, "NaN dvalue", ["nan-propagation"], [[_NAN, 1.0]], [[1.0]], [[1.0, 2.0]])
+    add(special, "NaN input", ["nan-propagation"], [[1.0]], [[_NAN, 1.0]], [[1.0], [2.0]])
+    add(special, "inf weight times a 0 dvalue is NaN", ["inf-times-zero", "inf-input"],
+        [[0.0, 1.0]], [[1.0]], [[_INF, 1.0]])
+    add(special, "inf dvalues that cancel in dbiases: NaN", ["inf-minus-inf", "inf-input"],
+        [[_INF], [-_INF]], [[1.0], [1.0]], [[2.0]])
+    add(special, "-0.0 dvalues: -0.0 everywhere", ["signed-zero"], [[-0.0]], [[1.0]], [[1.0]],
+        result="acceptable", alternatives=[{"dinputs": [[0.0]], "dweights": [[0.0]], "dbiases": [[0.0]]}])
+
+    if spec:
+        top = spec.fmt.max_finite
+        add(special, "[max, max, -max] down a column: dbiases max", ["intermediate-overflow",
+            "large-magnitude"], [[top], [top], [-top]], [[1.0], [1.0], [1.0]], [[1.0]])
+    else:
+        add(special, "[1e308, 1e308, -1e308] down a column: dbiases 1e308", ["intermediate-overflow",
+            "large-magnitude"], [[1e308], [1e308], [-1e308]], [[1.0], [1.0], [1.0]], [[1.0]])
+    big = 2.0 ** ((spec.fmt.precision + 1) if spec else 54)
+    cancel = b.group("cancellation", "Cancelling dvalues: dbiases and dweights are small next to "
+                     "their terms (an absolute bound).", seed=3)
+    add(cancel, "dvalues [%r, 1, -%r] down a column: dbiases 1" % (big, big), ["cancellation"],
+        [[big], [1.0], [-big]], [[1.0], [1.0], [1.0]], [[1.0]])
+    p1, p3 = r(0.1), r(0.3)
+    add(cancel, "dvalues %r three times, -%r: the column sum" % (p1, p3), ["cancellation"],
+        [[p1], [p1], [p1], [-p3]], [[1.0], [2.0], [3.0], [1.0]], [[1.0]])
+    rs = RandomState(3)
+    scale = spec.cancel_scale if spec else 1e6
+    d = r([v * scale for v in rs.randn(8)])
+    total = sum(Fraction(v) for v in d[:-1])
+    d[-1] = r(float(-total))
+    add(cancel, "randn(8) * %r dvalues made to cancel in the column sum" % scale,
+        ["cancellation", "random"], [[v] for v in d], r([[v] for v in rs.randn(8)]), [[1.0]])
+
+
+    shapes = b.group("shapes", "Zero-size shapes.")
+    add(shapes, "n = 0: [] dinputs, zero dweights and dbiases", ["empty"], [], [], [[1.0, 2.0]])
+    add(shapes, "k = 0: dinputs (2, 0), [] dweights", ["zero-size"], [[1.0, 2.0], [3.0, 4.0]],
+        [[], []], [])
+    errors = b.group("shape-errors", "Misaligned shapes must be rejected.")
+    for comment, d, x, w in (
+            ("dvalues (1, 3) for an output (1, 2)", [[1.0, 2.0, 3.0]], [[1.0]], [[1.0, 2.0]]),
+            ("inputs (1, 2) and weights (3, 1)", [[1.0]], [[1.0, 2.0]], [[1.0], [1.0], [1.0]]),
+            ("ragged dvalues", [[1.0, 2.0], [3.0]], [[1.0], [1.0]], [[1.0, 2.0]]),
+            ("dvalues is a vector (2,), not a batch", [1.0, 2.0], [[1.0]], [[1.0, 2.0]])):
+        b.add(errors, comment, ["shape-error"], {"dvalues": d, "inputs": x, "weights": w},
+              result="invalid", exception="ValueError")
+
+    rand = b.group("random", "Seeded draws: inputs randn * 10, weights 0.01 * randn, dvalues randn%s."
+                   % ("" if not spec else ", rounded to " + dtype), seed=42)
+    rs = RandomState(42)
+    for n, k, m, x, w in _dense_draws(rs):
+        add(rand, "dvalues (%d, %d), inputs (%d, %d), weights (%d, %d)" % (n, m, n, k, k, m), ["random"],
+            r(rs.randn(n, m)), r(x), r(w))
+    return b
+
+
+_BACKWARD_BUILDERS = {
+    "relu_backward": _build_relu_backward,
+    "sigmoid_backward": _build_sigmoid_backward,
+    "softmax_backward": _build_softmax_backward,
+    "dense_backward": _build_dense_backward,
+}

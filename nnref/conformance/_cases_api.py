@@ -74,7 +74,7 @@ def vectors(op, dtype="float64"):
     >>> vectors("sine_data", "float16")
     Traceback (most recent call last):
         ...
-    ValueError: conformance.vectors: there are no float16 vectors for 'sine_data'; float16 has step, linear, relu, sigmoid, softmax, dense
+    ValueError: conformance.vectors: there are no float16 vectors for 'sine_data'; float16 has step, linear, relu, sigmoid, softmax, dense, relu_backward, sigmoid_backward, softmax_backward, dense_backward
     """
     return _load(op, _check_op(op, dtype, "conformance.vectors"))
 
@@ -165,7 +165,7 @@ class Case(object):
         adds in, for dense in float16 and bfloat16 (default float32; see
         ``run``).
         """
-        if self.op == "dense":
+        if self.op in ("dense", "dense_backward"):
             accumulate = check_accumulate(self.dtype, accumulate, "Case.check")
         else:
             accumulate = default_accumulator(self.dtype)

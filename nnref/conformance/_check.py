@@ -164,7 +164,14 @@ def _check_value(actual, expected, tol, fmt):
     """(passed, worst distance, reason) for one output against one expected value."""
     found = []
     try:
-        if isinstance(expected, dict):                 # data sets: {"X": ..., "y": ...}
+        if isinstance(expected, dict) and "X" not in expected:   # a tuple result's parts
+            if not isinstance(actual, dict) or set(actual) != set(expected):
+                raise _Mismatch("expected the parts %s, got %s"
+                                % (", ".join(sorted(expected)), describe(actual)))
+            for part in sorted(expected):
+                _compare(actual[part], expected[part], _part_tolerance(tol, part), ("." + part,),
+                         found, fmt, "output")
+        elif isinstance(expected, dict):               # data sets: {"X": ..., "y": ...}
             if not isinstance(actual, dict) or set(actual) != set(expected):
                 raise _Mismatch("expected an (X, y) pair, got %s" % describe(actual))
             _compare(actual["X"], expected["X"], tol, (), found, fmt, "output.X")
@@ -183,6 +190,15 @@ def _check_value(actual, expected, tol, fmt):
         len(bad), len(found), _describe_element(path, a, e, distance))
 
 
+def _part_tolerance(tol, part):
+    # The tolerance of one part of a tuple result: its own rel and abs trees.
+    out = dict(tol)
+    for key in ("rel", "abs"):
+        if isinstance(tol.get(key), dict):
+            out[key] = tol[key].get(part)
+    return out
+
+
 class _Mismatch(Exception):
     pass
 
@@ -199,7 +215,7 @@ def _compare(actual, expected, tol, path, found, fmt, name):
         return
     if isinstance(actual, list):
         raise _Mismatch("shape differs at %s: expected a number, got %s" % (_where(path), _shape(actual)))
-    place = name + "".join("[%d]" % i for i in path)
+    place = name + _steps(path)
     if type(actual) is bool or not isinstance(actual, (int, float)):
         raise _Mismatch("%s is %s, not a number" % (place, describe(actual)))
     a = _as_float(actual)
@@ -244,6 +260,8 @@ _TWO_1100 = 2 ** 1100
 def _bound_at(bound, path):
     # A bound is one float for every element, or a tree shaped like expected.
     for i in path:
+        if type(i) is not int:
+            continue                         # a part's name: its bounds are sliced already
         if not isinstance(bound, list):
             break
         bound = bound[i]
@@ -262,8 +280,13 @@ def _abs_diff_within(a, b, bound, scale):
     return diff <= limit
 
 
+def _steps(path):
+    # [2][1], or .dweights[2][1] in a tuple result's part
+    return "".join(i if type(i) is str else "[%d]" % i for i in path)
+
+
 def _where(path):
-    return "".join("[%d]" % i for i in path) or "the top level"
+    return _steps(path).lstrip(".") or "the top level"
 
 
 def _shape(tree):

@@ -59,17 +59,34 @@ OPERATIONS = (
     ("sigmoid", ("x",)),
     ("softmax", ("x",)),
     ("dense", ("inputs", "weights", "biases")),
+    ("relu_backward", ("dvalues", "inputs")),
+    ("sigmoid_backward", ("dvalues", "inputs")),
+    ("softmax_backward", ("dvalues", "inputs")),
+    ("dense_backward", ("dvalues", "inputs", "weights")),
     ("spiral_data", ("samples", "classes", "seed")),
     ("vertical_data", ("samples", "classes", "seed")),
     ("sine_data", ("samples",)),
 )
 ARGUMENTS = dict(OPERATIONS)
 
+#: Operations whose result is a tuple: its parts, in the order the function
+#: returns them.  Such an ``expected`` (and an output) is an object with one
+#: array per part, ``{"dinputs": ..., "dweights": ..., "dbiases": ...}``, and a
+#: ``rel`` or ``abs`` bound tree is an object with the same keys.
+PARTS = {"dense_backward": ("dinputs", "dweights", "dbiases")}
+
+
+def is_parts(value):
+    """Whether ``value`` is a tuple result held as an object of parts (``PARTS``)."""
+    return isinstance(value, dict) and "dinputs" in value
+
 #: The dtypes of the vectors, widest first.  Every dtype has the six
-#: activations and dense; float64 has the three data sets too, and float32
-#: the two that book mode (``nnref.book``) draws in float32.
+#: activations, dense and the four backward passes; float64 has the three
+#: data sets too, and float32 the two that book mode (``nnref.book``) draws
+#: in float32.
 DTYPES = ("float64", "float32", "float16", "bfloat16")
-_ACTIVATIONS_AND_DENSE = ("step", "linear", "relu", "sigmoid", "softmax", "dense")
+_ACTIVATIONS_AND_DENSE = ("step", "linear", "relu", "sigmoid", "softmax", "dense", "relu_backward",
+                          "sigmoid_backward", "softmax_backward", "dense_backward")
 _DTYPE_OPERATIONS = {
     "float64": tuple(name for name, _ in OPERATIONS),
     "float32": _ACTIVATIONS_AND_DENSE + ("spiral_data", "vertical_data"),
@@ -81,8 +98,10 @@ _DTYPE_OPERATIONS = {
 def operations(dtype="float64"):
     """The operations that have vectors in ``dtype``, in file order.
 
-    >>> operations("float16")
+    >>> operations("float16")[:6]
     ['step', 'linear', 'relu', 'sigmoid', 'softmax', 'dense']
+    >>> operations("float16")[6:]
+    ['relu_backward', 'sigmoid_backward', 'softmax_backward', 'dense_backward']
     >>> operations("float32")[-2:]
     ['spiral_data', 'vertical_data']
     """
@@ -595,12 +614,21 @@ def _encode_output(op, value, dtype=None, shape=None):
         elif isinstance(y[0], list):          # sine_data: y is a column of floats
             y = encode_tree(y, dtype)
         return {"X": encode_tree(value["X"], dtype, x_shape if not value["X"] else None), "y": y}
+    if op in PARTS:
+        shape = shape or {}
+        return dict((part, encode_tree(value[part], dtype, shape.get(part))) for part in PARTS[op])
     return encode_tree(value, dtype, shape)
 
 
 def _decode_output(value, where, fmt=None):
     if value is None:
         return None
+    if is_parts(value):
+        parts = PARTS["dense_backward"]
+        if sorted(value) != sorted(parts):
+            raise VectorFormatError("%s: a tuple result needs exactly %s, got %s"
+                                    % (where, ", ".join(parts), describe_json(value)))
+        return dict((part, _decode_tree(value[part], "%s.%s" % (where, part), fmt, 0)) for part in parts)
     if isinstance(value, dict) and ("X" in value or "y" in value):
         if "X" not in value or "y" not in value:
             raise VectorFormatError("%s: a data set needs both X and y, got %s" % (where, describe_json(value)))
@@ -622,6 +650,8 @@ def _empty_shapes(op, inputs, expected):
     ``[]`` inputs are (0, k) with k the weights' rows, ``[]`` weights (0, m) and a
     ``[]`` result (0, m), m the biases' (or the weights') columns."""
     shapes = {}
+    if op == "dense_backward":
+        return _backward_shapes(inputs, expected)
     if op != "dense":
         return shapes
     x, w, b = inputs["inputs"], inputs["weights"], inputs["biases"]
@@ -639,6 +669,32 @@ def _empty_shapes(op, inputs, expected):
     return shapes
 
 
+def _backward_shapes(inputs, expected):
+    # dense_backward: [] dvalues are (0, m) and [] inputs (0, k), k the weights' rows and
+    # m their columns (or, for [] weights, dvalues' width); [] weights are (0, m); in the
+    # result, [] dinputs are (0, k) and [] dweights (0, m).
+    d, x, w = inputs["dvalues"], inputs["inputs"], inputs["weights"]
+    if not all(isinstance(v, list) for v in (d, x, w)):
+        return {}
+    k = len(w)
+    m = len(w[0]) if w and isinstance(w[0], list) else (len(d[0]) if d and isinstance(d[0], list) else None)
+    shapes = {}
+    if d == [] and m is not None:
+        shapes["dvalues"] = (0, m)
+    if x == []:
+        shapes["inputs"] = (0, k)
+    if w == [] and m is not None:
+        shapes["weights"] = (0, m)
+    if isinstance(expected, dict):
+        parts = {}
+        if expected["dinputs"] == []:
+            parts["dinputs"] = (0, k)
+        if expected["dweights"] == [] and m is not None:
+            parts["dweights"] = (0, m)
+        shapes["expected"] = parts
+    return shapes
+
+
 def _encode_test(op, test, dtype=None):
     out = dict(test)
     shapes = _empty_shapes(op, test["inputs"], test["expected"])
@@ -653,7 +709,7 @@ def _encode_test(op, test, dtype=None):
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
-            tol[key] = encode_tree(tol[key], None, result_shape if isinstance(tol[key], list) else None)
+            tol[key] = _encode_bound_tree(tol[key], result_shape)
     if "accumulators" in tol:
         tol["accumulators"] = dict((name, _encode_bound(bound, result_shape))
                                    for name, bound in tol["accumulators"].items())
@@ -665,8 +721,22 @@ def _encode_bound(bound, shape):
     out = dict(bound)
     for key in ("rel", "abs"):
         if key in bound:
-            out[key] = encode_tree(bound[key], None, shape if isinstance(bound[key], list) else None)
+            out[key] = _encode_bound_tree(bound[key], shape)
     return out
+
+
+def _encode_bound_tree(tree, shape):
+    # A bound tree, or for a tuple result an object of one tree per part.
+    if isinstance(tree, dict):
+        shape = shape or {}
+        return dict((part, _encode_bound_tree(v, shape.get(part))) for part, v in tree.items())
+    return encode_tree(tree, None, shape if isinstance(tree, list) else None)
+
+
+def _decode_bound_tree(tree, where):
+    if is_parts(tree):
+        return dict((part, _decode_tree(v, "%s.%s" % (where, part), None, 0)) for part, v in tree.items())
+    return _decode_tree(tree, where, None, 0)
 
 
 _RESULTS = ("valid", "acceptable", "invalid")
@@ -716,7 +786,7 @@ def decode_test(op, test, dtype=None, where=None):
     tol = dict(test["tolerance"])
     for key in ("rel", "abs"):
         if key in tol:
-            tol[key] = _decode_tree(tol[key], "%s tolerance.%s" % (where, key), None, 0)
+            tol[key] = _decode_bound_tree(tol[key], "%s tolerance.%s" % (where, key))
     if "accumulators" in tol:
         bounds = {}
         if not isinstance(tol["accumulators"], dict):
@@ -731,7 +801,7 @@ def decode_test(op, test, dtype=None, where=None):
             bounds[name] = dict(bound)
             for key in ("rel", "abs"):
                 if key in bound:
-                    bounds[name][key] = _decode_tree(bound[key], "%s.%s" % (place, key), None, 0)
+                    bounds[name][key] = _decode_bound_tree(bound[key], "%s.%s" % (place, key))
         tol["accumulators"] = bounds
     out["tolerance"] = tol
     return out
@@ -811,7 +881,8 @@ def document(op, notes, groups, dtype="float64"):
         "numberOfTests": sum(len(group["tests"]) for group in groups),
         "testGroups": groups,
     }
-    if (op == "dense" and dtype != "float64") or (op == "softmax" and dtype in ("float16", "bfloat16")):
+    if (op in ("dense", "dense_backward") and dtype != "float64") or \
+            (op == "softmax" and dtype in ("float16", "bfloat16")):
         out["accumulators"] = accumulators(dtype)
         out["accumulate"] = default_accumulator(dtype)
     return out
@@ -1174,11 +1245,16 @@ SCHEMA = {
         },
         "boundTree": {
             "description": "One bound for every element, or a tree of them shaped like expected "
-                           "({shape, values} where expected has an empty dimension).",
+                           "({shape, values} where expected has an empty dimension; for a tuple "
+                           "result, an object with one tree per part).",
             "anyOf": [_ref("bound"), _array(_ref("boundTree")), {
                 "type": "object", "required": ["shape", "values"], "additionalProperties": False,
                 "properties": {"shape": _array({"type": "integer", "minimum": 0}),
-                               "values": _array(_ref("bound"))}}],
+                               "values": _array(_ref("bound"))}}, {
+                "type": "object", "required": ["dinputs", "dweights", "dbiases"],
+                "additionalProperties": False,
+                "properties": {"dinputs": _ref("boundTree"), "dweights": _ref("boundTree"),
+                               "dbiases": _ref("boundTree")}}],
         },
         "dataset": {
             "description": "A data set: X (rows of floats) and y (int labels, or a column of "
@@ -1191,7 +1267,15 @@ SCHEMA = {
                 "y": {"anyOf": [_array({"anyOf": [{"type": "integer"}, _ref("tree")]}), _ref("shaped")]},
             },
         },
-        "output": {"anyOf": [_ref("tree"), _ref("dataset")]},
+        "parts": {
+            "description": "A tuple result (dense_backward's): one array per part, in any order "
+                           "of keys; an empty one as {shape, values}.",
+            "type": "object",
+            "required": ["dinputs", "dweights", "dbiases"],
+            "additionalProperties": False,
+            "properties": {"dinputs": _ref("tree"), "dweights": _ref("tree"), "dbiases": _ref("tree")},
+        },
+        "output": {"anyOf": [_ref("tree"), _ref("dataset"), _ref("parts")]},
         "tolerance": {
             "description": "An element passes if its ULP distance (in the file's dtype) is <= ulp, "
                            "or |out - expected| <= rel * |expected|, or <= abs (rel and abs: one "
@@ -1203,7 +1287,8 @@ SCHEMA = {
             "required": ["rule", "ulp", "signedZero"],
             "additionalProperties": False,
             "properties": {
-                "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm"]},
+                "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm", "sigmoid_backward",
+                                  "softmax_backward"]},
                 "ulp": {"type": "integer", "minimum": 0},
                 "rel": _ref("boundTree"),
                 "abs": _ref("boundTree"),

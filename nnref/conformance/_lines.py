@@ -21,11 +21,12 @@ separated by single spaces::
   ``unsupported``.
 
 ``EXPECTED`` is ``f RANK D... V...``, or ``error`` for an invalid case; a data
-set's is two arrays, ``f`` X then ``f`` y (class labels as values of the dtype).
+set's is two arrays, ``f`` X then ``f`` y (class labels as values of the dtype), and
+``dense_backward``'s three, dinputs, dweights and dbiases, in that order.
 
 A results file in line form has one line per case, and ``#`` comments:
 ``TCID value RANK D_1 ... D_RANK V_1 ... V_N`` (a data set: the two arrays
-one after the other), ``TCID error REASON...`` or ``TCID unsupported
+one after the other; dense_backward: its three), ``TCID error REASON...`` or ``TCID unsupported
 REASON...`` (the reason is the rest of the line).
 
 ``to_lines`` writes the form from a JSON vector document; ``read_vectors``
@@ -47,7 +48,7 @@ MicroPython lacks.
 """
 
 from .._base.version import __version__
-from ._format import (ARGUMENTS, DTYPES, MAX_RANK, SCHEMA_ID, Unreadable, VectorFormatError,
+from ._format import (ARGUMENTS, DTYPES, MAX_RANK, PARTS, SCHEMA_ID, Unreadable, VectorFormatError,
                       clip, declared_shape, document_dtype, encode_bits, file_name, shape_text,
                       tests_of)
 
@@ -81,7 +82,8 @@ _GRAMMAR = [
     "ARG: f RANK D_1 ... D_RANK V_1 ... V_N (N = D_1 * ... * D_RANK, 1 for rank 0; row-major)",
     "   | i INT | x KIND (no array: answer error or unsupported)",
     "V: the value's bit pattern in DTYPE, %d lowercase hex digits",
-    "EXPECTED: f RANK D... V... | error (a data set: f X... f y..., labels as values)",
+    "EXPECTED: f RANK D... V... | error (a data set: f X... f y..., labels as values; "
+    "dense_backward: f dinputs... f dweights... f dbiases...)",
     "results: TCID value RANK D_1 ... D_RANK V_1 ... V_N | TCID error REASON | TCID unsupported REASON",
     "tolerances: in the JSON vectors (python -m nnref check reads them); docs/conformance.md",
 ]
@@ -128,6 +130,9 @@ def case_lines(document):
             tokens.append("error")
         elif isinstance(expected, dict) and "X" in expected:
             tokens += ["f"] + _array(expected["X"], dtype) + ["f"] + _array(expected["y"], dtype)
+        elif op in PARTS:
+            for part in PARTS[op]:
+                tokens += ["f"] + _array(expected[part], dtype)
         else:
             tokens += ["f"] + _array(expected, dtype)
         out.append(" ".join(tokens))
@@ -260,7 +265,8 @@ def parse_results(text, path="results", op=None):
                                     % (path, number, clip(parts[0])))
         tc_id = int(parts[0])
         lines_of.setdefault(tc_id, []).append(number)
-        tests.append({"tcId": tc_id, "output": _output(parts, number, 2 if op and op.endswith("_data") else 1)})
+        names = PARTS.get(op) or (("X", "y") if op and op.endswith("_data") else None)
+        tests.append({"tcId": tc_id, "output": _output(parts, number, names)})
     twice = sorted(t for t, numbers in lines_of.items() if len(numbers) > 1)
     if twice:
         raise VectorFormatError("%s: tcId %s given more than once (lines %s)" % (
@@ -269,7 +275,9 @@ def parse_results(text, path="results", op=None):
     return {"testGroups": [{"tests": tests}]}
 
 
-def _output(parts, number, arrays_wanted):
+def _output(parts, number, names=None):
+    # One array, or one per name (a data set's X and y, a tuple result's parts).
+    arrays_wanted = 1 if names is None else len(names)
     if len(parts) < 2:
         return Unreadable("line %d: a tcId and nothing else" % number)
     kind = parts[1]
@@ -288,10 +296,11 @@ def _output(parts, number, arrays_wanted):
         arrays.append(array)
     if len(arrays) < arrays_wanted:
         return Unreadable("line %d: value, and %s after it" % (
-            number, "no RANK D... V..." if not arrays else "X, but no y"))
+            number, "no RANK D... V..." if not arrays else "%s, but no %s"
+            % (", ".join(names[:len(arrays)]), names[len(arrays)])))
     if i < len(tokens):
         return Unreadable("line %d: %d token(s) left after the output" % (number, len(tokens) - i))
-    return arrays[0] if len(arrays) == 1 else {"X": arrays[0], "y": arrays[1]}
+    return arrays[0] if names is None else dict(zip(names, arrays))
 
 
 def _parse_array(tokens, i, number):

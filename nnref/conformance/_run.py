@@ -14,7 +14,7 @@ import os
 from .._base.formats import check_dtype
 from ._allow import apply_allowlist, load_allowlist, parse_allowlist
 from ._check import check_case, describe, summary
-from ._format import (DTYPES, MAX_RANK, OPERATIONS, VectorFormatError, accumulators, check_vectors,
+from ._format import (DTYPES, MAX_RANK, OPERATIONS, PARTS, VectorFormatError, accumulators, check_vectors,
                       declared_shape, decode_outcome, decode_test, default_accumulator, describe_json,
                       document_dtype, file_name, load, operations, read_json, results_by_tc_id,
                       shape_text)
@@ -101,6 +101,10 @@ def run(impl, vectors_dir=None, ops=None, dtype="float64", accumulate=None, allo
     ``impl`` maps operation names to callables: ``"step"``, ``"linear"``,
     ``"relu"``, ``"sigmoid"``, ``"softmax"`` take ``x`` (a float, a list, or
     a list of rows); ``"dense"`` takes ``(inputs, weights, biases)``;
+    ``"relu_backward"``, ``"sigmoid_backward"`` and ``"softmax_backward"``
+    take ``(dvalues, inputs)``, ``"dense_backward"`` takes ``(dvalues,
+    inputs, weights)`` and returns ``(dinputs, dweights, dbiases)`` (a
+    tuple, or a dict of those names);
     ``"spiral_data"`` and ``"vertical_data"`` take ``(samples, classes,
     seed)`` and ``"sine_data"`` takes ``samples``, each returning ``(X, y)``.
     Results may be lists, tuples or anything with ``.tolist()``.  Operations
@@ -219,6 +223,8 @@ def _call_case(function, op, arguments, inputs):
             if type(pair) is list and len(pair) == 2:
                 return "value", {"X": pair[0], "y": pair[1]}
             return "value", pair
+        if op in PARTS:
+            return "value", _parts_of(value, PARTS[op])
         return "value", _to_plain(value, [0])
     except _Unreadable as error:
         return "unreadable", str(error)
@@ -228,6 +234,18 @@ def _call_case(function, op, arguments, inputs):
 
 class _Unreadable(Exception):
     pass
+
+
+def _parts_of(value, parts):
+    # A tuple result: a tuple (or list) of its parts in order, or a dict of them by name.
+    if isinstance(value, dict):
+        if sorted(value) != sorted(parts):
+            raise _Unreadable("the output is %s; expected the parts %s" % (describe(value), ", ".join(parts)))
+        return dict((part, _to_plain(value[part], [0])) for part in parts)
+    if not isinstance(value, (list, tuple)) or len(value) != len(parts):
+        raise _Unreadable("the output is %s; expected a tuple of %d (%s)"
+                          % (describe(value), len(parts), ", ".join(parts)))
+    return dict((part, _to_plain(v, [0])) for part, v in zip(parts, value))
 
 
 def _to_plain(value, count, depth=0):
@@ -273,7 +291,8 @@ def check_documents(vectors, results, path="results", accumulate=None, vectors_p
     check_vectors(vectors, vectors_path)
     op = vectors["operation"]
     dtype = document_dtype(vectors)
-    accumulate = check_accumulate(dtype, accumulate, "check") if op in ("dense", "softmax") else None
+    accumulate = check_accumulate(dtype, accumulate, "check") \
+        if op in ("dense", "softmax", "dense_backward") else None
     if isinstance(results, dict) and results.get("operation", op) != op:
         raise VectorFormatError("%s: the results are for %s, the vectors (%s) for %s"
                                 % (path, _named(results.get("operation")), vectors_path, op))
@@ -332,6 +351,8 @@ def _shape_problem(expected, output):
     pairs = [(expected, output)]
     if isinstance(expected, dict) and "X" in expected and isinstance(output, dict) and "X" in output:
         pairs = [(expected["X"], output["X"])]
+    elif isinstance(expected, dict) and "dinputs" in expected and isinstance(output, dict):
+        pairs = [(expected[part], output[part]) for part in sorted(expected) if part in output]
     for want, got in pairs:
         if isinstance(got, dict) and "shape" in got:
             a, b = declared_shape(want), declared_shape(got)

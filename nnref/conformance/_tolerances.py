@@ -483,3 +483,172 @@ def libm_tolerance(op, classes, dtype="float64"):
     if op == "vertical_data":
         return tolerance("libm", 4, abs_=2.0 ** (3 - p))
     return tolerance("libm", 4, abs_=2.0 ** (1 - p))
+
+
+# --- the backward passes ------------------------------------------------------------------
+
+def sigmoid_backward_tolerance(dtype="float64"):
+    """9 ULP for sigmoid_backward in float64; 13 ULP in float32, float16 and bfloat16.
+
+    The result is ``dv s (1 - s)`` with ``s = sigmoid(x)``, which a sound
+    implementation evaluates without cancellation, as ``dv t / (1 + t)**2``
+    with ``t = e**-|x|`` (nnref's float tier), or as ``dv s(x) s(-x)``.  With
+    exp within 1 ULP (relative ``2u``), to first order: ``t`` carries 2u;
+    ``1 + t`` carries ``u`` for its rounding and ``2u t / (1 + t) <= u``
+    from ``t`` (``t <= 1``), 2u; its square twice that and ``u`` for the
+    product, 5u; the division and the product with ``dv`` ``u`` each: 9u, so
+    less than 9 ULP from the exact value and at most 9 whole ULP from the
+    correctly rounded expected one.  Narrow formats, native kind (exp within
+    2 ULP, ``4u``): ``4u + 2 (u + 2u) + u + u + u = 13u``, 13 ULP; the wide
+    kind is within 1 ULP.  Subnormal results: each rounding is off by half
+    the fixed subnormal ULP instead, a few such ULP in all.
+
+    What the bound does not admit: ``dv y (1 - y)`` from the rounded forward
+    output ``y`` (the book's ``(1 - output) * output``, PyTorch's and JAX's
+    derivative rule).  ``1 - y`` cancels as ``y`` nears 1: its relative
+    error is about ``u y / (1 - y)``, ``u e**x``, and once ``y`` rounds to
+    1 the result is 0 (x above 36.7 in float64, 17.3 in float32).  The
+    cases where that form, even from the correctly rounded ``y``, leaves
+    the bound carry the ``one-minus-output`` flag (derived from the inputs,
+    ``_cases.one_minus_output_fails``).
+    """
+    fmt = check_dtype(dtype, "sigmoid_backward_tolerance")
+    return tolerance("sigmoid_backward", 9 if fmt.name == "float64" else 13)
+
+
+def softmax_backward_tolerance(dvalues, inputs, dtype="float64"):
+    """Per element, absolute: a bound that follows the cancellation in ``d_i - <s, d>``.
+
+    Row by row, ``g_i = s_i (d_i - c)`` with ``s = softmax(x)``, ``d`` the
+    dvalues and ``c = <s, d> = sum_j s_j d_j``.  ``g_i`` is small next to its
+    parts when ``d_i`` is close to ``c`` (every dvalue equal gives 0
+    exactly), so no bound relative to ``g_i`` holds for a sound
+    implementation; the bound is absolute, as dense's.  With ``u = 2**-p``,
+    ``n`` the row's length, ``delta_j = x_j - max``, ``tau`` the smallest
+    subnormal and ``R_j`` the relative error of the computed ``s_j``, to
+    first order ``R_j <= u (|delta_j| + n + ln n + c_exp) <= u (|delta_j|
+    + 2n + c_exp)`` (the derivation of ``softmax_tolerance``, before its
+    rounding up; ``c_exp = 5`` in float64 with exp within 1 ULP, 9 in the
+    narrow formats, native kind):
+
+    * ``c`` computed from the computed ``s`` in any order: ``sum_j s_j |d_j|
+      R_j`` from the shares, and ``gamma_n T <= 2nu T`` from the ``n``
+      products and additions, with ``T = sum_j s_j |d_j|``;
+    * ``d_i - c`` rounds once (``u |d_i - c|``), and the product with the
+      computed ``s_i`` brings ``R_i`` and ``u``, and the expected value's
+      rounding ``u`` more: ``|g_i| (R_i + 3u)`` together;
+    * the error of ``c`` reaches ``g_i`` times ``s_i (1 + R_i)``.
+
+    So ``|out_i - g_i| <= |g_i| (R_i + 3u) + s_i (1 + R_i) (sum_j s_j |d_j|
+    R_j + 2nu T)``, and times 5/4 for the second-order terms (products of
+    two of the errors, each at most 1/8 in the cases here).  Underflow:
+    a share below the normal range is off by its absolute bound ``(|delta_j|
+    + 2n + c_exp) tau`` (``softmax_tolerance``), which reaches ``g_i``
+    through ``d_i - c`` (times ``|d_i - c|``) and through ``c`` (times
+    ``|d_j|``, then ``s_i``); the products, the result and the expected
+    value are off by ``tau / 2`` each: ``tau ((|delta_i| + 2n + c_exp) |d_i
+    - c| + s_i sum_j |d_j| (|delta_j| + 2n + c_exp) + n + 2)``.
+
+    The bounds are computed from the exact ``s`` and ``g`` (``nnref.exact``
+    in float64, each within ``2**-53`` relatively) and rounded up with a
+    relative ``2**-40`` to spare.  Elements of a row holding NaN or an
+    infinity in either argument, or made only of -inf, get 0 (the results
+    are NaN); so does each -inf input (its share and gradient are exactly
+    0).  Narrow formats keep this one, native, bound for every accumulator
+    (a wider accumulator does better; the rows here are short).
+
+    The form that forms the Jacobian, ``(diag(s) - s s^T) d`` (the book's),
+    passes too: each ``g_i`` is then ``s_i d_i - sum_j s_i s_j d_j``, whose
+    terms are within the same ``s_i T`` scale.
+    """
+    from .. import exact
+    fmt = check_dtype(dtype, "softmax_backward_tolerance")
+    u = Fraction(1, 2 ** fmt.precision)
+    tau = _tau(fmt)
+    c_exp = 5 if fmt.name == "float64" else 9
+    rows_d = dvalues if dvalues and isinstance(dvalues[0], list) else [dvalues]
+    rows_x = inputs if inputs and isinstance(inputs[0], list) else [inputs]
+    out = []
+    for d, x in zip(rows_d, rows_x):
+        if not x:
+            out.append([])
+            continue
+        if not all(_finite(v) for v in d) or any(v != v or v == _INF for v in x) or \
+                all(v == -_INF for v in x):
+            out.append([0.0] * len(x))
+            continue
+        s = [Fraction(v) for v in exact.softmax(x)]
+        g = [Fraction(v) for v in exact.softmax_backward(d, x)]
+        top = Fraction(max(x))
+        n = len(x)
+        shifts = [abs(Fraction(v) - top) if v != -_INF else None for v in x]
+        rel = [u * (sh + 2 * n + c_exp) if sh is not None else Fraction(0) for sh in shifts]
+        units = [(sh + 2 * n + c_exp) if sh is not None else Fraction(0) for sh in shifts]
+        dv = [Fraction(v) for v in d]
+        c = sum(sj * dj for sj, dj in zip(s, dv))
+        big_t = sum(sj * abs(dj) for sj, dj in zip(s, dv))
+        dot_err = sum(sj * abs(dj) * rj for sj, dj, rj in zip(s, dv, rel)) + 2 * n * u * big_t
+        dot_tiny = sum(abs(dj) * uj for dj, uj in zip(dv, units))
+        line = []
+        for i in range(n):
+            if shifts[i] is None:
+                line.append(0.0)
+                continue
+            bound = abs(g[i]) * (rel[i] + 3 * u) + s[i] * (1 + rel[i]) * dot_err
+            bound = bound * Fraction(5, 4)
+            bound += tau * (units[i] * abs(dv[i] - c) + s[i] * dot_tiny + n + 2)
+            line.append(round_up(bound * (1 + Fraction(1, 2 ** 40))))
+        out.append(line)
+    bounds = out if inputs and isinstance(inputs[0], list) else out[0]
+    return tolerance("softmax_backward", 0, abs_=bounds)
+
+
+def dense_backward_tolerance(dvalues, inputs, weights, dtype="float64"):
+    """dense's rule for each of the three products, as dense with a zero bias.
+
+    ``dinputs = D W^T``, ``dweights = X^T D`` and ``dbiases = 1^T D`` (the
+    column sums, a dot product with ones) are each an inner product of
+    ``m``, ``n`` and ``n`` terms, so each element gets ``dense_tolerance``'s
+    bound for those operands and a zero bias (one term more than there is,
+    a little room): absolute, ``(K + 1) (2**(1 - p) S + tau)`` with ``S``
+    the sum of the magnitudes of its terms, in float64; one such bound per
+    accumulator in the narrow formats (``accumulators``, with
+    ``"overflow": true`` where a sum may overflow one).  A part whose
+    operands are small integers is exact (0).  The bounds are an object of
+    the three parts, like the expected value.  Cancelling dvalues (rows
+    of ``D`` that sum to nearly 0) make ``dbiases`` and ``dweights`` small
+    next to their terms: the ``cancellation`` cases.
+    """
+    from ._format import accumulators
+    fmt = check_dtype(dtype, "dense_backward_tolerance")
+    n = len(inputs)
+    k = len(weights)
+    m = len(weights[0]) if weights else (len(dvalues[0]) if dvalues else 0)
+    w_t = [[weights[r][j] for r in range(k)] for j in range(m)]
+    x_t = [[inputs[i][r] for i in range(n)] for r in range(k)]
+    operands = {"dinputs": (dvalues, w_t, [[0.0] * k]), "dweights": (x_t, dvalues, [[0.0] * m]),
+                "dbiases": ([[1.0] * n], dvalues, [[0.0] * m])}
+
+    def bound(part, acc):
+        a, b, bias = operands[part]
+        if not a:
+            return {"abs": []}
+        if _dense_is_exact(a, b, bias, fmt.precision):
+            return {"abs": [[0.0] * len(bias[0]) for _ in a]}
+        if acc is None:
+            return {"abs": _dense_abs(a, b, bias)}
+        return _dense_bound(a, b, bias, fmt, acc)
+
+    def combine(acc):
+        parts = dict((part, bound(part, acc)) for part in ("dinputs", "dweights", "dbiases"))
+        out = {"abs": dict((part, parts[part]["abs"]) for part in parts)}
+        if any(parts[part].get("overflow") for part in parts):
+            out["overflow"] = True
+        return out
+
+    if fmt.name == "float64":
+        return tolerance("dense", 0, abs_=combine(None)["abs"])
+    tol = tolerance("dense", 0)
+    tol["accumulators"] = dict((name, combine(check_dtype(name, "dense_backward")))
+                               for name in accumulators(fmt.name))
+    return tol

@@ -19,6 +19,11 @@
 #                               no bfloat16, ONNX Runtime's CPU provider no
 #                               bfloat16 kernels for these operators)
 #
+# Each run covers every operation the adapter has: for torch and jax that
+# includes the four backward passes (relu_backward, sigmoid_backward,
+# softmax_backward, dense_backward) through torch.autograd.grad and jax.vjp,
+# in every dtype of the pairs below.
+#
 # The outcomes are recorded in docs/conformance.md.  The job takes about 3.5
 # minutes on two cores: about 1 to install, 1.5 for the 18 runs (JAX's, 12-16 s
 # each, are the slowest), 15 s for tests/peers, 0.5 to delete the venv.
