@@ -115,8 +115,9 @@ def relu_backward(dvalues, inputs):
     Formula: dinputs = dvalues * (inputs > 0), elementwise, as the book's
     ``dinputs = dvalues.copy(); dinputs[inputs <= 0] = 0``: the derivative of
     max(0, x) is taken as 0 at x = 0 (either zero).  A NaN input keeps its
-    dvalue, as the book's NumPy code does (``NaN <= 0`` is False); PyTorch
-    and JAX give 0 there instead.  Exact.
+    dvalue, as the book's NumPy code does (``NaN <= 0`` is False), and as
+    PyTorch 2.13's autograd does; JAX's ``jax.vjp`` of ``jax.nn.relu`` gives 0
+    there instead.  Exact.
 
     ``dvalues`` and ``inputs`` are numbers, vectors or batches of one shape;
     the result has that shape, as new floats.

@@ -13,7 +13,7 @@ Everything expected here comes from this file:
 
 Deliberately wrong implementations (a softmax gradient without the <s, d>
 term, dense gradients with a wrong transpose, the book's cancelling sigmoid
-formula, PyTorch's ReLU NaN rule) are shown to fail the same checks.
+formula, JAX's ReLU NaN rule) are shown to fail the same checks.
 """
 
 import math
@@ -381,7 +381,7 @@ def _book_sigmoid(d_list, x_list, dtype="float64"):
     return out
 
 
-def _torch_relu(d_list, x_list, dtype="float64"):
+def _jax_relu(d_list, x_list, dtype="float64"):
     return [exact.linear(d, dtype=dtype) if x > 0.0 else 0.0 for d, x in zip(d_list, x_list)]
 
 
@@ -401,8 +401,8 @@ def test_the_books_cancelling_sigmoid_formula_fails():
     assert sigmoid_failures(_book_sigmoid, [(1.0, 40.0), (1.0, 20.0)], "float64")
 
 
-def test_pytorchs_relu_nan_rule_fails_the_books_rule():
-    assert relu_failures(_torch_relu, [(2.0, NAN)], "float64")
+def test_jaxs_relu_nan_rule_fails_the_books_rule():
+    assert relu_failures(_jax_relu, [(2.0, NAN)], "float64")
 
 
 # --- shared checks, errors and dtype ----------------------------------------------------
