@@ -345,3 +345,19 @@ def test_relu_on_a_narrow_batch_still_reads_by_the_rule_and_names_positions():
     assert nnref.relu([[1.0, Lying(-2.0)], [3, -4.0]]) == [[1.0, 0.0], [3.0, 0.0]]
     with pytest.raises(TypeError, match=r"relu: x\[1\]\[0\]"):
         nnref.relu([[1.0, 2.0], ["a", 1.0]])
+
+
+def test_the_checks_catch_a_wrong_bias_scaled_once_for_the_sparse_dot(monkeypatch):
+    # The sparse dot takes each column's scaled bias from dense_rows; one off by a bit shows.
+    real = dot.sparse_dot_plus_bias
+
+    def wrong(row_parts, column_parts, row, column, bias, bias_scaled=None):
+        n, e = bias_scaled
+        return real(row_parts, column_parts, row, column, bias, (n, e + 1))
+    monkeypatch.setattr(dot, "sparse_dot_plus_bias", wrong)
+    rng = nnref.RandomState(11)
+    inputs = [[math.ldexp(v, e) for v, e in zip(row, (-1000, 0, 900, -500, 300))]
+              for row in rng.randn(4, 5)]
+    weights, biases = rng.randn(5, 3), [1e300 * v for v in rng.randn(3)]
+    assert mismatches(nnref.dense(inputs, weights, biases),
+                      fraction_dense(inputs, weights, biases))

@@ -174,10 +174,11 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     return _plus_bias_rounded(total, row_exp + column_exp, row, column, bias)
 
 
-def _plus_bias_rounded(total, exponent, row, column, bias):
+def _plus_bias_rounded(total, exponent, row, column, bias, bias_scaled=None):
     # total * 2**exponent (the exact dot) plus the bias, exactly, rounded once.
+    # bias_scaled: to_scaled_int(bias), if the caller has it.
     if bias != 0.0:
-        bias_int, bias_exp = to_scaled_int(bias)
+        bias_int, bias_exp = to_scaled_int(bias) if bias_scaled is None else bias_scaled
         if bias_exp >= exponent:
             total += bias_int << (bias_exp - exponent)
         else:
@@ -206,14 +207,18 @@ def mantissas(values):
     return list(map(int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
 
 
-def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias):
-    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias."""
+def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias, bias_scaled=None):
+    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias.
+
+    ``bias_scaled``, if given, is ``to_scaled_int(bias)`` (computed once per
+    column by a caller with many rows).
+    """
     row_ints, row_exps = row_parts
     column_ints, column_exps = column_parts
     exps = list(map(_add, row_exps, column_exps))
     low = min(exps) if exps else 0
     total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
-    return _plus_bias_rounded(total, low - 106, row, column, bias)
+    return _plus_bias_rounded(total, low - 106, row, column, bias, bias_scaled)
 
 
 # The packed accumulator
@@ -591,10 +596,12 @@ def dense_rows(inputs, weights, biases):
                 sparse_columns = None
                 if _SPARSE and all_finite(biases) and all(map(all_finite, columns)):
                     sparse_columns = [mantissas(c) for c in columns]
+                    sparse_biases = [to_scaled_int(b) for b in biases]
             if sparse_columns is not None and all_finite(row):
                 row_parts = mantissas(row)
-                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias)
-                          for column, parts, bias in zip(columns, sparse_columns, biases)]
+                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias, scaled_bias)
+                          for column, parts, bias, scaled_bias
+                          in zip(columns, sparse_columns, biases, sparse_biases)]
             else:
                 row_scaled = scale_to_ints(row)      # once per row, not once per output
                 result = [dot_plus_bias(row, row_scaled, column, column_scaled, bias)
