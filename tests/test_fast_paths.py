@@ -212,6 +212,68 @@ def test_the_checks_catch_plain_float_rounding(monkeypatch):
     assert mismatches(plain(inputs, weights, biases), fraction_dense(inputs, weights, biases))
 
 
+# --- biases scaled apart from their weights ----------------------------------
+
+# Biases far below their weights (1e-302 next to 0.01): a column with its bias
+# appended is too wide to pack, so the biases are scaled on their own.
+tiny_bias = with_exponents(-1126, -950)
+
+
+@pytest.mark.parametrize("x_kind", ["tiny", "ordinary", "huge", "mixed"])
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_biases_scaled_apart_are_correctly_rounded(x_kind, data):
+    check(*data.draw(batches(CLASSES[x_kind], st.one_of(ordinary, signed_zero),
+                             st.one_of(tiny_bias, signed_zero, ordinary),
+                             n=(1, 24), k=(1, 9), m=(1, 5))))
+
+
+def tiny_layer(seed, n=20, k=6, m=3):
+    rng = nnref.RandomState(seed)
+    inputs = [[1e-300 * v for v in row] for row in rng.randn(n, k)]
+    weights = [[0.01 * v for v in row] for row in rng.randn(k, m)]
+    return inputs, weights, [1e-302 * v for v in rng.randn(m)]
+
+
+def test_tiny_data_with_tiny_biases_takes_the_separate_biases(monkeypatch):
+    calls = []
+    real = dot._separate_biases
+
+    def spy(*args):
+        out = real(*args)
+        calls.append(out is not None)
+        return out
+    monkeypatch.setattr(dot, "_separate_biases", spy)
+    for k in (3, 6):
+        check(*tiny_layer(8, k=k))
+    assert calls == [True, True]
+
+
+def test_the_checks_catch_biases_scaled_apart_one_bit_off(monkeypatch):
+    real = dot._Packed
+
+    def off_by_one(columns, row_bits, bias_ints=None):
+        if bias_ints is not None:
+            bias_ints = [2 * n for n in bias_ints]
+        return real(columns, row_bits, bias_ints)
+    monkeypatch.setattr(dot, "_Packed", off_by_one)
+    layer = tiny_layer(9)
+    assert mismatches(nnref.dense(*layer), fraction_dense(*layer))
+
+
+def test_the_checks_catch_biases_scaled_apart_and_then_dropped(monkeypatch):
+    # A start value without the separate biases: as tiny as they are, they count.
+    real = dot._Packed.start
+
+    def start(self, row_exp):
+        if self.fixed_bias:
+            return self.offset
+        return real(self, row_exp)
+    monkeypatch.setattr(dot._Packed, "start", start)
+    layer = tiny_layer(10)
+    assert mismatches(nnref.dense(*layer), fraction_dense(*layer))
+
+
 # --- the scaling to integers --------------------------------------------------
 
 @settings(max_examples=200, deadline=None)
@@ -283,3 +345,19 @@ def test_relu_on_a_narrow_batch_still_reads_by_the_rule_and_names_positions():
     assert nnref.relu([[1.0, Lying(-2.0)], [3, -4.0]]) == [[1.0, 0.0], [3.0, 0.0]]
     with pytest.raises(TypeError, match=r"relu: x\[1\]\[0\]"):
         nnref.relu([[1.0, 2.0], ["a", 1.0]])
+
+
+def test_the_checks_catch_a_wrong_bias_scaled_once_for_the_sparse_dot(monkeypatch):
+    # The sparse dot takes each column's scaled bias from dense_rows; one off by a bit shows.
+    real = dot.sparse_dot_plus_bias
+
+    def wrong(row_parts, column_parts, row, column, bias, bias_scaled=None):
+        n, e = bias_scaled
+        return real(row_parts, column_parts, row, column, bias, (n, e + 1))
+    monkeypatch.setattr(dot, "sparse_dot_plus_bias", wrong)
+    rng = nnref.RandomState(11)
+    inputs = [[math.ldexp(v, e) for v, e in zip(row, (-1000, 0, 900, -500, 300))]
+              for row in rng.randn(4, 5)]
+    weights, biases = rng.randn(5, 3), [1e300 * v for v in rng.randn(3)]
+    assert mismatches(nnref.dense(inputs, weights, biases),
+                      fraction_dense(inputs, weights, biases))

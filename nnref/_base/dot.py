@@ -174,10 +174,11 @@ def dot_plus_bias(row, row_scaled, column, column_scaled, bias):
     return _plus_bias_rounded(total, row_exp + column_exp, row, column, bias)
 
 
-def _plus_bias_rounded(total, exponent, row, column, bias):
+def _plus_bias_rounded(total, exponent, row, column, bias, bias_scaled=None):
     # total * 2**exponent (the exact dot) plus the bias, exactly, rounded once.
+    # bias_scaled: to_scaled_int(bias), if the caller has it.
     if bias != 0.0:
-        bias_int, bias_exp = to_scaled_int(bias)
+        bias_int, bias_exp = to_scaled_int(bias) if bias_scaled is None else bias_scaled
         if bias_exp >= exponent:
             total += bias_int << (bias_exp - exponent)
         else:
@@ -206,14 +207,18 @@ def mantissas(values):
     return list(map(int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
 
 
-def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias):
-    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias."""
+def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias, bias_scaled=None):
+    """The exact dot's result from ``mantissas`` of a finite row and column and a finite bias.
+
+    ``bias_scaled``, if given, is ``to_scaled_int(bias)`` (computed once per
+    column by a caller with many rows).
+    """
     row_ints, row_exps = row_parts
     column_ints, column_exps = column_parts
     exps = list(map(_add, row_exps, column_exps))
     low = min(exps) if exps else 0
     total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
-    return _plus_bias_rounded(total, low - 106, row, column, bias)
+    return _plus_bias_rounded(total, low - 106, row, column, bias, bias_scaled)
 
 
 # The packed accumulator
@@ -259,7 +264,7 @@ class _Packed(object):
     # The weights and biases of one dense_rows call, packed for rows whose
     # integers are at most row_bits wide (steps 1, 4 and 5).
 
-    def __init__(self, scaled_columns, row_bits):
+    def __init__(self, scaled_columns, row_bits, bias_ints=None):
         column_ints = [ints for ints, _ in scaled_columns]
         self.exponents = [exponent for _, exponent in scaled_columns]
         weight_bits = max([bit_length(sum(map(abs, ints))) for ints in column_ints])
@@ -273,13 +278,17 @@ class _Packed(object):
         # zip(*column_ints) gives the k weight rows, then each column's bias (its last entry).
         packed = [_pack_slots(ints, slot_bytes, self.offset) for ints in zip(*column_ints)]
         self.bias_row = packed.pop()
+        # bias_ints: the biases already in the outputs' units (_separate_biases).
+        self.fixed_bias = bias_ints is not None
+        if self.fixed_bias:
+            self.bias_row = _pack_slots(bias_ints, slot_bytes, self.offset)
         self.weight_rows = packed
         self.column_scales = [math.ldexp(1.0, c) for c in self.exponents]
 
     def start(self, row_exp):
         # Step 4's bias term plus step 5's OFFSET: the sum's start value.  (A
         # positive row_exp comes with biases already divided by 2**row_exp.)
-        if self.bias_row and row_exp < 0:
+        if self.bias_row and row_exp < 0 and not self.fixed_bias:
             return (self.bias_row << -row_exp) + self.offset
         return self.bias_row + self.offset
 
@@ -473,6 +482,48 @@ def _fix_zero_signs(result, row, columns, biases):
     return result
 
 
+def _packed_batch(packed, rows_ints, row_exp, inputs, columns, biases):
+    # Steps 4 to 6 for a batch scaled by one 2**row_exp, zero signs and tiny outputs included.
+    out = _round_rows(packed, rows_ints, row_exp)
+    for i, result in enumerate(out):
+        if 0.0 in result:
+            out[i] = _fix_zero_signs(result, inputs[i], columns, biases)
+    _recompute_tiny(out, _tiny_columns(row_exp, packed.exponents), inputs, columns, biases)
+    return out
+
+
+def _separate_biases(inputs, columns, biases):
+    # The packing for weights whose columns are too wide with their biases
+    # appended (biases far below the weights, such as tiny data with biases
+    # as tiny).  Step 1 scales column j alone, W[i][j] == Wi[i][j] * 2**c[j];
+    # step 2 scales the batch by 2**r with r <= e[j] - c[j] for every nonzero
+    # bias b[j] == Bi[j] * 2**e[j], so that b[j] is the integer
+    # Bi[j] << (e[j] - r - c[j]) times the output's unit 2**(r + c[j]), and
+    # the start value holds those integers.  None where the packing can't go.
+    if not all_finite(biases):
+        return None
+    scaled_columns = _scale_columns(columns, [0.0] * len(biases))
+    if scaled_columns is None:
+        return None
+    parts = [to_scaled_int(b) for b in biases]
+    limits = [e - c for (n, e), (_, c) in zip(parts, scaled_columns) if n]
+    batch = _scale_batch(inputs, min(limits) if limits else 0, False)
+    if batch is None:
+        return None
+    rows_ints, row_exp, row_bits = batch
+    bias_ints = [n << (e - row_exp - c) if n else 0 for (n, e), (_, c) in zip(parts, scaled_columns)]
+    # |s[j]| <= 2**row_bits * (sum_i |Wi[i][j]| + 1) with row_bits covering the bias
+    # integers too: the placeholder 1 in each column's last entry makes _Packed size
+    # the slots for that.  Bias integers wider than rows may be keep the slots
+    # below 1024 bits (float() of a slot then can't overflow).
+    row_bits = max([row_bits] + [bit_length(n) for n in bias_ints])
+    if row_bits > _ROW_BITS_LIMIT:
+        return None
+    placeholders = [(ints[:-1] + [1], c) for ints, c in scaled_columns]
+    return _packed_batch(_Packed(placeholders, row_bits, bias_ints), rows_ints, row_exp,
+                         inputs, columns, biases)
+
+
 def dense_rows(inputs, weights, biases):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
@@ -510,12 +561,11 @@ def dense_rows(inputs, weights, biases):
             if row_exp > 0:
                 columns_used = [(ints[:-1] + [ints[-1] >> row_exp], c)
                                 for ints, c in scaled_columns]
-            out = _round_rows(_Packed(columns_used, row_bits), rows_ints, row_exp)
-            for i, result in enumerate(out):
-                if 0.0 in result:
-                    out[i] = _fix_zero_signs(result, inputs[i], columns, biases)
-            _recompute_tiny(out, _tiny_columns(row_exp, [c for _, c in scaled_columns]),
-                            inputs, columns, biases)
+            return _packed_batch(_Packed(columns_used, row_bits), rows_ints, row_exp,
+                                 inputs, columns, biases)
+    else:
+        out = _separate_biases(inputs, columns, biases)
+        if out is not None:
             return out
     # Row by row: each row scaled on its own; the exact dot where the packing can't go.
     scaled_rows = []
@@ -546,10 +596,12 @@ def dense_rows(inputs, weights, biases):
                 sparse_columns = None
                 if _SPARSE and all_finite(biases) and all(map(all_finite, columns)):
                     sparse_columns = [mantissas(c) for c in columns]
+                    sparse_biases = [to_scaled_int(b) for b in biases]
             if sparse_columns is not None and all_finite(row):
                 row_parts = mantissas(row)
-                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias)
-                          for column, parts, bias in zip(columns, sparse_columns, biases)]
+                result = [sparse_dot_plus_bias(row_parts, parts, row, column, bias, scaled_bias)
+                          for column, parts, bias, scaled_bias
+                          in zip(columns, sparse_columns, biases, sparse_biases)]
             else:
                 row_scaled = scale_to_ints(row)      # once per row, not once per output
                 result = [dot_plus_bias(row, row_scaled, column, column_scaled, bias)
