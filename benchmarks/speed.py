@@ -205,6 +205,8 @@ def cases(quick):
                lambda X=X, W=W, b=b: plain_dense(X, W, b), peer)
     for name, ours, plain in chapter_passes():
         yield name, ours, plain, None
+    for name, ours, plain in chapter_backward_passes():
+        yield name, ours, plain, None
     rng = nnref.RandomState(1)
     X = data(rng, 1000, 64, 3.0)
     aX = numpy.array(X) if numpy is not None else None
@@ -241,6 +243,86 @@ def chapter_passes():
     name = "chapter's forward pass, layer objects, checks included"
     yield name + ", over the plain idioms", ours, plain
     yield name + ", over the column-wise pass", ours, column_wise
+
+
+def plain_transposed_dot(A, B):
+    # A^T @ B, the plain idiom: one sum(map(mul)) per pair of columns.
+    columns_b = list(zip(*B))
+    return [[sum(map(operator.mul, column_a, column_b)) for column_b in columns_b]
+            for column_a in zip(*A)]
+
+
+def plain_dense_backward(dvalues, inputs, W):
+    # The book's three formulas: dvalues @ W^T, inputs^T @ dvalues, column sums.
+    dinputs = [[sum(map(operator.mul, row, w_row)) for w_row in W] for row in dvalues]
+    return dinputs, plain_transposed_dot(inputs, dvalues), [[sum(c) for c in zip(*dvalues)]]
+
+
+def plain_relu_backward(dvalues, inputs):
+    return [[d if x > 0 else 0.0 for d, x in zip(drow, xrow)] for drow, xrow in zip(dvalues, inputs)]
+
+
+def plain_softmax_crossentropy_backward(softmax_rows, y):
+    # (softmax - one_hot(y)) / n, as the book's combined step.
+    n = len(softmax_rows)
+    return [[(s - 1.0) / n if j == label else s / n for j, s in enumerate(row)]
+            for row, label in zip(softmax_rows, y)]
+
+
+def chapter_backward_passes():
+    """The chapter's backward pass (chapter 9) through nnref's layer objects, against the plain idioms.
+
+    The network is the forward pass's, with the combined softmax and
+    cross-entropy step on top.  "backward" times the backward calls alone
+    (the forward state already set); "forward and backward" times both, the
+    loss included.  The plain idioms are the obvious list code of the book's
+    backward formulas, each output rounded as plain float code rounds it.
+    """
+    X, y = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
+    dense1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
+    relu = nnref.ReLU()
+    dense2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    loss = nnref.SoftmaxCategoricalCrossentropy()
+    W1, b1, W2, b2 = dense1.weights, dense1.biases[0], dense2.weights, dense2.biases[0]
+
+    def ours_forward():
+        dense1.forward(X)
+        relu.forward(dense1.output)
+        dense2.forward(relu.output)
+        return loss.forward(dense2.output, y)
+
+    def ours_backward():
+        loss.backward(loss.output, y)
+        dense2.backward(loss.dinputs)
+        relu.backward(dense2.dinputs)
+        dense1.backward(relu.dinputs)
+        return dense1.dinputs, dense1.dweights, dense1.dbiases
+
+    def ours_both():
+        ours_forward()
+        return ours_backward()
+
+    ours_forward()
+    hidden, relu_out, probabilities = dense1.output, relu.output, loss.output
+
+    def plain_backward(hidden=hidden, relu_out=relu_out, probabilities=probabilities):
+        dlogits = plain_softmax_crossentropy_backward(probabilities, y)
+        drelu = plain_dense_backward(dlogits, relu_out, W2)[0]
+        dhidden = plain_relu_backward(drelu, hidden)
+        return plain_dense_backward(dhidden, X, W1)
+
+    def plain_both():
+        hidden = plain_dense(X, W1, b1)
+        relu_out = plain_relu(hidden)
+        probabilities = plain_softmax(plain_dense(relu_out, W2, b2))
+        losses = [-math.log(min(max(row[label], 1e-7), 1 - 1e-7))
+                  for row, label in zip(probabilities, y)]
+        sum(losses) / len(losses)
+        return plain_backward(hidden, relu_out, probabilities)
+
+    name = "chapter's backward pass (chapter 9), layer objects, checks included"
+    yield name + ", over the plain idioms", ours_backward, plain_backward
+    yield "chapter's forward and backward pass with the loss, over the plain idioms", ours_both, plain_both
 
 
 def columns_softmax(columns):
@@ -307,6 +389,39 @@ def forward_ways(name, X, network):
             return data
         rows.append(("NumPy", numpy_forward))
     return name, rows, largest_difference(rows)
+
+
+def micrograd_backward_ways(samples):
+    """The chapter's network (no softmax) forward and backward, micrograd and nnref.
+
+    The loss is the sum of the outputs, so every dvalue is 1; micrograd builds
+    one graph node per scalar operation and walks it recursively in
+    ``backward()``, so it runs into Python's recursion limit as the batch grows.
+    Returns ``(micrograd, nnref)`` functions.
+    """
+    X, _ = nnref.datasets.spiral_data(samples, 3, rng=nnref.RandomState(0))
+    dense1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
+    relu = nnref.ReLU()
+    dense2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    model = micrograd_nn.MLP(2, [3, 3])
+    micro_layer_set(model.layers[0], dense1.weights, dense1.biases[0], True)
+    micro_layer_set(model.layers[1], dense2.weights, dense2.biases[0], False)
+    ones = [[1.0] * 3 for _ in X]
+
+    def micrograd():
+        model.zero_grad()
+        loss = sum(v for row in X for v in model(row))
+        loss.backward()
+        return [[w.grad for w in neuron.w] for neuron in model.layers[0].neurons]
+
+    def ours():
+        dense1.forward(X)
+        relu.forward(dense1.output)
+        dense2.forward(relu.output)
+        dense2.backward(ones)
+        relu.backward(dense2.dinputs)
+        return dense1.backward(relu.dinputs)
+    return micrograd, ours
 
 
 def micro_layer_set(layer, W, b, relu):
@@ -395,6 +510,21 @@ def main(argv=None):
             differences.append("%.1e on the %s" % (worst, name.split(":")[0]))
         print()
         print("Largest difference from micrograd's outputs: %s." % ", ".join(differences))
+        print()
+        print("micrograd's forward and backward() over nnref's (the chapter's network without"
+              " softmax, loss = sum of the outputs):")
+        print()
+        print("| spiral_data samples per class | rows | micrograd / nnref |")
+        print("|---|---|---|")
+        for samples in (10, 30, 100, 300):
+            micrograd, ours = micrograd_backward_ways(samples)
+            try:
+                times = best_times([micrograd, ours], repeat)
+                outcome = "%.1f" % (times[0] / times[1])
+            except RecursionError:
+                outcome = "micrograd: RecursionError in backward()"
+            print("| %d | %d | %s |" % (samples, 3 * samples, outcome))
+            sys.stdout.flush()
     return 0
 
 
