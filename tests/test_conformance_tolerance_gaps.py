@@ -4,6 +4,7 @@ softmax tolerances, against values worked out by hand with ``Fraction``."""
 from fractions import Fraction
 
 from nnref.conformance import _tolerances
+from support import bits, from_bits
 
 
 def test_dense_sizes_add_the_bias_magnitude():
@@ -53,10 +54,11 @@ def test_exp_and_exact_tolerances():
 
 def _up(q):
     # The smallest float >= the rational q, found without nnref.
+    # (q > 0 here, so the next float up is the next bit pattern; math.nextafter
+    # is not on Python 3.6-3.8.)
     x = float(q)
     if Fraction(x) < q:
-        import math
-        x = math.nextafter(x, float("inf"))
+        x = from_bits(bits(x) + 1)
     return x
 
 
