@@ -325,17 +325,20 @@ def _dense_backward(dvalues, inputs, weights, func):
     # -0.0 is the neutral bias (each sum, and the sign of a zero sum, as IEEE
     # gives: matrix.matmul's rule); an empty sum is +0.0.
     w_t = [list(c) for c in zip(*w)]
-    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k)
     x_t = [list(c) for c in zip(*x)] if x else [[] for _ in range(k)]
+    d_t = [list(c) for c in zip(*d)]
     if n and k * m <= 4 * n:
         # Few outputs over long columns (the usual batch): one exact dot per
-        # output, which beats packing n weight rows for k input rows.
-        d_t = [list(c) for c in zip(*d)]
+        # output, which beats packing n weight rows for k input rows.  The
+        # columns of dvalues are scaled once, for these dots and for
+        # dinputs' column-wise form (scale_to_ints(c, 0): exact as well).
         x_scaled = [scale_to_ints(c) for c in x_t]
-        d_scaled = [scale_to_ints(c) for c in d_t]
+        d_scaled = [scale_to_ints(c, 0) for c in d_t]
         dweights = [[dot_plus_bias(xc, xs, dc, ds, -0.0) for dc, ds in zip(d_t, d_scaled)]
                     for xc, xs in zip(x_t, x_scaled)]
     else:
+        d_scaled = None
         dweights = dense_rows(x_t, d, [-0.0 if n else 0.0] * m)
-    dbiases = [[fsum(column) for column in zip(*d)] if d else [0.0] * m]
+    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k, d_scaled)
+    dbiases = [[fsum(column) for column in d_t] if d else [0.0] * m]
     return dinputs, dweights, dbiases
