@@ -27,7 +27,7 @@ the correctly rounded oracle (``nnref.exact.relu_backward`` ...).
 
 import math
 
-from ._base.checks import _describe, shape, shape_text, to_batch, to_floats
+from ._base.checks import _all_float_rows, _describe, shape, shape_text, to_batch, to_floats
 from ._base.dot import dense_rows, dot_plus_bias, mul as _mul, scale_to_ints
 from ._base.formats import all_finite, is_finite
 from ._base.rounding import fsum
@@ -78,12 +78,21 @@ def by_rows(function, kind, d, x):
 
 
 def dense_backward_operands(dvalues, inputs, weights, func):
-    """``(dvalues, inputs, weights, k, m)`` as new floats, checked against each other.
+    """``(dvalues, inputs, weights, k, m)`` as floats, checked against each other.
+
+    Plain batches of floats come back as they are (callers only read them);
+    anything else is read into new lists of floats.
 
     ``inputs`` is n x k, ``weights`` k x m and ``dvalues`` n x m (the layer's
     output's shape).  Zero sizes as ``dense``: ``inputs == []`` is n == 0,
     ``weights == []`` is k == 0 (m is then the width of ``dvalues``).
     """
+    if _all_float_rows(inputs) and _all_float_rows(weights) and _all_float_rows(dvalues):
+        k, m = len(weights), len(weights[0])
+        if len(inputs[0]) == k and len(dvalues) == len(inputs) and len(dvalues[0]) == m:
+            # The common case, checked at C speed and copied nowhere (the
+            # caller's lists are only read, and no result is one of them).
+            return dvalues, inputs, weights, k, m
     x = to_batch(inputs, func, "inputs")
     wkind, w = to_floats(weights, func, "weights")
     if wkind == "scalar" or (wkind == "vector" and w):
