@@ -146,10 +146,15 @@ def relu_backward(dvalues, inputs):
 
 
 def _relu_backward(dvalues, inputs, func):
-    kind, d, x = check_pair(dvalues, inputs, func)
-    if kind == "batch":                     # _relu1 inline: one comprehension, no call per element
-        return [[0.0 if v <= 0.0 else dv for dv, v in zip(dr, xr)] for dr, xr in zip(d, x)]
-    return pairwise(_relu1, kind, d, x)
+    if (_all_float_rows(inputs) and _all_float_rows(dvalues) and len(dvalues) == len(inputs)
+            and len(dvalues[0]) == len(inputs[0])):
+        d, x = dvalues, inputs              # plain float batches of one shape: read in place
+    else:
+        kind, d, x = check_pair(dvalues, inputs, func)
+        if kind != "batch":
+            return pairwise(_relu1, kind, d, x)
+    # _relu1 inline: one comprehension, no call per element.
+    return [[0.0 if v <= 0.0 else dv for dv, v in zip(dr, xr)] for dr, xr in zip(d, x)]
 
 
 # --- sigmoid ---------------------------------------------------------------------
