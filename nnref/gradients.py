@@ -27,7 +27,7 @@ the correctly rounded oracle (``nnref.exact.relu_backward`` ...).
 
 import math
 
-from ._base.checks import _describe, shape, shape_text, to_batch, to_floats
+from ._base.checks import _all_float_rows, _describe, shape, shape_text, to_batch, to_floats
 from ._base.dot import dense_rows, dot_plus_bias, mul as _mul, scale_to_ints
 from ._base.formats import all_finite, is_finite
 from ._base.rounding import fsum
@@ -78,12 +78,21 @@ def by_rows(function, kind, d, x):
 
 
 def dense_backward_operands(dvalues, inputs, weights, func):
-    """``(dvalues, inputs, weights, k, m)`` as new floats, checked against each other.
+    """``(dvalues, inputs, weights, k, m)`` as floats, checked against each other.
+
+    Plain batches of floats come back as they are (callers only read them);
+    anything else is read into new lists of floats.
 
     ``inputs`` is n x k, ``weights`` k x m and ``dvalues`` n x m (the layer's
     output's shape).  Zero sizes as ``dense``: ``inputs == []`` is n == 0,
     ``weights == []`` is k == 0 (m is then the width of ``dvalues``).
     """
+    if _all_float_rows(inputs) and _all_float_rows(weights) and _all_float_rows(dvalues):
+        k, m = len(weights), len(weights[0])
+        if len(inputs[0]) == k and len(dvalues) == len(inputs) and len(dvalues[0]) == m:
+            # The common case, checked at C speed and copied nowhere (the
+            # caller's lists are only read, and no result is one of them).
+            return dvalues, inputs, weights, k, m
     x = to_batch(inputs, func, "inputs")
     wkind, w = to_floats(weights, func, "weights")
     if wkind == "scalar" or (wkind == "vector" and w):
@@ -137,7 +146,15 @@ def relu_backward(dvalues, inputs):
 
 
 def _relu_backward(dvalues, inputs, func):
-    return pairwise(_relu1, *check_pair(dvalues, inputs, func))
+    if (_all_float_rows(inputs) and _all_float_rows(dvalues) and len(dvalues) == len(inputs)
+            and len(dvalues[0]) == len(inputs[0])):
+        d, x = dvalues, inputs              # plain float batches of one shape: read in place
+    else:
+        kind, d, x = check_pair(dvalues, inputs, func)
+        if kind != "batch":
+            return pairwise(_relu1, kind, d, x)
+    # _relu1 inline: one comprehension, no call per element.
+    return [[0.0 if v <= 0.0 else dv for dv, v in zip(dr, xr)] for dr, xr in zip(d, x)]
 
 
 # --- sigmoid ---------------------------------------------------------------------
@@ -322,17 +339,20 @@ def _dense_backward(dvalues, inputs, weights, func):
     # -0.0 is the neutral bias (each sum, and the sign of a zero sum, as IEEE
     # gives: matrix.matmul's rule); an empty sum is +0.0.
     w_t = [list(c) for c in zip(*w)]
-    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k)
     x_t = [list(c) for c in zip(*x)] if x else [[] for _ in range(k)]
+    d_t = [list(c) for c in zip(*d)]
     if n and k * m <= 4 * n:
         # Few outputs over long columns (the usual batch): one exact dot per
-        # output, which beats packing n weight rows for k input rows.
-        d_t = [list(c) for c in zip(*d)]
+        # output, which beats packing n weight rows for k input rows.  The
+        # columns of dvalues are scaled once, for these dots and for
+        # dinputs' column-wise form (scale_to_ints(c, 0): exact as well).
         x_scaled = [scale_to_ints(c) for c in x_t]
-        d_scaled = [scale_to_ints(c) for c in d_t]
+        d_scaled = [scale_to_ints(c, 0) for c in d_t]
         dweights = [[dot_plus_bias(xc, xs, dc, ds, -0.0) for dc, ds in zip(d_t, d_scaled)]
                     for xc, xs in zip(x_t, x_scaled)]
     else:
+        d_scaled = None
         dweights = dense_rows(x_t, d, [-0.0 if n else 0.0] * m)
-    dbiases = [[fsum(column) for column in zip(*d)] if d else [0.0] * m]
+    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k, d_scaled)
+    dbiases = [[fsum(column) for column in d_t] if d else [0.0] * m]
     return dinputs, dweights, dbiases

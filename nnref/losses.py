@@ -40,6 +40,8 @@ from ._base.rounding import special_sum
 _INF = float("inf")
 _NAN = float("nan")
 _log = math.log
+_frexp = math.frexp
+_ldexp = math.ldexp
 _MIN_NORMAL = 2.0 ** -1022
 
 #: The book's clip bounds, as float64 values.
@@ -57,6 +59,9 @@ def _pred_shape(rows):
 def _indices(items, rows, func):
     # Class indices: plain ints from 0 to k - 1, one per row.
     classes = len(rows[0]) if rows else 0
+    if list(map(type, items)).count(int) == len(items) and (
+            not items or (min(items) >= 0 and max(items) < classes)):
+        return list(items)                  # the common case, at C speed
     labels = []
     for i, value in enumerate(items):
         number = plain_number(value)
@@ -195,6 +200,8 @@ def difference_over(a, b, count, fmt=FLOAT64):
     if fmt is FLOAT64 and (b == 0.0 or 0.0 < 0.5 * b <= a <= 2.0 * b):
         # a - b is exact (b == 0, or Sterbenz's lemma), so the division is the one rounding.
         return (a - b) / count
+    if b == 1.0 and _MINUS_ONE_LOW <= a < 0.5 and count < _MINUS_ONE_COUNTS and fmt is FLOAT64:
+        return _minus_one_over(a, count)
     n, e = to_scaled_int(a)
     m, f = to_scaled_int(b)
     least = min(e, f)
@@ -202,6 +209,32 @@ def difference_over(a, b, count, fmt=FLOAT64):
     if total == 0:
         return (a - b) / count                 # a signed zero, as IEEE subtraction gives
     return scaled_ratio(total, least, count, fmt)
+
+
+# CPython and PyPy round float(int) correctly; MicroPython truncates it (the
+# test value is just above a midpoint: nnref._base.dot's check).
+_FLOAT_INT_ROUNDS = float(2 ** 80 + 2 ** 27 + 1) == 2.0 ** 80 + 2.0 ** 28
+# _minus_one_over's range: a >= 2**-60 keeps its integers within 2**180 and
+# float(q) finite; count < 2**40 leaves q at least 77 bits, so its last bit
+# is far below the rounding position and can carry the sticky bit.
+_MINUS_ONE_LOW = 2.0 ** -60 if _FLOAT_INT_ROUNDS else _INF
+_MINUS_ONE_COUNTS = 2 ** 40
+_TWO53 = 9007199254740992.0
+
+
+def _minus_one_over(a, count):
+    # (a - 1) / count for 2**-60 <= a < 0.5, rounded once (the softmax step's
+    # label entries).  a = f * 2**e with e <= -1, so 1 - a = N * 2**-sh with
+    # N = 2**sh - f * 2**53, sh = 53 - e: the quotient N * 2**64 // count
+    # has at least 77 bits, its remainder becomes a sticky last bit, and
+    # float() (correctly rounded on CPython and PyPy) rounds it once; the
+    # power of two is exact (the result is normal: count < 2**40).
+    f, e = _frexp(a)
+    sh = 53 - e
+    q, r = divmod(((1 << sh) - int(f * _TWO53)) << 64, count)
+    if r:
+        q |= 1
+    return -_ldexp(float(q), -64 - sh)
 
 
 def negated_quotient(t, p, count, fmt=FLOAT64):
@@ -538,8 +571,19 @@ class SoftmaxCategoricalCrossentropy(object):
         if targets is not None:
             labels = [argmax(t) if t else 0 for t in targets]
         count = len(rows)
-        self.dinputs = [[difference_over(v, 1.0 if j == label else 0.0, count)
-                         for j, v in enumerate(row)] for row, label in zip(rows, labels)]
+        # v / count is (v - 0) / count rounded once (signed zeros included);
+        # only the label's entry needs difference_over.
+        out = []
+        for row, label in zip(rows, labels):
+            grad = [v / count for v in row]
+            if row:
+                v = row[label]
+                if _MINUS_ONE_LOW <= v < 0.5 and count < _MINUS_ONE_COUNTS:
+                    grad[label] = _minus_one_over(v, count)     # difference_over's own fast path
+                else:
+                    grad[label] = difference_over(v, 1.0, count)
+            out.append(grad)
+        self.dinputs = out
 
     def __repr__(self):
         return "SoftmaxCategoricalCrossentropy()"

@@ -374,3 +374,38 @@ def test_backward_before_forward_and_errors_name_the_layer():
     layer.forward([[1.0, 2.0]])
     with pytest.raises(ValueError, match=r"ReLU.backward: dvalues has shape \(1, 1\)"):
         layer.backward([[1.0]])
+
+
+def _dense_backward_sharing(d, x, w, shift=0):
+    # dense_backward's steps with dvalues' columns scaled once and handed to
+    # dense_rows for dinputs; shift != 0 is a deliberately broken variant (the
+    # shared scaling's exponent off), which the checks below must catch.
+    from nnref._base.dot import dense_rows, scale_to_ints
+    d_t = [list(c) for c in zip(*d)]
+    shared = [(ints, e + shift) for ints, e in (scale_to_ints(c, 0) for c in d_t)]
+    return dense_rows(d, [list(c) for c in zip(*w)], [-0.0] * len(w), shared)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(16, 40), st.integers(1, 4), st.integers(1, 4), st.data())
+def test_dense_backward_column_form_batches(n, k, m, data):
+    # Batches long enough for the column-wise form (n >= 16, m <= 4 terms per
+    # dinputs output), whose dvalues' columns dense_backward scales once for
+    # dweights and dinputs: every output against the exact Fraction sums.
+    value = (st.floats(-1e30, 1e30, allow_nan=False, allow_infinity=False)
+             | st.sampled_from([0.0, -0.0, 1.0, -1.0, 5e-324, 2.0 ** -1000]))
+    d = data.draw(st.lists(st.lists(value, min_size=m, max_size=m), min_size=n, max_size=n))
+    x = data.draw(st.lists(st.lists(value, min_size=k, max_size=k), min_size=n, max_size=n))
+    w = data.draw(st.lists(st.lists(value, min_size=m, max_size=m), min_size=k, max_size=k))
+    expected = ref_dense_backward(d, x, w, "float64")
+    assert deep_same(nnref.dense_backward(d, x, w), expected)
+    assert deep_same(_dense_backward_sharing(d, x, w), expected[0])
+
+
+def test_dense_backward_shared_scaling_broken_variant_is_caught():
+    d = [[0.1 * i, -0.3, 1.0 / (i + 1)] for i in range(20)]
+    x = [[0.5 + i, -2.0] for i in range(20)]
+    w = [[0.25, -0.5, 0.125], [1.5, 0.1, -0.7]]
+    expected = ref_dense_backward(d, x, w, "float64")
+    assert deep_same(_dense_backward_sharing(d, x, w), expected[0])
+    assert not deep_same(_dense_backward_sharing(d, x, w, shift=1), expected[0])

@@ -387,3 +387,52 @@ def test_negated_quotient_is_rounded_once(t, p, n):
         assert same(got, (-t) / p / n)
     else:
         assert same(got, ref.nearest(-Fraction(t) / (Fraction(p) * n), "float64"))
+
+
+def _minus_one_over_without_sticky(a, count):
+    # A deliberately broken _minus_one_over: no guard bits and no sticky bit,
+    # so the quotient is truncated before float() rounds it.
+    f, e = math.frexp(a)
+    sh = 53 - e
+    q = ((1 << sh) - int(f * 2.0 ** 53)) // count
+    return -math.ldexp(float(q), -sh)
+
+
+def _sticky_cases():
+    # Counts with long quotients (3, 7, ...) and a = 2**-k: (2**k - 1) / (c * 2**k).
+    return [(2.0 ** -k, c) for k in range(2, 61) for c in (3, 7, 300, 1000003)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(2.0 ** -60, 0.5, exclude_max=True), st.integers(1, 2 ** 40 - 1))
+def test_minus_one_over_is_rounded_once(a, n):
+    # The softmax step's label entries, (a - 1) / n for a in [2**-60, 0.5):
+    # the integer fast path against the exact quotient rounded once.
+    expected = ref.nearest((Fraction(a) - 1) / n, "float64")
+    assert losses.difference_over(a, 1.0, n) == expected
+    assert losses._minus_one_over(a, n) == expected
+
+
+def test_minus_one_over_broken_variant_is_caught():
+    wrong = [(a, c) for a, c in _sticky_cases()
+             if _minus_one_over_without_sticky(a, c) != ref.nearest((Fraction(a) - 1) / c, "float64")]
+    assert wrong                        # the check above can fail
+    for a, c in _sticky_cases():
+        assert losses._minus_one_over(a, c) == ref.nearest((Fraction(a) - 1) / c, "float64")
+
+
+def test_softmax_step_backward_label_entries_are_rounded_once():
+    # Below 0.5 (the fast path), at 0.5 and above (Sterbenz), tiny, zero and specials.
+    rows = [[0.3, 0.7], [2.0 ** -70, 1.0], [0.5, 0.5], [0.0, 1.0], [0.75, 0.25],
+            [float("nan"), 1.0], [float("inf"), 0.0], [-0.0, 1.0], [1e-320, 1.0]]
+    labels = [0] * len(rows)
+    step = nnref.SoftmaxCategoricalCrossentropy()
+    step.backward(rows, labels)
+    n = len(rows)
+    for row, got in zip(rows, step.dinputs):
+        for j, v in enumerate(row):
+            if math.isfinite(v):
+                assert same(got[j], ref.nearest((Fraction(v) - (1 if j == 0 else 0)) / n, "float64")
+                            if v != 0.0 or j == 0 else v / n)
+            else:
+                assert same(got[j], (v - (1.0 if j == 0 else 0.0)) / n)

@@ -418,15 +418,13 @@ def _scale_batch(inputs, most, biased):
 #    b[j] is -0.0 and every product is a zero of negative sign (_zero_sign).
 
 
-def _dense_columns(inputs, columns, biases, scaled_columns):
+def _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs=None):
     # Steps 1 to 4; None where the batch must take another path.
-    in_columns = list(zip(*inputs))
-    scaled_inputs = []
-    for column in in_columns:
-        scaled = scale_to_ints(column, 0)
-        if scaled is None:
-            return None                      # NaN or +-inf in the inputs
-        scaled_inputs.append(scaled)
+    # scaled_inputs: scale_to_ints(column, 0) of each input column, if the caller has them.
+    if scaled_inputs is None:
+        scaled_inputs = [scale_to_ints(column, 0) for column in zip(*inputs)]
+    if None in scaled_inputs:
+        return None                          # NaN or +-inf in the inputs
     low = min([r for _, r in scaled_inputs])
     out_columns = []
     repeat = _repeat
@@ -524,12 +522,15 @@ def _separate_biases(inputs, columns, biases):
                          inputs, columns, biases)
 
 
-def dense_rows(inputs, weights, biases):
+def dense_rows(inputs, weights, biases, scaled_inputs=None):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
     ``inputs`` is n x k, ``weights`` k x m (or ``[]`` with k == 0), ``biases``
     a list of m floats.  Any of n, k and m may be 0: n == 0 gives ``[]``,
     m == 0 ``n`` empty rows, and k == 0 a copy of the biases for each row.
+    ``scaled_inputs``, if given, is ``scale_to_ints(column, 0)`` of each of
+    the k input columns (a caller that has them saves the column-wise form
+    scaling them again).
     """
     if not inputs:
         return []
@@ -544,7 +545,7 @@ def dense_rows(inputs, weights, biases):
     if scaled_columns is not None:
         if (_COLUMNS_MIN_ROWS <= len(inputs) and len(weights) <= _COLUMNS_MAX_TERMS
                 and _FLOAT_INT_ROUNDS and _repeat is not None and _add is not None):
-            out = _dense_columns(inputs, columns, biases, scaled_columns)
+            out = _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs)
             if out is not None:
                 return out
         lowest = min([exponent for _, exponent in scaled_columns])
