@@ -161,7 +161,7 @@ def test_every_operation_has_a_file_in_every_dtype():
             assert "%s.%s.json" % (op, dtype) in names
     assert set(op + ".json" for op in OPS) <= names
     assert {"spiral_data.float32.json", "vertical_data.float32.json"} <= names
-    assert len(names) == 13 + 12 + 10 + 10   # four backward passes in every dtype
+    assert len(names) == 17 + 16 + 14 + 14   # four backward passes and four losses in every dtype
 
 
 # --- determinism and the committed files ---------------------------------------------
@@ -610,6 +610,10 @@ def nnref_impl():
         "softmax": nnref.softmax, "dense": nnref.dense,
         "relu_backward": nnref.relu_backward, "sigmoid_backward": nnref.sigmoid_backward,
         "softmax_backward": nnref.softmax_backward, "dense_backward": nnref.dense_backward,
+        "categorical_crossentropy": nnref.categorical_crossentropy,
+        "categorical_crossentropy_backward": nnref.categorical_crossentropy_backward,
+        "softmax_crossentropy_backward": nnref.softmax_crossentropy_backward,
+        "accuracy": nnref.accuracy,
         "spiral_data": lambda n, k, seed: datasets.spiral_data(n, k, rng=RandomState(seed)),
         "vertical_data": lambda n, k, seed: datasets.vertical_data(n, k, rng=RandomState(seed)),
         "sine_data": datasets.sine_data,

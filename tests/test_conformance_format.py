@@ -247,6 +247,8 @@ def parse_case(line, dtype):
             value, i = array(i + 1)
         elif kind == "i":
             value, i = int(tokens[i + 1]), i + 2
+        elif kind == "s":
+            value, i = tokens[i + 1], i + 2
         else:
             assert kind == "x"
             value, i = ("x", tokens[i + 1]), i + 2
@@ -299,7 +301,7 @@ def test_every_line_holds_the_json_case(op, dtype):
         assert (line_op, tc_id, result) == (op, test["tcId"], test["result"])
         for name, arg in zip(document["arguments"], args):
             want = decoded["inputs"][name]
-            if isinstance(arg, int):
+            if isinstance(arg, (int, str)):
                 assert arg == want
             elif arg[0] == "x":
                 assert arg == ("x", "ragged") and _format.array_shape(want) is None

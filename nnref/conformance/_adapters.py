@@ -15,13 +15,17 @@ numpy        ``np.heaviside(x, 0)``, ``x``, ``np.maximum(0, x)``,
              the data sets as nnfs writes them, with
              ``np.random.RandomState(seed)``: in float64 all three, in
              float32 the two that ``nnfs.init()`` makes float32 (``randn``
-             and ``zeros`` give float32)
+             and ``zeros`` give float32); the losses as the book's NumPy
+             code writes them (``np.clip``, ``-np.log``, ``-y / p / n``,
+             ``np.argmax``)
 torch        ``torch.heaviside``, ``torch.relu``, ``torch.sigmoid``,
              ``torch.softmax(x, dim=-1)``, ``x @ W + b`` on tensors of
              ``torch.float64``/``float32``/``float16``/``bfloat16`` (CPU);
              the backward passes by ``torch.autograd.grad`` of ``relu``,
              ``sigmoid``, ``softmax`` and ``x @ W + b`` (a zero bias) with
-             the dvalues as ``grad_outputs``
+             the dvalues as ``grad_outputs``; the losses by ``F.nll_loss``
+             of the clamped log, ``torch.autograd.grad`` of the mean -sum y
+             log p and of ``F.cross_entropy``, and ``torch.argmax``
 onnx         one-node models (``Greater``+``Cast`` for step, ``Identity``,
              ``Relu``, ``Sigmoid``, ``Softmax(axis=-1)``, ``Gemm``) with
              ``TensorProto.DOUBLE``/``FLOAT``/``FLOAT16``/``BFLOAT16`` (fed
@@ -33,7 +37,9 @@ onnxruntime  the same models, run by ``onnxruntime.InferenceSession`` with
 jax          ``jnp.heaviside``, ``jax.nn.relu``, ``jax.nn.sigmoid``,
              ``jax.nn.softmax(axis=-1)``, ``x @ W + b`` on ``jnp`` arrays of
              float64 (with ``jax_enable_x64``), float32, float16, bfloat16;
-             the backward passes by ``jax.vjp`` of the same operations
+             the backward passes by ``jax.vjp`` of the same operations; the
+             losses in ``jnp`` as the book writes them, their gradients by
+             ``jax.vjp``, accuracy by ``jnp.argmax``
 ===========  ==================================================================
 
 ``SUPPORTED`` says which dtypes each library runs: NumPy has no bfloat16,
@@ -179,6 +185,7 @@ def _numpy(dtype):
         "softmax": softmax,
         "dense": lambda inputs, weights, biases: arr(inputs) @ arr(weights) + arr(biases),
     }
+    impl.update(_numpy_losses(np, kind, arr, softmax))
     impl = dict((op, quiet(f)) for op, f in impl.items())
     if dtype in ("float64", "float32"):
         # The data sets as nnfs writes them (after nnfs.init() in float32: randn and
@@ -188,6 +195,50 @@ def _numpy(dtype):
     if dtype == "float64":
         impl["sine_data"] = lambda samples: _numpy_sine(np, samples)
     return impl, {"numpy": np.__version__}
+
+
+def _numpy_losses(np, kind, arr, softmax):
+    """The book's NumPy loss code (chapters 5, 6 and 9), in the array's dtype."""
+    def one_hot(y_true, classes):
+        y = np.asarray(y_true)
+        return np.eye(classes, dtype=kind)[y.astype(np.intp)] if y.ndim == 1 else arr(y_true)
+
+    def batch(y_pred):
+        p = arr(y_pred)
+        return p.reshape(0, 1) if p.size == 0 and p.ndim == 1 else p
+
+    def crossentropy(y_pred, y_true, reduction="mean"):
+        clipped = np.clip(batch(y_pred), 1e-7, 1 - 1e-7)
+        y = np.asarray(y_true)
+        if y.ndim == 1:
+            # the book's y_pred_clipped[range(samples), y_true] (JSON's [] is a float array)
+            confidences = clipped[range(len(clipped)), y if y.size else y.astype(np.intp)]
+        else:
+            confidences = np.sum(clipped * arr(y_true), axis=1)
+        losses = -np.log(confidences)
+        if reduction == "none":
+            return losses
+        return (np.mean(losses) if reduction == "mean" else np.sum(losses)).astype(kind)
+
+    def crossentropy_backward(y_pred, y_true):
+        p = batch(y_pred)
+        return -one_hot(y_true, p.shape[1]) / p / kind(len(p))
+
+    def softmax_crossentropy_backward(inputs, y_true):
+        x = batch(inputs)
+        return (softmax(x) - one_hot(y_true, x.shape[1])) / kind(len(x))
+
+    def accuracy(y_pred, y_true):
+        p = batch(y_pred)
+        y = np.asarray(y_true)
+        if y.ndim == 2:
+            y = np.argmax(y, axis=1)
+        return np.mean(np.argmax(p, axis=1) == y).astype(kind)
+
+    return {"categorical_crossentropy": crossentropy,
+            "categorical_crossentropy_backward": crossentropy_backward,
+            "softmax_crossentropy_backward": softmax_crossentropy_backward,
+            "accuracy": accuracy}
 
 
 def _check_sizes(*sizes):
@@ -285,7 +336,69 @@ def _torch(dtype):
         "softmax_backward": grad_of(lambda x: torch.softmax(x, dim=-1)),
         "dense_backward": dense_backward,
     })
+    impl.update(_torch_losses(torch, kind, t))
     return impl, {"torch": torch.__version__}
+
+
+def _torch_losses(torch, kind, t):
+    """The losses as a PyTorch user writes them: ``F.nll_loss`` of the clamped log
+    (class indices) or the book's formula (one-hot rows), ``F.cross_entropy`` for
+    the softmax step, and ``torch.autograd.grad`` for the two gradients."""
+    F = _library("torch.nn.functional")
+
+    def batch(y_pred):
+        p = t(y_pred)
+        return p.reshape(0, 1) if p.numel() == 0 and p.dim() == 1 else p
+
+    def labels_or_rows(y_true, classes):
+        # (indices, None) for class indices, (None, rows) for one-hot rows
+        if y_true and isinstance(y_true[0], list):
+            return None, t(y_true)
+        # torch.tensor of ints is int64, as nll_loss wants; float labels stay float
+        return torch.tensor(y_true) if y_true else torch.zeros(0, dtype=torch.int64), None
+
+    def one_hot(y_true, classes):
+        indices, rows = labels_or_rows(y_true, classes)
+        return rows if rows is not None else F.one_hot(indices, classes).to(kind)
+
+    def out(value):
+        return value.detach().to(torch.float64).tolist()
+
+    def crossentropy(y_pred, y_true, reduction="mean"):
+        p = batch(y_pred)
+        clipped = torch.clamp(p, 1e-7, 1 - 1e-7)
+        indices, rows = labels_or_rows(y_true, p.shape[1])
+        if indices is not None:
+            return out(F.nll_loss(torch.log(clipped), indices, reduction=reduction))
+        losses = -torch.log(torch.sum(clipped * rows, dim=1))
+        return out({"none": losses, "sum": losses.sum(), "mean": losses.mean()}[reduction])
+
+    def crossentropy_backward(y_pred, y_true):
+        # d/dp of the unclipped mean -sum(y log p), as the book's backward has no clip
+        p = batch(y_pred).requires_grad_()
+        y = one_hot(y_true, p.shape[1])
+        loss = -(y * torch.log(p)).sum(dim=1).mean()
+        (grad,) = torch.autograd.grad(loss, p)
+        return out(grad)
+
+    def softmax_crossentropy_backward(inputs, y_true):
+        x = batch(inputs).requires_grad_()
+        indices, rows = labels_or_rows(y_true, x.shape[1])
+        loss = F.cross_entropy(x, indices if indices is not None else rows)
+        (grad,) = torch.autograd.grad(loss, x)
+        return out(grad)
+
+    def accuracy(y_pred, y_true):
+        p = batch(y_pred)
+        indices, rows = labels_or_rows(y_true, p.shape[1])
+        if rows is not None:
+            indices = torch.argmax(rows, dim=1)
+        return out((torch.argmax(p, dim=1) == indices).to(kind).mean())
+
+    return {"categorical_crossentropy": crossentropy,
+            "categorical_crossentropy_backward": crossentropy_backward,
+            "softmax_crossentropy_backward": softmax_crossentropy_backward,
+            "accuracy": accuracy}
 
 
 # --- ONNX: the reference evaluator and ONNX Runtime -------------------------------------
@@ -425,4 +538,57 @@ def _jax(dtype):
         "softmax_backward": vjp_of(lambda x: jax.nn.softmax(x, axis=-1)),
         "dense_backward": dense_backward,
     })
+    impl.update(_jax_losses(jax, jnp, kind, a, plain))
     return impl, {"jax": jax.__version__}
+
+
+def _jax_losses(jax, jnp, kind, a, plain):
+    """The losses in ``jnp`` as the book writes them (``jnp.clip``, ``-jnp.log``, the
+    mean), the two gradients by ``jax.vjp`` (of the unclipped mean ``-sum(y log p)``,
+    and of the mean ``-sum(y * log_softmax(x))``), accuracy by ``jnp.argmax``."""
+    def batch(y_pred):
+        p = a(y_pred)
+        return p.reshape(0, 1) if p.size == 0 and p.ndim == 1 else p
+
+    def one_hot(y_true, classes):
+        if y_true and isinstance(y_true[0], list):
+            return a(y_true)
+        return jax.nn.one_hot(jnp.asarray(y_true, dtype=jnp.int32), classes, dtype=kind)
+
+    def crossentropy(y_pred, y_true, reduction="mean"):
+        p = batch(y_pred)
+        clipped = jnp.clip(p, 1e-7, 1 - 1e-7)
+        if y_true and isinstance(y_true[0], list):
+            confidences = jnp.sum(clipped * a(y_true), axis=1)
+        else:
+            labels = jnp.asarray(y_true) if y_true else jnp.zeros(0, dtype=jnp.int32)
+            confidences = clipped[jnp.arange(p.shape[0]), labels]
+        losses = -jnp.log(confidences)
+        return plain({"none": losses, "sum": jnp.sum(losses), "mean": jnp.mean(losses)}[reduction])
+
+    def pullback_of(loss, x):
+        value, pullback = jax.vjp(loss, x)
+        return plain(pullback(jnp.ones_like(value))[0])
+
+    def crossentropy_backward(y_pred, y_true):
+        p = batch(y_pred)
+        y = one_hot(y_true, p.shape[1])
+        return pullback_of(lambda p: -jnp.mean(jnp.sum(y * jnp.log(p), axis=1)), p)
+
+    def softmax_crossentropy_backward(inputs, y_true):
+        x = batch(inputs)
+        y = one_hot(y_true, x.shape[1])
+        return pullback_of(lambda x: -jnp.mean(jnp.sum(y * jax.nn.log_softmax(x, axis=-1), axis=1)), x)
+
+    def accuracy(y_pred, y_true):
+        p = batch(y_pred)
+        if y_true and isinstance(y_true[0], list):
+            labels = jnp.argmax(a(y_true), axis=1)
+        else:
+            labels = jnp.asarray(y_true, dtype=jnp.int32)
+        return plain(jnp.mean(jnp.argmax(p, axis=1) == labels).astype(kind))
+
+    return {"categorical_crossentropy": crossentropy,
+            "categorical_crossentropy_backward": crossentropy_backward,
+            "softmax_crossentropy_backward": softmax_crossentropy_backward,
+            "accuracy": accuracy}

@@ -36,9 +36,10 @@ from .._base.formats import FORMATS, check_dtype, round_float
 from ..rng import RandomState
 from . import _format
 from ._format import ARGUMENTS, OPERATIONS, operations
-from ._tolerances import (dense_backward_tolerance, dense_tolerance, exact_tolerance, exp_tolerance,
+from ._tolerances import (crossentropy_backward_tolerance, crossentropy_tolerance,
+                          dense_backward_tolerance, dense_tolerance, exact_tolerance, exp_tolerance,
                           libm_tolerance, sigmoid_backward_tolerance, softmax_backward_tolerance,
-                          softmax_tolerance, tolerance)
+                          softmax_crossentropy_backward_tolerance, softmax_tolerance, tolerance)
 
 #: Every flag a case may carry, and what it means (in float64 files; ``flag_notes``
 #: gives each dtype's wording).  A file's ``notes`` hold the flags that file uses.
@@ -78,6 +79,16 @@ FLAGS = {
     "saturated-row": "A softmax row so spread that a share, and the gradient with it, is subnormal "
                      "or 0.",
     "constant-dvalues": "Equal dvalues across a softmax row: the gradient is exactly 0.",
+    "loss-example": "The softmax outputs of chapters 5 and 6 of Neural Networks from Scratch in "
+                    "Python, [[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], with classes "
+                    "[0, 1, 1] (rounded to the dtype).",
+    "clip-boundary": "A probability at or next to the book's clip bounds, np.clip(y_pred, 1e-7, "
+                     "1 - 1e-7): the bounds are the floats of the dtype nearest 1e-7 and 0.9999999 "
+                     "(in float32 1.0000000116860974e-07 and 1 - 2**-23; in float16 and bfloat16 "
+                     "the upper one is 1.0), or 0, 1, or outside [0, 1].",
+    "one-hot": "y_true as one-hot rows (floats) rather than class indices (JSON integers).",
+    "argmax-tie": "Equal maxima in a row: NumPy's argmax takes the first.",
+    "argmax-nan": "A NaN in a row: NumPy's argmax takes the first NaN, as if it were the maximum.",
     "not-a-batch": "A vector (k,) where a batch of rows (n, k) is required; nnref does not guess "
                    "that it is one sample.",
     "posinf-in-row": "A softmax row holding +inf: every result in that row is NaN (inf - inf).",
@@ -1068,7 +1079,257 @@ def _build_dense_backward(dtype="float64"):
     return b
 
 
+# --- the losses ---------------------------------------------------------------------
+
+_LOSS_EXAMPLE = [[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
+_LOSS_CLASSES = [0, 1, 1]
+
+
+def _ry(r, y):
+    # y_true in the dtype: class indices stay ints, one-hot rows are rounded.
+    return y if _format.is_labels(y) or y == [] else r(y)
+
+
+def _labels(rs, classes, n):
+    # n seeded class indices: floor(classes * random_sample()).
+    return [int(v * classes) for v in rs.random_sample(n)]
+
+
+def _one_hot(labels, classes):
+    return [[1.0 if j == label else 0.0 for j in range(classes)] for label in labels]
+
+
+def _clip_probabilities(dtype):
+    """The probabilities around the book's clip bounds in ``dtype``: each bound, its two
+    neighbours, 0, the smallest subnormal, 1, values above 1 and below 0."""
+    from ..testing import next_down, next_up
+    from ..exact._losses import clip_bounds
+    fmt = FORMATS[dtype]
+    low, high = clip_bounds(fmt)
+    values = [0.0, -0.0, fmt.smallest_subnormal, next_down(low, dtype), low, next_up(low, dtype),
+              0.5, next_down(high, dtype), high, 1.0, 1.5, -0.25, _INF, -_INF]
+    if high < 1.0:
+        values.insert(values.index(1.0), next_up(high, dtype))
+    out = []
+    for v in values:
+        if v not in out or (v == 0.0 and repr(v) not in [repr(w) for w in out]):
+            out.append(v)
+    return out
+
+
+def _saturated_probabilities(spec):
+    # Saturated softmax outputs: one share 1 (or just below), the others subnormal or 0.
+    fmt = spec.fmt if spec else FORMATS["float64"]
+    tiny = fmt.smallest_subnormal
+    return [[1.0, tiny, 0.0], [1.0, 0.0, 0.0], [fmt.smallest_normal, 1.0, tiny]]
+
+
+def _build_crossentropy(dtype="float64"):
+    b, spec, r = _backward_builder("categorical_crossentropy", dtype)
+
+    def add(group, comment, flags, p, y, reduction="mean", **kw):
+        b.add(group, comment, flags, {"y_pred": r(p), "y_true": _ry(r, y), "reduction": reduction},
+              crossentropy_tolerance(len(p), reduction, dtype), **kw)
+
+    chapter = b.group("chapter", "The book's softmax outputs and classes, each reduction, with "
+                      "class indices and one-hot rows.")
+    for reduction in ("mean", "sum", "none"):
+        add(chapter, "chapter 5's outputs, classes [0, 1, 1], %s" % reduction, ["loss-example"],
+            r(_LOSS_EXAMPLE), list(_LOSS_CLASSES), reduction)
+    add(chapter, "chapter 5's outputs, one-hot rows, mean", ["loss-example", "one-hot"],
+        r(_LOSS_EXAMPLE), _one_hot(_LOSS_CLASSES, 3))
+
+    clip = b.group("clip", "Probabilities at and around the clip bounds of %s, per sample "
+                   "(reduction none), class 0 of rows [p, 0.5]." % dtype)
+    ps = _clip_probabilities(dtype)
+    add(clip, "p = %s, class indices" % ", ".join(repr(v) for v in ps), ["clip-boundary", "inf-input"],
+        [[v, 0.5] for v in ps], [0] * len(ps), "none")
+    add(clip, "the same rows as one-hot labels", ["clip-boundary", "one-hot", "inf-input"],
+        [[v, 0.5] for v in ps], _one_hot([0] * len(ps), 2), "none")
+    add(clip, "the same rows, mean", ["clip-boundary", "inf-input"], [[v, 0.5] for v in ps],
+        [0] * len(ps), "mean")
+
+    special = b.group("special-values", "NaN, saturated rows, one-element rows, rows of zeros.")
+    add(special, "NaN at the true class is NaN; elsewhere it is not read", ["nan-propagation"],
+        [[_NAN, 0.5], [0.5, _NAN]], [0, 0], "none")
+    add(special, "a one-hot row multiplies the NaN: NaN", ["nan-propagation", "one-hot"],
+        [[_NAN, 0.5]], [[0.0, 1.0]], "none")
+    add(special, "a NaN loss makes the mean NaN", ["nan-propagation"], [[_NAN, 0.5], [0.5, 0.5]], [0, 1])
+    add(special, "an infinite one-hot weight: +inf * clipped p gives -log(inf) = -inf",
+        ["inf-input", "one-hot"], [[0.5, 0.5]], [[_INF, 0.0]], "none")
+    add(special, "a one-hot row of zeros: -log(0) = +inf, and the mean +inf", ["one-hot"],
+        [[0.5, 0.5], [0.25, 0.75]], [[0.0, 0.0], [1.0, 0.0]])
+    add(special, "saturated softmax rows", ["saturated-row", "clip-boundary", "subnormal"],
+        r(_saturated_probabilities(spec)), [0, 2, 1], "none")
+    add(special, "one-element rows", ["clip-boundary"], [[1.0], [0.25], [0.0]], [0, 0, 0], "none")
+    add(special, "one-element rows, sum", ["clip-boundary"], [[1.0], [0.25], [0.0]], [0, 0, 0], "sum")
+
+    shapes = b.group("shapes", "No samples: the mean is NaN (NumPy's mean of nothing), the sum 0.")
+    for reduction in ("mean", "sum", "none"):
+        add(shapes, "no samples, %s" % reduction, ["empty"], [], [], reduction)
+    errors = b.group("errors", "Labels out of range, float labels, mismatched shapes.")
+    for comment, p, y, kind in (
+            ("class 3 of 3", [[0.2, 0.3, 0.5]], [3], "ValueError"),
+            ("2 labels for 1 row", [[0.2, 0.3, 0.5]], [0, 1], "ValueError"),
+            ("float labels of rank 1", [[0.2, 0.8]], [1.0], "TypeError"),
+            ("one-hot rows of another width", [[0.2, 0.8]], [[0.0, 0.0, 1.0]], "ValueError")):
+        b.add(errors, comment, ["shape-error"], {"y_pred": r(p), "y_true": y, "reduction": "mean"},
+              result="invalid", exception=kind)
+
+    rand = b.group("random", "Seeded softmax outputs of randn(8, 3) * a scale%s, random classes."
+                   % ("" if not spec else ", rounded to " + dtype), seed=7)
+    rs = RandomState(7)
+    from .. import exact
+    for scale in (1.0, 5.0, 20.0):
+        p = r(exact.softmax([[v * scale for v in row] for row in rs.randn(8, 3)]))
+        labels = _labels(rs, 3, 8)
+        for reduction in ("mean", "none"):
+            add(rand, "softmax(randn(8, 3) * %r), %s" % (scale, reduction), ["random"], p, labels,
+                reduction)
+    return b
+
+
+def _build_crossentropy_backward(dtype="float64"):
+    b, spec, r = _backward_builder("categorical_crossentropy_backward", dtype)
+    tol = crossentropy_backward_tolerance()
+
+    def add(group, comment, flags, p, y, **kw):
+        b.add(group, comment, flags, {"y_pred": r(p), "y_true": _ry(r, y)}, tol, **kw)
+
+    chapter = b.group("chapter", "The book's softmax outputs and classes (n = 3).")
+    add(chapter, "chapter 5's outputs, classes [0, 1, 1]", ["loss-example"], r(_LOSS_EXAMPLE),
+        list(_LOSS_CLASSES))
+    add(chapter, "chapter 5's outputs, one-hot rows", ["loss-example", "one-hot"], r(_LOSS_EXAMPLE),
+        _one_hot(_LOSS_CLASSES, 3))
+    special = b.group("special-values", "No clip here: 0, subnormal, the clip bounds, 1, NaN and "
+                      "infinities at the true class and elsewhere.")
+    ps = _clip_probabilities(dtype)
+    add(special, "class 0 of rows [p, 0.5], p = %s" % ", ".join(repr(v) for v in ps),
+        ["clip-boundary", "inf-input", "subnormal"], [[v, 0.5] for v in ps], [0] * len(ps))
+    add(special, "NaN at and off the true class", ["nan-propagation"], [[_NAN, 0.5], [0.5, _NAN]], [0, 0])
+    add(special, "one-hot with NaN and infinite weights", ["nan-propagation", "inf-input", "one-hot"],
+        [[0.5, 0.25], [0.5, 0.25]], [[_NAN, 1.0], [_INF, -_INF]])
+    add(special, "saturated softmax rows", ["saturated-row", "subnormal"], r(_saturated_probabilities(spec)),
+        [0, 2, 1])
+    add(special, "one-element rows", [], [[1.0], [0.25]], [0, 0])
+    shapes = b.group("shapes", "No samples.")
+    add(shapes, "no samples", ["empty"], [], [])
+    errors = b.group("errors", "Labels out of range, mismatched shapes.")
+    b.add(errors, "class 2 of 2", ["shape-error"], {"y_pred": [[0.5, 0.5]], "y_true": [2]},
+          result="invalid", exception="ValueError")
+    b.add(errors, "ragged batch", ["shape-error"], {"y_pred": [[0.5, 0.5], [1.0]], "y_true": [0, 0]},
+          result="invalid", exception="ValueError")
+    rand = b.group("random", "Seeded softmax outputs of randn(5, 4) * a scale%s, random classes."
+                   % ("" if not spec else ", rounded to " + dtype), seed=11)
+    rs = RandomState(11)
+    from .. import exact
+    for scale in (1.0, 5.0):
+        p = r(exact.softmax([[v * scale for v in row] for row in rs.randn(5, 4)]))
+        add(rand, "softmax(randn(5, 4) * %r)" % scale, ["random"], p,
+            _labels(rs, 4, 5))
+    return b
+
+
+def _build_softmax_crossentropy_backward(dtype="float64"):
+    b, spec, r = _backward_builder("softmax_crossentropy_backward", dtype)
+
+    def add(group, comment, flags, x, y, **kw):
+        b.add(group, comment, flags, {"inputs": r(x), "y_true": _ry(r, y)},
+              softmax_crossentropy_backward_tolerance(r(x), _ry(r, y), dtype), **kw)
+
+    chapter = b.group("chapter", "Logits whose softmax is the book's outputs, log([[0.7, 0.1, 0.2], "
+                      "...]), with classes [0, 1, 1].")
+    logits = r([[math.log(v) for v in row] for row in _LOSS_EXAMPLE])
+    add(chapter, "log of chapter 5's outputs, classes [0, 1, 1]", ["loss-example"], logits,
+        list(_LOSS_CLASSES))
+    add(chapter, "the same, one-hot rows", ["loss-example", "one-hot"], logits, _one_hot(_LOSS_CLASSES, 3))
+    add(chapter, "the chapter's 3x3 layer outputs, classes [0, 1, 1]", ["chapter-example"],
+        r(_chapter.SOFTMAX_BATCH), list(_LOSS_CLASSES))
+
+    special = b.group("special-values", "NaN, infinities, equal logits, one-element rows.")
+    add(special, "NaN makes its row NaN, the other row stays", ["nan-propagation"],
+        [[_NAN, 0.0], [1.0, 2.0]], [0, 1])
+    add(special, "+inf makes its row NaN", ["posinf-in-row", "inf-input"], [[_INF, 0.0]], [0])
+    add(special, "-inf: a share of exactly 0", ["inf-input"], [[0.0, -_INF, 1.0], [0.0, -_INF, 1.0]], [1, 2])
+    add(special, "equal logits: s = 1/k", [], [[3.0, 3.0, 3.0, 3.0]], [2])
+    add(special, "one-element rows: s - y is exactly 0", ["constant-dvalues"], [[5.0], [-7.0]], [0, 0])
+
+    sat = b.group("saturated", "Saturated rows [0, -g]: the share e**-g and the gradient are "
+                  "subnormal or 0 for large gaps; class 0 (s - 1 cancels) and class 1.")
+    for gap in _underflow_gaps(spec):
+        add(sat, "[0, -%r], classes 0 and 1" % gap, ["saturated-row", "exp-underflow"],
+            [[0.0, -gap], [0.0, -gap]], [0, 1])
+    big = spec.fmt.max_finite if spec else _MAX
+    add(sat, "largest floats", ["large-magnitude", "saturated-row"], [[big, -big]], [1])
+
+    shapes = b.group("shapes", "No samples.")
+    add(shapes, "no samples", ["empty"], [], [])
+    errors = b.group("errors", "Labels out of range, mismatched shapes.")
+    b.add(errors, "class 2 of 2", ["shape-error"], {"inputs": [[0.5, 0.5]], "y_true": [2]},
+          result="invalid", exception="ValueError")
+    b.add(errors, "one-hot rows of another width", ["shape-error"],
+          {"inputs": [[0.5, 0.5]], "y_true": [[1.0, 0.0, 0.0]]}, result="invalid", exception="ValueError")
+    rand = b.group("random", "Seeded logits randn(6, 4) * a scale%s, random classes."
+                   % ("" if not spec else ", rounded to " + dtype), seed=13)
+    rs = RandomState(13)
+    for scale in (spec.softmax_scales[:3] if spec else (1.0, 10.0, 100.0)):
+        x = r([[v * scale for v in row] for row in rs.randn(6, 4)])
+        add(rand, "randn(6, 4) * %r" % scale, ["random"], x, _labels(rs, 4, 6))
+    return b
+
+
+def _build_accuracy(dtype="float64"):
+    b, spec, r = _backward_builder("accuracy", dtype)
+
+    def add(group, comment, flags, p, y, **kw):
+        b.add(group, comment, flags, {"y_pred": r(p), "y_true": _ry(r, y)}, exact_tolerance(), **kw)
+
+    chapter = b.group("chapter", "Chapter 6's example and the loss example: 2 of 3 rows right.")
+    add(chapter, "chapter 5's outputs, classes [0, 1, 1]", ["loss-example"], r(_LOSS_EXAMPLE),
+        list(_LOSS_CLASSES))
+    add(chapter, "chapter 6's outputs [[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]",
+        ["chapter-example"], r([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]), [0, 1, 1])
+    add(chapter, "the same, one-hot rows", ["chapter-example", "one-hot"],
+        r([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]), _one_hot([0, 1, 1], 3))
+    ties = b.group("ties", "NumPy's argmax: the first of equal maxima, the first NaN.")
+    add(ties, "a tie counts for the first class only", ["argmax-tie"], [[0.5, 0.5], [0.5, 0.5]], [0, 1])
+    add(ties, "three-way tie after a smaller value", ["argmax-tie"], [[0.1, 0.3, 0.3, 0.3]] * 3, [1, 2, 3])
+    add(ties, "-0.0 and +0.0 are equal: the first", ["argmax-tie", "signed-zero"],
+        [[-0.0, 0.0], [0.0, -0.0]], [0, 0])
+    add(ties, "a tie in a one-hot label row: its first maximum is the class", ["argmax-tie", "one-hot"],
+        [[0.2, 0.8], [0.8, 0.2]], [[0.5, 0.5], [0.5, 0.5]])
+    add(ties, "NaN is the argmax; the first NaN of two", ["argmax-nan", "nan-propagation"],
+        [[0.1, _NAN, 0.9], [_NAN, 0.2, _NAN], [0.3, _NAN, _NAN]], [1, 0, 2])
+    add(ties, "NaN in a one-hot label row", ["argmax-nan", "one-hot"], [[0.1, 0.9], [0.9, 0.1]],
+        [[0.0, _NAN], [_NAN, 1.0]])
+    add(ties, "+inf beats every finite value; -inf loses", ["inf-input"],
+        [[1.0, _INF], [-_INF, -1.0], [-_INF, -_INF]], [1, 1, 0])
+    add(ties, "one-element rows are always right", [], [[0.0], [_NAN], [-_INF]], [0, 0, 0])
+    counts = b.group("counts", "The share rounded once: 1/3, 2/7, 5/11 and the like.")
+    for n, right in ((3, 1), (7, 2), (11, 5), (10, 3)):
+        p = [[0.9, 0.1]] * n
+        add(counts, "%d of %d" % (right, n), [], p, [0] * right + [1] * (n - right))
+    shapes = b.group("shapes", "No samples: NaN.")
+    add(shapes, "no samples", ["empty"], [], [])
+    errors = b.group("errors", "Labels out of range, mismatched shapes.")
+    b.add(errors, "class 2 of 2", ["shape-error"], {"y_pred": [[0.5, 0.5]], "y_true": [2]},
+          result="invalid", exception="ValueError")
+    b.add(errors, "3 labels for 2 rows", ["shape-error"], {"y_pred": [[0.5, 0.5]] * 2, "y_true": [0, 1, 0]},
+          result="invalid", exception="ValueError")
+    rand = b.group("random", "Seeded randn(20, 3)%s, random classes." % ("" if not spec else
+                   ", rounded to " + dtype), seed=17)
+    rs = RandomState(17)
+    for _ in range(2):
+        add(rand, "randn(20, 3)", ["random"], r(rs.randn(20, 3)),
+            _labels(rs, 3, 20))
+    return b
+
+
 _BACKWARD_BUILDERS = {
+    "categorical_crossentropy": _build_crossentropy,
+    "categorical_crossentropy_backward": _build_crossentropy_backward,
+    "softmax_crossentropy_backward": _build_softmax_crossentropy_backward,
+    "accuracy": _build_accuracy,
     "relu_backward": _build_relu_backward,
     "sigmoid_backward": _build_sigmoid_backward,
     "softmax_backward": _build_softmax_backward,

@@ -74,7 +74,7 @@ def vectors(op, dtype="float64"):
     >>> vectors("sine_data", "float16")
     Traceback (most recent call last):
         ...
-    ValueError: conformance.vectors: there are no float16 vectors for 'sine_data'; float16 has step, linear, relu, sigmoid, softmax, dense, relu_backward, sigmoid_backward, softmax_backward, dense_backward
+    ValueError: conformance.vectors: there are no float16 vectors for 'sine_data'; float16 has step, linear, relu, sigmoid, softmax, dense, relu_backward, sigmoid_backward, softmax_backward, dense_backward, categorical_crossentropy, categorical_crossentropy_backward, softmax_crossentropy_backward, accuracy
     """
     return _load(op, _check_op(op, dtype, "conformance.vectors"))
 

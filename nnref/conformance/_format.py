@@ -63,11 +63,27 @@ OPERATIONS = (
     ("sigmoid_backward", ("dvalues", "inputs")),
     ("softmax_backward", ("dvalues", "inputs")),
     ("dense_backward", ("dvalues", "inputs", "weights")),
+    ("categorical_crossentropy", ("y_pred", "y_true", "reduction")),
+    ("categorical_crossentropy_backward", ("y_pred", "y_true")),
+    ("softmax_crossentropy_backward", ("inputs", "y_true")),
+    ("accuracy", ("y_pred", "y_true")),
     ("spiral_data", ("samples", "classes", "seed")),
     ("vertical_data", ("samples", "classes", "seed")),
     ("sine_data", ("samples",)),
 )
 ARGUMENTS = dict(OPERATIONS)
+
+#: The losses' class labels: ``y_true`` as n class indices is a JSON array of
+#: integers (one-hot rows are floats of the dtype, as every other array);
+#: ``reduction`` is a JSON string ("mean", "sum" or "none").
+LABEL_ARGUMENTS = ("y_true",)
+STRING_ARGUMENTS = ("reduction",)
+
+
+def is_labels(value):
+    """Whether ``value`` is a nonempty list of plain ints (class indices, never bools)."""
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, int) and type(v) is not bool for v in value))
 
 #: Operations whose result is a tuple: its parts, in the order the function
 #: returns them.  Such an ``expected`` (and an output) is an object with one
@@ -81,12 +97,14 @@ def is_parts(value):
     return isinstance(value, dict) and "dinputs" in value
 
 #: The dtypes of the vectors, widest first.  Every dtype has the six
-#: activations, dense and the four backward passes; float64 has the three
+#: activations, dense, the four backward passes and the four losses; float64 has the three
 #: data sets too, and float32 the two that book mode (``nnref.book``) draws
 #: in float32.
 DTYPES = ("float64", "float32", "float16", "bfloat16")
 _ACTIVATIONS_AND_DENSE = ("step", "linear", "relu", "sigmoid", "softmax", "dense", "relu_backward",
-                          "sigmoid_backward", "softmax_backward", "dense_backward")
+                          "sigmoid_backward", "softmax_backward", "dense_backward",
+                          "categorical_crossentropy", "categorical_crossentropy_backward",
+                          "softmax_crossentropy_backward", "accuracy")
 _DTYPE_OPERATIONS = {
     "float64": tuple(name for name, _ in OPERATIONS),
     "float32": _ACTIVATIONS_AND_DENSE + ("spiral_data", "vertical_data"),
@@ -100,8 +118,10 @@ def operations(dtype="float64"):
 
     >>> operations("float16")[:6]
     ['step', 'linear', 'relu', 'sigmoid', 'softmax', 'dense']
-    >>> operations("float16")[6:]
+    >>> operations("float16")[6:10]
     ['relu_backward', 'sigmoid_backward', 'softmax_backward', 'dense_backward']
+    >>> operations("float16")[10:]
+    ['categorical_crossentropy', 'categorical_crossentropy_backward', 'softmax_crossentropy_backward', 'accuracy']
     >>> operations("float32")[-2:]
     ['spiral_data', 'vertical_data']
     """
@@ -698,7 +718,9 @@ def _backward_shapes(inputs, expected):
 def _encode_test(op, test, dtype=None):
     out = dict(test)
     shapes = _empty_shapes(op, test["inputs"], test["expected"])
-    out["inputs"] = dict((name, v if isinstance(v, int) and op.endswith("_data")
+    out["inputs"] = dict((name, v if (isinstance(v, int) and op.endswith("_data"))
+                          or (name in STRING_ARGUMENTS and isinstance(v, str))
+                          or (name in LABEL_ARGUMENTS and is_labels(v))
                           else encode_tree(v, dtype, shapes.get(name)))
                          for name, v in test["inputs"].items())
     result_shape = shapes.get("expected")
@@ -771,6 +793,10 @@ def decode_test(op, test, dtype=None, where=None):
     for name, v in test["inputs"].items():
         if isinstance(v, int) and type(v) is not bool:
             inputs[name] = v
+        elif name in STRING_ARGUMENTS and isinstance(v, str):
+            inputs[name] = v
+        elif name in LABEL_ARGUMENTS and is_labels(v):
+            inputs[name] = list(v)                  # class indices stay ints
         else:
             inputs[name] = _decode_tree(v, "%s inputs.%s" % (where, name), fmt, 0)
     out["inputs"] = inputs
@@ -1288,7 +1314,8 @@ SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "rule": {"enum": ["exact", "exp", "softmax", "dense", "libm", "sigmoid_backward",
-                                  "softmax_backward"]},
+                                  "softmax_backward", "crossentropy", "crossentropy_backward",
+                                  "softmax_crossentropy_backward"]},
                 "ulp": {"type": "integer", "minimum": 0},
                 "rel": _ref("boundTree"),
                 "abs": _ref("boundTree"),
@@ -1328,7 +1355,11 @@ SCHEMA = {
                 "comment": _STRING,
                 "flags": _array({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
                 "inputs": {"type": "object",
-                           "additionalProperties": {"anyOf": [{"type": "integer"}, _ref("tree")]}},
+                           "additionalProperties": {"anyOf": [
+                               {"type": "integer"}, _ref("tree"),
+                               {"description": "y_true as class indices",
+                                "type": "array", "items": {"type": "integer", "minimum": 0}},
+                               {"description": "reduction", "enum": ["mean", "sum", "none"]}]}},
                 "expected": {"anyOf": [{"type": "null"}, _ref("output")]},
                 "alternatives": _array(_ref("output")),
                 "result": {"enum": ["valid", "acceptable", "invalid"]},

@@ -16,6 +16,10 @@ separated by single spaces::
   pattern in the file's dtype (``bits`` of the JSON: 16, 8 or 4 lowercase hex
   digits), row-major;
 * ``i INT``: an integer (the data sets' sizes and seeds);
+* ``s WORD``: a string (``categorical_crossentropy``'s reduction: ``mean``,
+  ``sum`` or ``none``); the losses' class indices (``y_true`` of rank 1) are
+  an ``f`` array of the labels as values of the dtype, one-hot rows one of
+  rank 2;
 * ``x KIND``: an argument that is no array at all (``x ragged`` for the
   ragged batches of the invalid cases): build nothing, answer ``error`` or
   ``unsupported``.
@@ -80,7 +84,8 @@ _GRAMMAR = [
     "case: OP DTYPE TCID RESULT NARGS ARG_1 ... ARG_NARGS expect EXPECTED",
     "RESULT: valid | acceptable | invalid",
     "ARG: f RANK D_1 ... D_RANK V_1 ... V_N (N = D_1 * ... * D_RANK, 1 for rank 0; row-major)",
-    "   | i INT | x KIND (no array: answer error or unsupported)",
+    "   | i INT | s WORD (a string: reduction) | x KIND (no array: answer error or unsupported)",
+    "   (y_true of rank 1: class indices, as values of the dtype; of rank 2: one-hot rows)",
     "V: the value's bit pattern in DTYPE, %d lowercase hex digits",
     "EXPECTED: f RANK D... V... | error (a data set: f X... f y..., labels as values; "
     "dense_backward: f dinputs... f dweights... f dbiases...)",
@@ -145,7 +150,7 @@ def _argument(value, dtype):
     if value is None:
         return ["x", "none"]
     if isinstance(value, str):
-        return ["x", "string"]
+        return ["s", value] if value in ("mean", "sum", "none") else ["x", "string"]
     if declared_shape(value) is None:
         return ["x", "ragged" if isinstance(value, list) else type(value).__name__.lower()]
     return ["f"] + _array(value, dtype)

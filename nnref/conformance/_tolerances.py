@@ -652,3 +652,101 @@ def dense_backward_tolerance(dvalues, inputs, weights, dtype="float64"):
     tol["accumulators"] = dict((name, combine(check_dtype(name, "dense_backward")))
                                for name in accumulators(fmt.name))
     return tol
+
+
+# --- the losses ----------------------------------------------------------------------
+
+def crossentropy_tolerance(samples, reduction="mean", dtype="float64"):
+    """``k`` ULP per sample loss; ``2k + n + 1`` for the mean of ``n``, ``2k + n`` for the sum.
+
+    Each sample loss is ``-log(c)`` of a value ``c`` of the dtype: the clip
+    copies a value or a bound, and with class indices or one-hot rows of
+    zeros and ones the weighted sum ``sum_j c_j t_j`` is exactly one ``c_j``.
+    So the only rounding is the log's: ``k = 1`` ULP in float64 (a libm log
+    within 1 ULP), ``k = 2`` in the narrow formats (a log within 2 ULP of the
+    format it computes in, as the narrow rules assume of exp; a wide kernel
+    is within 1).  The losses lie between ``-log(high)`` and ``-log(low)``
+    (about 1e-7 to 16.2, normal in every format; 0 where the high bound
+    rounds to 1, in float16 and bfloat16), so a ULP is a relative ``2u`` at
+    most.
+
+    The sum of ``n`` computed losses, each off by a relative ``2ku``, added
+    in any order in the format: the terms are non-negative, so the additions
+    bring a relative ``(n - 1) u`` more; the mean's division by ``n`` one
+    ``u`` more.  To first order the mean is off by ``(2k + n) u`` relatively,
+    less than ``2k + n`` ULP of the exact value; the second-order terms stay
+    below one ULP more for the sizes here (``n u < 1/8``): ``2k + n + 1``.
+    The sum: ``2k + n``.  A NaN or an infinite loss makes the reduction NaN or
+    infinite, exactly.  The sign of a zero (-log(1) is -0.0) does not count.
+    """
+    fmt = check_dtype(dtype, "crossentropy_tolerance")
+    k = 1 if fmt.name == "float64" else 2
+    if reduction == "none":
+        return tolerance("crossentropy", k)
+    return tolerance("crossentropy", 2 * k + samples + (1 if reduction == "mean" else 0))
+
+
+def crossentropy_backward_tolerance():
+    """2 ULP: the book's ``-y_true / dvalues / samples``, two divisions.
+
+    ``q = fl(-t / p)`` is within half an ULP of ``-t / p``; ``fl(q / n)``
+    adds half an ULP of the result, and ``q``'s error divided by ``n`` is at
+    most one ULP of the result (``ULP(q) / n <= 2 ULP(q / n)``): within 1.5
+    ULP of the exact value, so at most 2 whole ULP from the correctly rounded
+    expected value.  Below the normal range the ULP is ``tau`` and the same
+    count holds.  NaN, infinities and zeros are exact; the sign of a zero
+    does not count (``-(+0.0) / p`` is -0.0 in IEEE, +0.0 in a frame that
+    multiplies by a mask).
+    """
+    return tolerance("crossentropy_backward", 2)
+
+
+def softmax_crossentropy_backward_tolerance(inputs, y_true, dtype="float64"):
+    """Per element, absolute: ``(s_i R_i + 3u |s_i - y_i|) / n``, times 5/4, plus ``tau`` terms.
+
+    ``g_i = (s_i - y_i) / n``, ``s = softmax(x)`` row by row, ``y`` one-hot
+    (class indices made one-hot) and ``n`` the number of rows.  The usual
+    code rounds ``s``, subtracts ``y`` and divides by ``n``: where ``y_i`` is
+    1 and ``s_i`` is near 1, ``s_i - 1`` cancels and the rounding error of
+    ``s_i`` is all that is left, so the bound is absolute, as
+    ``softmax_backward``'s.  With ``R_i = u (|delta_i| + 2k + c_exp)`` the
+    relative error of the computed share (``softmax_backward_tolerance``,
+    ``k`` the row's length): ``s_i R_i`` from the share, ``u |s_i - y_i|``
+    from the subtraction (to first order), ``u |g_i| n`` from the division
+    and ``u |g_i| n`` from the expected value's rounding; times 5/4 for the
+    second-order terms.  Underflow: a share below the normal range is off by
+    ``(|delta_i| + 2k + c_exp) tau``; the division and the expected value by
+    ``tau / 2`` each: ``tau ((|delta_i| + 2k + c_exp) / n + 1)`` more.  Rows
+    holding NaN or +inf get 0 (the results are NaN); a -inf input's share is
+    exactly 0, its bound only the rounding of ``-y_i / n``.  Narrow formats
+    keep this native bound for every accumulator (the rows here are short).
+    """
+    from .. import exact
+    fmt = check_dtype(dtype, "softmax_crossentropy_backward_tolerance")
+    u = Fraction(1, 2 ** fmt.precision)
+    tau = _tau(fmt)
+    c_exp = 5 if fmt.name == "float64" else 9
+    if not inputs:
+        return tolerance("softmax_crossentropy_backward", 0, abs_=0.0)
+    n = len(inputs)
+    out = []
+    for i, x in enumerate(inputs):
+        k = len(x)
+        if isinstance(y_true[i], list):
+            y = [Fraction(v) for v in y_true[i]]
+        else:
+            y = [Fraction(1 if j == y_true[i] else 0) for j in range(k)]
+        if any(v != v or v == _INF for v in x) or all(v == -_INF for v in x) or \
+                not all(_finite(float(v)) for v in y):
+            out.append([0.0] * k)
+            continue
+        s = [Fraction(v) for v in exact.softmax(x)]
+        top = Fraction(max(x))
+        line = []
+        for j in range(k):
+            units = abs(Fraction(x[j]) - top) + 2 * k + c_exp if x[j] != -_INF else Fraction(0)
+            bound = (s[j] * u * units + 3 * u * abs(s[j] - y[j])) / n * Fraction(5, 4)
+            bound += tau * (units / n + 1)
+            line.append(round_up(bound * (1 + Fraction(1, 2 ** 40))))
+        out.append(line)
+    return tolerance("softmax_crossentropy_backward", 0, abs_=out)
