@@ -14,6 +14,8 @@ non-member each reader must refuse (``(1.0,)`` for ``list.copy``), where any
 other tuple is refused the same way.
 """
 
+import platform
+
 import pytest
 
 from nnref._base import checks
@@ -45,8 +47,11 @@ class T(tuple):
     pass
 
 
-def test_cpython_picks_the_stored_value_readers():
-    assert checks.read_float is float.conjugate
+def test_the_stored_value_readers_picked_here():
+    if platform.python_implementation() == "CPython":
+        assert checks.read_float is float.conjugate
+    else:   # PyPy's float.conjugate goes through a subclass's own methods (a lie)
+        assert checks.read_float in (float.conjugate, float.__float__)
     assert checks._read_int is checks._int_add_zero
     assert checks._read_list is list.copy
     assert checks._read_tuple is checks._tuple_slice
@@ -63,7 +68,8 @@ def test_pick_skips_readers_that_lie_raise_or_take_anything():
     def takes_anything(v):
         return float(v)
     probe = checks._LyingFloat(1.5)
-    assert checks._pick([lying, raising, takes_anything, float.conjugate], probe, 1.5, float, 1) is float.conjugate
+    good = checks.read_float    # float.conjugate on CPython, float.__float__ on PyPy
+    assert checks._pick([lying, raising, takes_anything, good], probe, 1.5, float, 1) is good
     assert checks._pick([lying, raising, takes_anything], probe, 1.5, float, 1) is None
     assert checks._pick([], probe, 1.5, float, 1) is None
     # The lying classes lie where a naive reader would look.

@@ -953,7 +953,12 @@ def parse_json(text, where="document"):
         except TypeError:                     # MicroPython's json takes no parse_int
             return json.loads(text)
     except _RecursionError:
-        raise VectorFormatError("%s: not JSON that can be read: nested too deeply" % where)
+        # Given parse_int, PyPy's json falls back to a recursive pure-Python
+        # parser whose depth depends on the caller's stack; its own reads deeper.
+        try:
+            return json.loads(text)
+        except (_RecursionError, ValueError):
+            raise VectorFormatError("%s: not JSON that can be read: nested too deeply" % where)
     except ValueError as error:
         raise VectorFormatError("%s: not JSON: %s" % (where, error))
 
