@@ -46,13 +46,19 @@ def decide(value, dtype, slack):
 
     Fails (rather than guesses) if that does not decide the rounding.
     """
+    result = decided(value, dtype, slack)
+    assert result is not None, "%s +- %s does not decide the rounding" % (value, slack)
+    return result
+
+
+def decided(value, dtype, slack):
+    """``decide``'s value, or None where ``value +- slack`` straddles a rounding boundary."""
     q = Fraction(value)
     if q == 0 and slack == 0:
         return 0.0
     room = Fraction(slack)
     low, high = nearest(q - room, dtype), nearest(q + room, dtype)
-    assert same(low, high), "%s +- %s does not decide the rounding" % (value, slack)
-    return low
+    return low if same(low, high) else None
 
 
 def ref_sigmoid_grad(d, x, dtype):
@@ -68,11 +74,24 @@ def ref_sigmoid_grad(d, x, dtype):
         return d
     if d == 0.0:
         return d * 0.25
+    if x == 0.0:
+        # s(0) = 1/2, so the value is d / 4 exactly, and may be a tie (d = 2**-1073
+        # gives half the least subnormal): round the rational.  At any other x the
+        # value is transcendental (Lindemann), never a tie, and the ball decides.
+        result = nearest(Fraction(d) / 4, dtype)
+        return result if result != 0.0 else math.copysign(0.0, d)
+    # Near x = 0 the value is within about x**2 / 4 (relative) of the tie d / 4:
+    # more digits until the ball is clear of every rounding boundary.
     digits = 130 + int(abs(x) / 2.3)
-    c = context(digits)
-    s = c.divide(1, c.add(1, c.exp(Decimal(-x))))
-    value = c.multiply(c.multiply(Decimal(d), s), c.subtract(1, s))
-    result = decide(value, dtype, abs(value) / Decimal(10) ** 120)
+    while True:
+        c = context(digits)
+        s = c.divide(1, c.add(1, c.exp(Decimal(-x))))
+        value = c.multiply(c.multiply(Decimal(d), s), c.subtract(1, s))
+        result = decided(value, dtype, abs(value) / Decimal(10) ** (digits - 10))
+        if result is not None or digits > 20000:
+            break
+        digits *= 2
+    assert result is not None, "%r at %r: no decision at %d digits" % (d, x, digits)
     return result if result != 0.0 else math.copysign(0.0, d)
 
 
@@ -284,6 +303,17 @@ def test_softmax_backward_random_rows(pairs, dtype):
 @given(dvalue, st.floats(-800.0, 800.0, allow_nan=False), st.sampled_from(DTYPES))
 def test_sigmoid_backward_random(d, x, dtype):
     assert sigmoid_failures(exact.sigmoid_backward, [(d, x)], dtype) == []
+
+
+def test_sigmoid_backward_at_zero_rounds_its_ties_to_even():
+    # s'(0) = 1/4, so d = k * 2**-1074 gives k/4 of the least subnormal:
+    # k = 2 is the tie 1/2 (to 0, even), k = 3 gives 3/4 (to 1), k = 6 the tie
+    # 3/2 (to 2, even), k = 10 the tie 5/2 (to 2, even).
+    tiny = 5e-324
+    for k, want in ((2, 0.0), (3, tiny), (6, 2 * tiny), (10, 2 * tiny)):
+        assert same(exact.sigmoid_backward([k * tiny], [0.0])[0], want), k
+        assert same(exact.sigmoid_backward([-k * tiny], [0.0])[0], -want), k
+        assert same(ref_sigmoid_grad(k * tiny, 0.0, "float64"), want), k
 
 
 @settings(max_examples=30, deadline=None)
