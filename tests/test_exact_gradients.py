@@ -82,12 +82,13 @@ def ref_sigmoid_grad(d, x, dtype):
         return result if result != 0.0 else math.copysign(0.0, d)
     # Near x = 0 the value is within about x**2 / 4 (relative) of the tie d / 4:
     # more digits until the ball is clear of every rounding boundary.
-    digits = 130 + int(abs(x) / 2.3)
+    cancelled = int(abs(x) / 2.3)       # the digits 1 - s loses
+    digits = 130 + cancelled
     while True:
         c = context(digits)
         s = c.divide(1, c.add(1, c.exp(Decimal(-x))))
         value = c.multiply(c.multiply(Decimal(d), s), c.subtract(1, s))
-        result = decided(value, dtype, abs(value) / Decimal(10) ** (digits - 10))
+        result = decided(value, dtype, abs(value) / Decimal(10) ** (digits - 10 - cancelled))
         if result is not None or digits > 20000:
             break
         digits *= 2
@@ -111,7 +112,20 @@ def ref_softmax_grad(d_row, x_row, dtype):
             or any(v != v or v in (INF, -INF) for v in d_row)):
         return [NAN] * len(x_row)
     top, bottom = max(finite), min(finite)
+    # Rows near a rational one (logits almost equal) may lie within 10**-120 of
+    # a tie: more digits until every element's ball clears the boundaries.
     digits = 130 + int((top - bottom) / 2.3)
+    while True:
+        out = _softmax_grad_at(d_row, x_row, dtype, top, digits)
+        if out is not None or digits > 20000:
+            break
+        digits *= 2
+    assert out is not None, "%r, %r: no decision at %d digits" % (d_row, x_row, digits)
+    return out
+
+
+def _softmax_grad_at(d_row, x_row, dtype, top, digits):
+    # ref_softmax_grad at `digits`, or None if some element is not decided.
     c = context(digits)
     exps = [Decimal(0) if v == -INF else c.exp(c.subtract(Decimal(v), Decimal(top)))
             for v in x_row]
@@ -131,7 +145,9 @@ def ref_softmax_grad(d_row, x_row, dtype):
         if value == 0:
             out.append(0.0)
             continue
-        rounded = decide(value, dtype, size / Decimal(10) ** 120)
+        rounded = decided(value, dtype, size / Decimal(10) ** (digits - 10))
+        if rounded is None:
+            return None
         out.append(rounded if rounded != 0.0 else math.copysign(0.0, value))
     return out
 
