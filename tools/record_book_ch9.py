@@ -46,12 +46,13 @@ import io
 import json
 import math
 import os
-import platform
 import sys
 
 import numpy as np
 import nnfs
 from nnfs.datasets import spiral_data
+
+from record_fixtures import hexes, meta as recorded_meta  # (tools/ is on sys.path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(os.path.dirname(HERE), "tests", "fixtures", "book_ch9_float32.json")
@@ -166,26 +167,11 @@ class Activation_Softmax_Loss_CategoricalCrossentropy():
 
 # ------------------------------------------------------------------ recording
 
-def hexes(value):
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, list):
-        return [hexes(v) for v in value]
-    return float(value).hex()
-
-
 def meta():
-    return {
-        "recorded_by": "tools/record_book_ch9.py",
-        "numpy": np.__version__,
-        "nnfs": getattr(nnfs, "__version__", "0.5.1"),
-        "python": sys.version.split()[0],
-        "platform": "%s %s" % (platform.system(), platform.machine()),
-        "libc": " ".join(platform.libc_ver()),
-        "float_format": "float.hex() of each value's exact float64 value",
-        "exp_log": "math.exp / math.log of the float32 values, rounded to float32 "
-                   "(NumPy's own SIMD float32 exp and log replaced)",
-    }
+    return dict(recorded_meta(),
+                recorded_by="tools/record_book_ch9.py",
+                exp_log="math.exp / math.log of the float32 values, rounded to float32 "
+                        "(NumPy's own SIMD float32 exp and log replaced)")
 
 
 def put(out, name, value):
