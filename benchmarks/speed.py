@@ -218,12 +218,16 @@ def cases(quick):
                None if numpy is None else (lambda f=peer: f(aX)))
 
 
+def chapter_network():
+    """spiral_data(100, 3) and the chapter's layers Dense(2,3), ReLU, Dense(3,3), seeded."""
+    X, y = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
+    return (X, y, nnref.Dense(2, 3, rng=nnref.RandomState(1)), nnref.ReLU(),
+            nnref.Dense(3, 3, rng=nnref.RandomState(2)))
+
+
 def chapter_passes():
     """The chapter's forward pass through nnref's layer objects, against two baselines."""
-    X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
-    dense1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
-    relu = nnref.ReLU()
-    dense2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    X, _, dense1, relu, dense2 = chapter_network()
     softmax = nnref.Softmax()
     W1, b1, W2, b2 = dense1.weights, dense1.biases[0], dense2.weights, dense2.biases[0]
 
@@ -278,10 +282,7 @@ def chapter_backward_passes():
     loss included.  The plain idioms are the obvious list code of the book's
     backward formulas, each output rounded as plain float code rounds it.
     """
-    X, y = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
-    dense1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
-    relu = nnref.ReLU()
-    dense2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    X, y, dense1, relu, dense2 = chapter_network()
     loss = nnref.SoftmaxCategoricalCrossentropy()
     W1, b1, W2, b2 = dense1.weights, dense1.biases[0], dense2.weights, dense2.biases[0]
 
@@ -343,9 +344,7 @@ def micrograd_workloads():
     map() over a whole column) and NumPy.
     """
     # The chapter's network without softmax (micrograd has no exp).
-    X, _ = nnref.datasets.spiral_data(100, 3, rng=nnref.RandomState(0))
-    layer1 = nnref.Dense(2, 3, rng=nnref.RandomState(1))
-    layer2 = nnref.Dense(3, 3, rng=nnref.RandomState(2))
+    X, _, layer1, _, layer2 = chapter_network()
     network = [(layer1.weights, layer1.biases[0], True), (layer2.weights, layer2.biases[0], False)]
     yield forward_ways("chapter: spiral_data(100, 3) -> Dense(2,3) -> ReLU -> Dense(3,3)",
                        X, network)
