@@ -14,7 +14,8 @@ import nnref
 from nnref import conformance
 from nnref.conformance import _format
 
-from test_conformance_backward import CONTEXT, DTYPES, INF, dec, flat, round_to, to_fraction
+from test_conformance_backward import (CONTEXT, DTYPES, INF, dec, flat, op_flags, results_of,
+                                      round_to, to_fraction)
 
 LOSSES = ("categorical_crossentropy", "categorical_crossentropy_backward",
           "softmax_crossentropy_backward", "accuracy")
@@ -233,19 +234,6 @@ def sum_for_mean(dtype):
     return loss
 
 
-def results_of(op, dtype, func):
-    document = conformance.vectors(op, dtype)
-    outputs = {}
-    for case in conformance.cases(op, dtype):
-        try:
-            value = func(*case.args)
-        except Exception as error:
-            outputs[tc(case)] = {"error": type(error).__name__}
-            continue
-        outputs[tc(case)] = _format._encode_output(op, value, dtype)
-    return document, _format.as_results(document, outputs)
-
-
 def check(op, dtype, func, tmp_path):
     document, results = results_of(op, dtype, func)
     (tmp_path / "v.json").write_text(json.dumps(document))
@@ -320,11 +308,7 @@ def test_nnref_float_tier_passes_the_float64_loss_vectors():
 
 
 def test_the_loss_vectors_cover_the_issue():
-    flags = set()
-    for op in LOSSES:
-        for dtype in DTYPES:
-            for case in conformance.cases(op, dtype):
-                flags.update((op, f) for f in case.flags)
+    flags = op_flags(LOSSES)
     for needed in [("categorical_crossentropy", "clip-boundary"), ("categorical_crossentropy", "one-hot"),
                    ("categorical_crossentropy", "saturated-row"), ("categorical_crossentropy", "nan-propagation"),
                    ("categorical_crossentropy", "inf-input"), ("categorical_crossentropy", "loss-example"),
