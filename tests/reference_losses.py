@@ -3,7 +3,8 @@
 Written apart from nnref/losses.py and nnref/exact/_losses.py (it imports
 nothing from nnref): the book's formulas on exact ``Fraction`` values, the
 logarithms and exponentials at 600 digits, and the rounding to each format
-by integer arithmetic from the IEEE layout alone.  ``decide`` rounds a
+by the tests' integer rounding from the IEEE layout alone
+(``test_exact_narrow.nearest``).  ``decide`` rounds a
 600-digit value only where all of its error neighbourhood rounds the same
 way, so a reference that cannot decide fails loudly instead of guessing.
 """
@@ -12,48 +13,17 @@ import math
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
+# The tests' own rounding of a Fraction to each format, from the IEEE layout.
+from test_exact_narrow import nearest
+
 INF = float("inf")
 NAN = float("nan")
 
-# dtype -> (precision p, exponent of the smallest normal, of the largest)
-PARAMS = {"float64": (53, -1022, 1023), "float32": (24, -126, 127),
-          "float16": (11, -14, 15), "bfloat16": (8, -126, 127)}
-DTYPES = list(PARAMS)
+DTYPES = ["float64", "float32", "float16", "bfloat16"]
 
 DIGITS = 600
 REF = Context(prec=DIGITS, rounding=ROUND_HALF_EVEN, Emin=MIN_EMIN, Emax=MAX_EMAX)
 REF_ERROR = Fraction(1, 10 ** (DIGITS - 20))
-
-
-def _floor_log2(q):
-    # floor(log2(q)) for a positive Fraction.
-    n = q.numerator.bit_length() - q.denominator.bit_length()
-    if Fraction(2) ** n > q:
-        n -= 1
-    elif Fraction(2) ** (n + 1) <= q:
-        n += 1
-    return n
-
-
-def nearest(q, dtype):
-    """The ``dtype`` value nearest the Fraction ``q``, ties to even, as a float (±inf past the range)."""
-    if q == 0:
-        return 0.0
-    p, emin, emax = PARAMS[dtype]
-    magnitude = abs(q)
-    quantum = max(_floor_log2(magnitude), emin) - (p - 1)
-    scaled = magnitude / Fraction(2) ** quantum
-    n = scaled.numerator // scaled.denominator
-    rest = scaled - n
-    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and n % 2 == 1):
-        n += 1
-    value = n * Fraction(2) ** quantum
-    if value >= Fraction(2) ** (emax + 1):
-        return -INF if q < 0 else INF
-    f = float(value)
-    if f == 0.0:
-        return -0.0 if q < 0 else 0.0
-    return -f if q < 0 else f
 
 
 def decide(value, dtype):
