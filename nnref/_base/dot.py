@@ -107,28 +107,32 @@ def scale_to_ints(values, most=None):
     speed: ``e`` is the exponent of the last bit of the smallest nonzero
     magnitude (no element has a lower last bit), and multiplying by the float
     ``2**-e`` (two factors when that is not a float: tiny values) and
-    truncating with ``int`` are all exact.
+    truncating with ``int`` are all exact.  A scaled value beyond the floats
+    (values spread over more binades than a float spans) overflows to inf,
+    which ``int`` refuses: the always-exact ``_scale_exactly`` then does it.
     """
-    magnitudes = list(map(abs, values))
-    total = sum(magnitudes)                  # NaN or inf if any value is; inf on overflow
-    if not is_finite(total):
+    if not is_finite(sum(values)):           # NaN or inf if any value is; inf on overflow
         if not all_finite(values):
             return None                      # NaN or +-inf
-    elif total == 0.0:
+    try:
+        smallest = min(filter(None, map(abs, values)))
+    except ValueError:                       # no nonzero value
         return [0] * len(values), (0 if most is None or most > 0 else most)
-    low = math.frexp(min(filter(None, magnitudes)))[1] - 53
+    low = math.frexp(smallest)[1] - 53
     if most is not None and low > most:
         low = most
-    if math.frexp(max(magnitudes))[1] - low > 1024 or _repeat is None and low < -1022:
-        return _scale_exactly(values, most)  # a scaled value is not a float
-    if low >= -1022:
-        factor = math.ldexp(1.0, -low)
-        return list(map(int, map(mul, values, [factor] * len(values)))), low
-    # 2**-low is beyond the floats: scale by 2**1000 first (exact, and no
-    # value overflows, since the largest is below 2**(1024 + low)), then by
-    # the rest.
-    rest = math.ldexp(1.0, -low - 1000)
-    return list(map(int, map(mul, map(mul, values, _repeat(_TWO_1000)), _repeat(rest)))), low
+    if _repeat is None and low < -1022:
+        return _scale_exactly(values, most)  # no repeat() for the two factors below
+    try:
+        if low >= -1022:
+            factor = math.ldexp(1.0, -low)
+            return list(map(int, map(mul, values, [factor] * len(values)))), low
+        # 2**-low is beyond the floats: scale by 2**1000, then by the rest
+        # (both powers of two above 1: exact unless a value overflows).
+        rest = math.ldexp(1.0, -low - 1000)
+        return list(map(int, map(mul, map(mul, values, _repeat(_TWO_1000)), _repeat(rest)))), low
+    except (OverflowError, ValueError):      # a scaled value overflowed to inf
+        return _scale_exactly(values, most)
 
 
 def _zero_sign(row, column, bias):
@@ -422,7 +426,7 @@ def _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs=None):
     # Steps 1 to 4; None where the batch must take another path.
     # scaled_inputs: scale_to_ints(column, 0) of each input column, if the caller has them.
     if scaled_inputs is None:
-        scaled_inputs = [scale_to_ints(column, 0) for column in zip(*inputs)]
+        scaled_inputs = scaled_input_columns(inputs)
     if None in scaled_inputs:
         return None                          # NaN or +-inf in the inputs
     low = min([r for _, r in scaled_inputs])
@@ -522,6 +526,26 @@ def _separate_biases(inputs, columns, biases):
                          inputs, columns, biases)
 
 
+def takes_columns(n, k):
+    """True if ``dense_rows`` tries the column-wise form on an n x k batch.
+
+    Its caller may then scale the input columns itself (``scaled_input_columns``)
+    and pass them in, to use them again (``nnref.Dense`` keeps them for
+    ``backward``).
+    """
+    return (_COLUMNS_MIN_ROWS <= n and k <= _COLUMNS_MAX_TERMS and _FLOAT_INT_ROUNDS
+            and _repeat is not None and _add is not None)
+
+
+def scaled_input_columns(inputs):
+    """``scale_to_ints(column, 0)`` of each column of a nonempty batch of floats.
+
+    What the column-wise form reads, and an exact scaling of each column for
+    ``dense_backward``'s dweights = inputs.T @ dvalues as well.
+    """
+    return [scale_to_ints(column, 0) for column in zip(*inputs)]
+
+
 def dense_rows(inputs, weights, biases, scaled_inputs=None):
     """``inputs @ weights + biases`` on validated lists of floats, each output rounded once.
 
@@ -543,8 +567,7 @@ def dense_rows(inputs, weights, biases, scaled_inputs=None):
     lowest = 0
     biased = True
     if scaled_columns is not None:
-        if (_COLUMNS_MIN_ROWS <= len(inputs) and len(weights) <= _COLUMNS_MAX_TERMS
-                and _FLOAT_INT_ROUNDS and _repeat is not None and _add is not None):
+        if takes_columns(len(inputs), len(weights)):
             out = _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs)
             if out is not None:
                 return out
