@@ -18,7 +18,7 @@ after it, with ``float32`` added for book mode.
 
 from . import activations, gradients
 from ._base.checks import check_count, check_size, dense_operands, plain_dense_operands
-from ._base.dot import dense_rows
+from ._base.dot import dense_rows, scaled_input_columns, takes_columns
 from .rng import _resolve_rng
 
 
@@ -152,6 +152,13 @@ class Dense(_DenseLayer):
     ``forward(inputs)`` sets and returns ``self.output = dense(inputs,
     self.weights, self.biases)``; its errors name ``Dense.forward``.
 
+    ``backward(dvalues)`` computes from ``self.inputs`` and ``self.weights``
+    as they are when it runs.  For a batch of narrow rows (at least 16 rows of
+    at most 4 values) ``forward`` also keeps a copy of the inputs and their
+    columns as exact integers, which ``backward`` reuses for ``dweights`` only
+    while ``self.inputs`` holds exactly floats equal to that copy; any other
+    inputs are read afresh.  The copy costs the memory of one more batch.
+
     >>> from nnref import RandomState
     >>> layer = Dense(2, 3, rng=RandomState(0))
     >>> layer
@@ -167,7 +174,16 @@ class Dense(_DenseLayer):
         return [[0.01 * v for v in row] for row in draws]
 
     def _apply(self, inputs, func):
-        return _dense(inputs, self.weights, self.biases, func)
+        operands = plain_dense_operands(inputs, self.weights, self.biases)
+        if operands is None or not takes_columns(len(inputs), len(self.weights)):
+            return _dense(inputs, self.weights, self.biases, func)
+        # A batch of narrow rows: its columns are scaled to exact integers
+        # here, for the forward pass and again for backward's dweights, kept
+        # with a copy of the inputs that backward compares them with.
+        scaled = scaled_input_columns(inputs)
+        output = dense_rows(inputs, operands[1], operands[2], scaled)
+        self._forward_scaling = (list(map(list, inputs)), scaled)
+        return output
 
     def backward(self, dvalues):
         """Set ``self.dweights``, ``self.dbiases`` and ``self.dinputs`` from ``dvalues``.
@@ -185,7 +201,7 @@ class Dense(_DenseLayer):
         """
         func = self._backward_name()
         self.dinputs, self.dweights, self.dbiases = gradients._dense_backward(
-            dvalues, self.inputs, self.weights, func)
+            dvalues, self.inputs, self.weights, func, getattr(self, "_forward_scaling", None))
 
 
 class _Activation(_Layer):
