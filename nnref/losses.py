@@ -33,9 +33,16 @@ it, as it does through ``np.clip``.
 import math
 
 from . import activations
-from ._base.checks import _describe, batch_to_floats, is_sequence, plain_number, plain_sequence, to_batch
-from ._base.formats import FLOAT64, is_finite, is_negative_zero, round_ratio, round_scaled, to_scaled_int
+from ._base.checks import _all_float_rows, _describe, batch_to_floats, is_sequence, plain_number, plain_sequence, to_batch
+from ._base.formats import FLOAT64, all_finite, is_finite, is_negative_zero, round_ratio, round_scaled, to_scaled_int
 from ._base.rounding import special_sum
+
+try:
+    from itertools import chain as _chain, repeat as _repeat
+    from operator import getitem as _getitem, mul as _mul, sub as _sub, truediv as _truediv
+    _elements = _chain.from_iterable
+except (ImportError, AttributeError):      # MicroPython: some of these are missing
+    _elements = _repeat = None
 
 _INF = float("inf")
 _NAN = float("nan")
@@ -75,8 +82,11 @@ def _indices(items, rows, func):
     return labels
 
 
-def check_loss_arguments(y_pred, y_true, func, name="y_pred"):
+def check_loss_arguments(y_pred, y_true, func, name="y_pred", read_only=False):
     """Check a loss's operands; return ``(rows, labels, targets)`` as new lists.
+
+    ``read_only=True``: a caller that only reads ``rows`` gets a plain batch
+    of floats as it is, not copied.
 
     ``rows`` is ``y_pred`` as an n x k batch of floats; exactly one of
     ``labels`` (n ints, for class indices) and ``targets`` (n rows of k
@@ -92,7 +102,7 @@ def check_loss_arguments(y_pred, y_true, func, name="y_pred"):
         ...
     ValueError: f: y_true[0] is 2, but y_pred (1, 2) has 2 classes (indices 0 to 1)
     """
-    rows = to_batch(y_pred, func, name)
+    rows = y_pred if read_only and _all_float_rows(y_pred) else to_batch(y_pred, func, name)
     items = plain_sequence(y_true)
     if items is None:
         raise TypeError("%s: y_true is %s; expected class indices (a list of ints) or "
@@ -200,7 +210,7 @@ def difference_over(a, b, count, fmt=FLOAT64):
     if fmt is FLOAT64 and (b == 0.0 or 0.0 < 0.5 * b <= a <= 2.0 * b):
         # a - b is exact (b == 0, or Sterbenz's lemma), so the division is the one rounding.
         return (a - b) / count
-    if b == 1.0 and _MINUS_ONE_LOW <= a < 0.5 and count < _MINUS_ONE_COUNTS and fmt is FLOAT64:
+    if b == 1.0 and fmt is FLOAT64 and _INT_DIVISION_ROUNDS:
         return _minus_one_over(a, count)
     n, e = to_scaled_int(a)
     m, f = to_scaled_int(b)
@@ -211,30 +221,28 @@ def difference_over(a, b, count, fmt=FLOAT64):
     return scaled_ratio(total, least, count, fmt)
 
 
-# CPython and PyPy round float(int) correctly; MicroPython truncates it (the
-# test value is just above a midpoint: nnref._base.dot's check).
-_FLOAT_INT_ROUNDS = float(2 ** 80 + 2 ** 27 + 1) == 2.0 ** 80 + 2.0 ** 28
-# _minus_one_over's range: a >= 2**-60 keeps its integers within 2**180 and
-# float(q) finite; count < 2**40 leaves q at least 77 bits, so its last bit
-# is far below the rounding position and can carry the sticky bit.
-_MINUS_ONE_LOW = 2.0 ** -60 if _FLOAT_INT_ROUNDS else _INF
-_MINUS_ONE_COUNTS = 2 ** 40
-_TWO53 = 9007199254740992.0
+# int / int is one correctly rounded division on CPython and PyPy (the exact
+# quotient rounded once); MicroPython divides the two ints' floats instead.
+# The probe: (2**53 + 1) / 3 is exactly 3002399751580331, but float(2**53 + 1)
+# is 2**53, and 2**53 / 3 rounds to 3002399751580330.5.
+_as_ratio = getattr(float, "as_integer_ratio", None)
+_INT_DIVISION_ROUNDS = _as_ratio is not None and (2 ** 53 + 1) / 3 == 3002399751580331.0
 
 
 def _minus_one_over(a, count):
-    # (a - 1) / count for 2**-60 <= a < 0.5, rounded once (the softmax step's
-    # label entries).  a = f * 2**e with e <= -1, so 1 - a = N * 2**-sh with
-    # N = 2**sh - f * 2**53, sh = 53 - e: the quotient N * 2**64 // count
-    # has at least 77 bits, its remainder becomes a sticky last bit, and
-    # float() (correctly rounded on CPython and PyPy) rounds it once; the
-    # power of two is exact (the result is normal: count < 2**40).
-    f, e = _frexp(a)
-    sh = 53 - e
-    q, r = divmod(((1 << sh) - int(f * _TWO53)) << 64, count)
-    if r:
-        q |= 1
-    return -_ldexp(float(q), -64 - sh)
+    # (a - 1) / count for a finite float a, rounded once (the softmax step's
+    # label entries), where _INT_DIVISION_ROUNDS: with a == p / q exactly,
+    # (a - 1) / count is the rational (p - q) / (q * count), and int / int
+    # rounds it once.  a == 1.0 gives 0 / (q * count), +0.0, as 1.0 - 1.0 is.
+    p, q = _as_ratio(a)
+    return (p - q) / (q * count)
+
+
+def _minus_one_over_each(values, count):
+    # _minus_one_over of each of a list of finite floats, in C-level passes.
+    numerators, denominators = zip(*map(_as_ratio, values))
+    return list(map(_truediv, map(_sub, numerators, denominators),
+                    map(_mul, denominators, _repeat(count))))
 
 
 def negated_quotient(t, p, count, fmt=FLOAT64):
@@ -423,6 +431,35 @@ def _softmax_gradient_row(row, target, count):
     return out
 
 
+def softmax_step_gradient(rows, labels):
+    """``(rows[i][j] - [j == labels[i]]) / n`` for floats ``rows`` (n x k) and class indices, each rounded once.
+
+    The combined softmax and cross-entropy step's gradient from its output,
+    as the book's backward.  Off the labels, v / n is (v - 0) / n rounded
+    once; at a label, (v - 1) / n is ``difference_over(v, 1.0, n)``.  Where
+    int division rounds once (CPython, PyPy), a batch of finite floats takes
+    C-level passes: every v / n at once, then the label entries at once.
+
+    >>> softmax_step_gradient([[0.25, 0.75], [0.5, 0.5]], [1, 0])
+    [[0.125, -0.125], [-0.25, 0.25]]
+    """
+    count = len(rows)
+    width = len(rows[0]) if rows else 0
+    if width == 0:
+        return [[] for _ in rows]
+    at_labels = [row[label] for row, label in zip(rows, labels)]
+    if _INT_DIVISION_ROUNDS and _repeat is not None and all_finite(at_labels):
+        flat = list(map(_truediv, _elements(rows), _repeat(count)))
+        out = [flat[i:i + width] for i in range(0, len(flat), width)]
+        fixed = _minus_one_over_each(at_labels, count)
+    else:
+        out = [[v / count for v in row] for row in rows]
+        fixed = [difference_over(v, 1.0, count) for v in at_labels]
+    for grad, label, value in zip(out, labels, fixed):
+        grad[label] = value
+    return out
+
+
 def softmax_crossentropy_backward(inputs, y_true):
     """The gradient of the mean cross-entropy of softmax(inputs), from the logits: (s - y) / n.
 
@@ -567,23 +604,10 @@ class SoftmaxCategoricalCrossentropy(object):
     def backward(self, dvalues, y_true):
         """Set ``self.dinputs``: (dvalues - one-hot of the labels) / n, as the book."""
         func = "SoftmaxCategoricalCrossentropy.backward"
-        rows, labels, targets = check_loss_arguments(dvalues, y_true, func, "dvalues")
+        rows, labels, targets = check_loss_arguments(dvalues, y_true, func, "dvalues", read_only=True)
         if targets is not None:
             labels = [argmax(t) if t else 0 for t in targets]
-        count = len(rows)
-        # v / count is (v - 0) / count rounded once (signed zeros included);
-        # only the label's entry needs difference_over.
-        out = []
-        for row, label in zip(rows, labels):
-            grad = [v / count for v in row]
-            if row:
-                v = row[label]
-                if _MINUS_ONE_LOW <= v < 0.5 and count < _MINUS_ONE_COUNTS:
-                    grad[label] = _minus_one_over(v, count)     # difference_over's own fast path
-                else:
-                    grad[label] = difference_over(v, 1.0, count)
-            out.append(grad)
-        self.dinputs = out
+        self.dinputs = softmax_step_gradient(rows, labels)
 
     def __repr__(self):
         return "SoftmaxCategoricalCrossentropy()"
