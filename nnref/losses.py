@@ -39,7 +39,7 @@ from ._base.rounding import special_sum
 
 try:
     from itertools import chain as _chain, repeat as _repeat
-    from operator import getitem as _getitem, mul as _mul, sub as _sub, truediv as _truediv
+    from operator import mul as _mul, sub as _sub, truediv as _truediv
     _elements = _chain.from_iterable
 except (ImportError, AttributeError):      # MicroPython: some of these are missing
     _elements = _repeat = None
