@@ -1,0 +1,85 @@
+"""Edges of small contracts that a mutation tester found untested.
+
+Each test pins one boundary that a one-line change (a constant nudged by one, a
+comparison that admits its bound, a dropped raise) would move:
+
+- the packed accumulator's slot width, on a sum that needs its last bit;
+- ``summary``'s limits on what it prints whole (depth 8, 1000 items, 10**30);
+- an unreadable results line's reason, given as it is;
+- ``matrix.add_row`` refusing a vector that is neither (m,) nor (1, m);
+- the Taylor bound behind ``exact.sigmoid_backward``'s refinement.
+
+Equivalent mutants seen in the same runs, left alive on purpose: in
+``is_negative_zero``, ``copysign(1.0, x) < 0.0`` with ``<=`` (copysign is never
+0); in ``all_finite``, ``total - total`` with ``+`` (a finite sum then goes
+through the per-element loop, which gives the same answer); constants in the
+self-check's inputs that do not change the expected value.
+"""
+
+from fractions import Fraction
+
+import pytest
+
+import nnref
+from nnref import matrix
+from nnref.conformance import VectorFormatError
+from nnref.conformance._check import summary
+from nnref.conformance._format import Unreadable, decode_outcome
+from nnref.exact import _gradients as exact_gradients
+
+M = float(2 ** 53 - 1)        # the largest odd integer a float holds
+
+
+def test_a_slot_holds_a_sum_that_needs_every_bit():
+    # 64 products of (2**53 - 1) * (2**53 - 1): the sum is just below 2**112,
+    # so its signed slot needs 113 bits; one bit less overflows into the sign.
+    got = nnref.dense([[M] * 64], [[M, -M]] * 64, [0.0, 0.0])
+    exact = 64 * (2 ** 53 - 1) ** 2
+    assert got == [[float(exact), float(-exact)]]
+    assert got == nnref.exact.dense([[M] * 64], [[M, -M]] * 64, [0.0, 0.0])
+
+
+def nested(depth):
+    value = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_summary_prints_plain_outputs_up_to_its_limits():
+    assert summary(nested(8)) == repr(nested(8))           # lists at depths 0 to 7
+    assert summary(nested(9)) == "a list of 1"
+    assert summary([0.0] * 999).startswith("[0.0, 0.0, ")        # printed, then cut
+    assert summary([0.0] * 1000) == "a list of 1000"
+    assert summary([10 ** 30 - 1]) == "[%d]" % (10 ** 30 - 1)
+    assert summary([10 ** 30]) == "a list of 1"
+    assert summary([-10 ** 30]) == "a list of 1"
+    assert summary({"X": nested(7), "y": [1.0]}) == repr({"X": nested(7), "y": [1.0]})
+    assert summary({"X": nested(8), "y": [1.0]}).startswith("a dict")
+
+
+def test_an_unreadable_line_is_reported_by_its_own_reason():
+    with pytest.raises(VectorFormatError) as caught:
+        decode_outcome("relu", 3, Unreadable("line 3: a tcId and nothing else"))
+    assert str(caught.value) == "line 3: a tcId and nothing else"
+    with pytest.raises(VectorFormatError) as caught:
+        decode_outcome("relu", 3, Unreadable("an integer of 400 digits, too large for a float", True))
+    assert str(caught.value) == "output is an integer of 400 digits, too large for a float"
+
+
+@pytest.mark.parametrize("vector", [[[1.0, 2.0], [3.0, 4.0]], 2.0, [[[1.0, 2.0]]]])
+def test_add_row_refuses_a_vector_of_another_shape(vector):
+    with pytest.raises((ValueError, TypeError), match="add_row: vector"):
+        matrix.add_row([[1.0, 2.0]], vector)
+
+
+def test_add_row_takes_a_vector_or_one_row():
+    assert matrix.add_row([[1.0, 2.0]], [0.5, 0.25]) == [[1.5, 2.25]]
+    assert matrix.add_row([[1.0, 2.0]], [[0.5, 0.25]]) == [[1.5, 2.25]]
+
+
+@pytest.mark.parametrize("a_int,a_exp", [(1, -1), (3, -2), (5, -3), (2 ** 52 + 1, -60)])
+def test_the_taylor_cap_is_one_minus_a_plus_half_a_squared(a_int, a_exp):
+    a = Fraction(a_int) * Fraction(2) ** a_exp
+    num, den = exact_gradients._taylor_cap(a_int, a_exp)
+    assert Fraction(num, den) == 1 - a + a * a / 2
