@@ -19,6 +19,7 @@ import nnref
 from nnref import book
 from nnref.rng import RandomState, _default
 
+from book_text import BOOK_RELU, BOOK_SOFTMAX
 from support import f32, hexes
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
@@ -33,20 +34,6 @@ DATA32 = load("datasets_float32.json")
 RUN = load("book_ch4_float32.json")
 OPS = load("float32_ops.json")
 
-# The book's printed outputs (chapter 4): print(activation1.output[:5]) and
-# print(activation2.output[:5]).
-BOOK_RELU = """\
-[[0.         0.         0.        ]
- [0.         0.00011395 0.        ]
- [0.         0.00031729 0.        ]
- [0.         0.00052666 0.        ]
- [0.         0.00071401 0.        ]]"""
-BOOK_SOFTMAX = """\
-[[0.33333334 0.33333334 0.33333334]
- [0.33333316 0.3333332  0.33333364]
- [0.33333287 0.3333329  0.33333418]
- [0.3333326  0.33333263 0.33333477]
- [0.33333233 0.3333324  0.33333528]]"""
 
 
 def unhex(value):

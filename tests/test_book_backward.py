@@ -24,6 +24,7 @@ from nnref.book._float32 import column_sums_f32, sum_f32
 from nnref.book._printing import format_scalar
 from nnref.rng import RandomState
 
+from book_text import BOOK_CH5, BOOK_CH9
 from support import bits, f32, hexes, same
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,26 +36,9 @@ CH5 = FIXTURE["chapter5"]
 NAN = float("nan")
 INF = float("inf")
 
-BOOK_SOFTMAX = """\
-[[0.33333334 0.33333334 0.33333334]
- [0.33333316 0.3333332  0.33333364]
- [0.33333287 0.3333329  0.33333418]
- [0.3333326  0.33333263 0.33333477]
- [0.33333233 0.3333324  0.33333528]]
-"""
-# The book's chapter-5 output (Chapter_5/Ch5_Final.py, nnfs_book).
-BOOK_CH5 = BOOK_SOFTMAX + "loss: 1.0986104\n"
-# The book's chapter-9 output, as issue 17 quotes it.
-BOOK_CH9 = BOOK_CH5 + """\
-acc: 0.34
-[[ 1.5766358e-04  7.8368575e-05  4.7324404e-05]
- [ 1.8161036e-04  1.1045571e-05 -3.3096316e-05]]
-[[-3.6055347e-04  9.6611722e-05 -1.0367142e-04]]
-[[ 5.4410957e-05  1.0741142e-04 -1.6182236e-04]
- [-4.0791339e-05 -7.1678100e-05  1.1246944e-04]
- [-5.3011299e-05  8.5817286e-05 -3.2805994e-05]]
-[[-1.0732794e-05 -9.4590941e-06  2.0027626e-05]]
-"""
+# What the scripts write: the book's text and the last print's newline.
+CH5_STDOUT = BOOK_CH5 + "\n"
+CH9_STDOUT = BOOK_CH9 + "\n"
 
 FLOAT_STEPS = [s for s in book.CHAPTER9_STEPS if s not in ("y", "predictions")]
 
@@ -79,8 +63,8 @@ def run9():
 
 def test_the_fixture_prints_the_books_chapter9_and_chapter5_output():
     # nnfs + NumPy with libm exp/log print exactly what the book printed.
-    assert CH9["stdout"] == BOOK_CH9
-    assert CH5["stdout"] == BOOK_CH5
+    assert CH9["stdout"] == CH9_STDOUT
+    assert CH5["stdout"] == CH5_STDOUT
 
 
 def test_the_fixture_dtypes_are_numpys():
@@ -127,12 +111,12 @@ def test_chapter5_matches_nnfs_bit_for_bit():
 def test_print_chapter9_prints_the_books_output():
     out = io.StringIO()
     book.print_chapter9(file=out)
-    assert out.getvalue() == BOOK_CH9
+    assert out.getvalue() == CH9_STDOUT
 
 
 def test_print_chapter5_prints_the_books_output(capsys):
     book.print_chapter5()
-    assert capsys.readouterr().out == BOOK_CH5
+    assert capsys.readouterr().out == CH5_STDOUT
 
 
 def test_the_chapter9_script_with_book_names():
@@ -156,7 +140,7 @@ def test_the_chapter9_script_with_book_names():
              "acc: %r" % accuracy] + [book.format_array(v) for v in
                                       (dense1.dweights, dense1.dbiases, dense2.dweights,
                                        dense2.dbiases)]
-    assert "\n".join(shown) + "\n" == BOOK_CH9
+    assert "\n".join(shown) + "\n" == CH9_STDOUT
     assert all_hexes(dense1.dinputs) == CH9["dense1_dinputs"]
     book.init()
 

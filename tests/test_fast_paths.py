@@ -20,35 +20,10 @@ import nnref
 from nnref import exact
 from nnref._base import checks, dot
 from support import same
+from test_accuracy import exact_dense as fraction_dense
 
 INF = float("inf")
 NAN = float("nan")
-
-
-def rounded(value):
-    try:
-        return float(value)
-    except OverflowError:
-        return INF if value > 0 else -INF
-
-
-def fraction_dense(inputs, weights, biases):
-    """The correctly rounded dense layer of finite data, with IEEE's zero signs."""
-    out = []
-    for row in inputs:
-        out_row = []
-        for j, bias in enumerate(biases):
-            total = sum([Fraction(x) * Fraction(w[j]) for x, w in zip(row, weights)],
-                        Fraction(bias))
-            if total == 0:
-                terms = [x * w[j] for x, w in zip(row, weights)] + [bias]
-                negative = all(math.copysign(1.0, t) < 0 for t in terms)
-                out_row.append(-0.0 if negative else 0.0)
-            else:
-                value = rounded(total)
-                out_row.append(value if value != 0.0 else math.copysign(0.0, total))
-        out.append(out_row)
-    return out
 
 
 def mismatches(got, expected):

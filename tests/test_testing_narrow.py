@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import nnref._base.formats as formats_module
 from nnref.testing import assert_close, next_down, next_up, ulp, ulp_distance
+from test_testing import floor_log2
 
 INF = float("inf")
 NAN = float("nan")
@@ -105,15 +106,6 @@ def same(a, b):
     if a != a or b != b:
         return a != a and b != b
     return type(a) is float and float_bits(a) == float_bits(b)
-
-
-def floor_log2(q):
-    e = q.numerator.bit_length() - q.denominator.bit_length()
-    if Fraction(2) ** e > q:
-        e -= 1
-    if Fraction(2) ** (e + 1) <= q:
-        e += 1
-    return e
 
 
 def round_to(value, dtype, mode="even"):

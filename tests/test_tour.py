@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import nnref
 from nnref.cli import tour
+from book_text import BOOK_RELU, BOOK_SOFTMAX
 from support import ulps
 
 SIGMOID_ULPS = 2               # sigmoid is documented within 2 ULP of the true value
@@ -24,18 +25,6 @@ RELU_INPUTS = [0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]          # the book's ReLU e
 SOFTMAX_INPUTS = [4.8, 1.21, 2.385]
 SOFTMAX_BATCH = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
 
-BOOK_RELU = """\
-[[0.         0.         0.        ]
- [0.         0.00011395 0.        ]
- [0.         0.00031729 0.        ]
- [0.         0.00052666 0.        ]
- [0.         0.00071401 0.        ]]"""
-BOOK_SOFTMAX = """\
-[[0.33333334 0.33333334 0.33333334]
- [0.33333316 0.3333332  0.33333364]
- [0.33333287 0.3333329  0.33333418]
- [0.3333326  0.33333263 0.33333477]
- [0.33333233 0.3333324  0.33333528]]"""
 
 
 def _sigmoid(x):
