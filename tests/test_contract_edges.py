@@ -83,3 +83,26 @@ def test_the_taylor_cap_is_one_minus_a_plus_half_a_squared(a_int, a_exp):
     a = Fraction(a_int) * Fraction(2) ** a_exp
     num, den = exact_gradients._taylor_cap(a_int, a_exp)
     assert Fraction(num, den) == 1 - a + a * a / 2
+
+
+# What the self-check says when a value differs: the place, or "result" for the whole.
+MISMATCHES = [
+    (([1.0], (1.0,), None), "got [1.0] (list), expected a tuple"),
+    (([1.0], [1.0, 2.0], None), "got 1 elements, expected 2"),
+    ((1, 1.0, None), "got 1 (int), expected 1.0 (float)"),
+    (("a", "b", None), "got 'a', expected 'b'"),
+    ((1.0, float("nan"), None), "got 1.0, expected nan"),
+    ((0.0, -0.0, None), "got 0.0, expected -0.0 bit for bit"),
+    ((1.0, float("inf"), 2), "got 1.0, expected inf"),
+    ((1.0, 1.0 + 2 ** -50, 2), "got 1.0, expected 1.0000000000000009: 4 ULP apart, more than 2"),
+]
+
+
+@pytest.mark.parametrize("arguments,message", MISMATCHES)
+def test_selfcheck_mismatches_name_the_place(arguments, message):
+    from nnref import _selfcheck
+    actual, expected, max_ulp = arguments
+    for where, shown in (("", "result"), ("relu(x)[2]", "relu(x)[2]")):
+        with pytest.raises(_selfcheck._Mismatch) as caught:
+            _selfcheck._compare(actual, expected, where, max_ulp)
+        assert str(caught.value) == "%s: %s" % (shown, message)
