@@ -106,3 +106,29 @@ def test_selfcheck_mismatches_name_the_place(arguments, message):
         with pytest.raises(_selfcheck._Mismatch) as caught:
             _selfcheck._compare(actual, expected, where, max_ulp)
         assert str(caught.value) == "%s: %s" % (shown, message)
+
+
+def test_a_wrong_zero_sign_counts_one_ulp_in_the_reason():
+    from nnref.conformance._check import check_case
+    test = {"tcId": 1, "result": "valid", "expected": [-0.0, 0.0, 1.0],
+            "tolerance": {"rule": "exact", "ulp": 0, "signedZero": True}}
+    passed, _, reason, _ = check_case(test, ("value", [0.0, -0.0, 1.0]))
+    assert not passed
+    assert reason == "2 of 3 elements outside the tolerance; worst: got 0.0, expected -0.0 (1 ULP) at [0]"
+
+
+@pytest.mark.parametrize("values,tail", [
+    ([0.1, 0.2, 0.5], "(1 more actual value is not float32 values either)"),
+    ([0.1, 0.2, 0.3], "(2 more actual values are not float32 values either)"),
+])
+def test_assert_close_counts_the_other_values_outside_the_format(values, tail):
+    from nnref.testing import assert_close
+    with pytest.raises(AssertionError) as caught:
+        assert_close(values, values, dtype="float32")
+    assert str(caught.value).endswith(tail)
+
+
+def test_vectors_files_keep_non_ascii_text_as_it_is():
+    from nnref.conformance._format import dumps
+    text = dumps({"notes": "±0 …", "xs": [1.0, "é"]})
+    assert text == '{"notes": "±0 …", "xs": [1.0, "é"]}\n'

@@ -159,3 +159,30 @@ def test_an_unsupported_pair_is_a_usage_error_without_importing_the_library(tmp_
     imported = set(line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()
                    if line.startswith("import time:"))
     assert not imported & {"numpy", "torch", "onnx", "onnxruntime", "jax", "ml_dtypes"}
+
+
+# --- the NumPy adapter itself, where NumPy is importable ----------------------------------
+
+def _numpy_importable():
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")      # NumPy's mean of an empty batch
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16"])
+def test_the_numpy_adapter_passes_its_vectors_or_names_the_missing_import(dtype):
+    # tools/ci/20-crosscheck.sh runs every library in its own venv.  Here, in whatever
+    # interpreter runs the suite: with NumPy importable (a developer's, the mutation
+    # tester's), the adapter (the book's NumPy code) must pass the vectors, with only
+    # its allowlisted differences; without it (the README's test venv), crosscheck
+    # must fail on that import and name it.  Both branches assert.
+    if not _numpy_importable():
+        with pytest.raises(ImportError, match="numpy"):
+            cli.crosscheck("numpy", dtype=dtype)
+        return
+    report, stale = cli.crosscheck("numpy", dtype=dtype)
+    assert report.ok, [str(f) for f in report.failures][:3]
+    assert stale == []
