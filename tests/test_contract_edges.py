@@ -132,3 +132,32 @@ def test_vectors_files_keep_non_ascii_text_as_it_is():
     from nnref.conformance._format import dumps
     text = dumps({"notes": "±0 …", "xs": [1.0, "é"]})
     assert text == '{"notes": "±0 …", "xs": [1.0, "é"]}\n'
+
+
+@pytest.mark.parametrize("text", ["x1", "1.2.3", "1e", "--1", "e5", ""])
+def test_a_dec_that_is_not_a_number_is_a_format_error(text):
+    # Characters outside a number's, and numbers' characters that still don't parse.
+    with pytest.raises(VectorFormatError) as caught:
+        decode_outcome("relu", 3, [{"dec": text}])
+    assert str(caught.value) == "output[0]: dec %r is not a number" % text
+
+
+@pytest.mark.parametrize("a,b,count", [(0.5, -1.0, 3), (0.3, -1.0, 7), (-0.25, -1.0, 1), (0.1, 1.0, 3),
+                                       (5e-324, 1.0, 300), (1.5, -2.0, 3), (0.75, 0.5, 3)])
+def test_difference_over_any_pair_is_rounded_once(a, b, count):
+    from nnref.losses import difference_over
+    from test_exact_narrow import nearest
+    assert difference_over(a, b, count) == nearest((Fraction(a) - Fraction(b)) / count, "float64")
+
+
+def test_an_exact_sum_of_2_to_the_1024_overflows():
+    # The integers of x = [2**1000, 2**1000 + 2**948] are [2**52, 2**52 + 1] times
+    # 2**948, those of w = [-(2**52 + 2), 2**52 + 1] times 2**76: the exact sum is
+    # 1 * 2**1024, just past the largest float, so inf (plain floats give
+    # inf - inf = NaN).  2**1024 is no float: the packed rows apply it as two
+    # factors, 2**24 and 2**1000; one of 2**23 instead would give 2**1023.
+    inputs = [[2.0 ** 1000, 2.0 ** 1000 + 2.0 ** 948]]
+    weights = [[-(2.0 ** 52 + 2) * 2.0 ** 76], [(2.0 ** 52 + 1) * 2.0 ** 76]]
+    assert nnref.dense(inputs, weights, [0.0]) == [[float("inf")]]
+    assert nnref.dense(inputs, [[-w for w in row] for row in weights], [0.0]) == [[-float("inf")]]
+    assert nnref.dense(inputs, [[w / 2 for w in row] for row in weights], [0.0]) == [[2.0 ** 1023]]
