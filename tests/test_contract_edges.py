@@ -161,3 +161,19 @@ def test_an_exact_sum_of_2_to_the_1024_overflows():
     assert nnref.dense(inputs, weights, [0.0]) == [[float("inf")]]
     assert nnref.dense(inputs, [[-w for w in row] for row in weights], [0.0]) == [[-float("inf")]]
     assert nnref.dense(inputs, [[w / 2 for w in row] for row in weights], [0.0]) == [[2.0 ** 1023]]
+
+
+@pytest.mark.parametrize("tolerances,bound", [({"rtol": 0.01}, "0.01"), ({"atol": 0.01}, "0.01"),
+                                              ({"rtol": 0.01, "atol": 0.01}, "0.02"), ({}, None)])
+def test_assert_close_shows_the_bound_whenever_there_is_one(tolerances, bound):
+    from nnref.testing import assert_close
+    with pytest.raises(AssertionError) as caught:
+        assert_close([1.1], [1.0], **tolerances)
+    last = str(caught.value).splitlines()[-1]
+    assert last.startswith("worst at [0]: actual 1.1 (0x1.199999999999ap+0), expected 1.0 "
+                           "(0x1.0000000000000p+0): 450359962737050 ULP apart, "
+                           "|actual - expected| = 0.1 (relative 0.1)")
+    if bound is None:
+        assert last.endswith("(relative 0.1)")
+    else:
+        assert last.endswith("; 0.10000000000000009 > atol + rtol * |expected| = %s" % bound)
