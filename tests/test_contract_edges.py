@@ -177,3 +177,23 @@ def test_assert_close_shows_the_bound_whenever_there_is_one(tolerances, bound):
         assert last.endswith("(relative 0.1)")
     else:
         assert last.endswith("; 0.10000000000000009 > atol + rtol * |expected| = %s" % bound)
+
+
+def test_a_hex_exponent_may_have_twelve_characters_and_no_more():
+    from nnref.conformance._format import parse_hex
+    assert parse_hex("0x1p+00000000001") == 2.0            # "+00000000001": 12 characters
+    assert parse_hex("0x1p-00000000001") == 0.5
+    assert parse_hex("0x1p000000000003") == 8.0
+    with pytest.raises(VectorFormatError, match="has a bad exponent"):
+        parse_hex("0x1p+000000000001")                     # 13
+
+
+def test_an_output_just_below_the_smallest_normal_is_rounded_once():
+    # 2**-500 * 2**-522 - 2**-500 * 38 * 2**-580 = 2**-1022 - 38 * 2**-1080, which
+    # rounds to 2**-1022 - 2**-1074 (0.406 of a step away, against 0.594).  The
+    # packed rows round it twice, to 53 bits and then to the subnormals' grid,
+    # and the second rounding is a tie that goes to 2**-1022: every output up
+    # to 2**-1022 inclusive is recomputed by the exact dot.
+    got = nnref.dense([[2.0 ** -500, 2.0 ** -500]], [[2.0 ** -522], [-38 * 2.0 ** -580]], [0.0])
+    exact = Fraction(2) ** -1022 - 38 * Fraction(2) ** -1080
+    assert got == [[float(exact)]] == [[2.0 ** -1022 - 2.0 ** -1074]]
