@@ -197,3 +197,15 @@ def test_an_output_just_below_the_smallest_normal_is_rounded_once():
     got = nnref.dense([[2.0 ** -500, 2.0 ** -500]], [[2.0 ** -522], [-38 * 2.0 ** -580]], [0.0])
     exact = Fraction(2) ** -1022 - 38 * Fraction(2) ** -1080
     assert got == [[float(exact)]] == [[2.0 ** -1022 - 2.0 ** -1074]]
+
+
+@pytest.mark.parametrize("xlim,ylim,lines", [
+    ((-1.0, 1.0), (-2.0, 2.0), ['x1="50" y1="0" x2="50" y2="100"', 'x1="0" y1="50" x2="100" y2="50"']),
+    ((0.5, 2.0), (-2.0, 2.0), ['x1="0" y1="50" x2="100" y2="50"']),      # 1 inside, 0 not
+    ((-2.0, -0.5), (0.0, 3.0), []),                                        # 0 on the edge: no line
+    ((0.0, 2.0), (0.5, 3.0), []),
+])
+def test_zero_lines_are_drawn_only_where_zero_is_inside_the_window(xlim, ylim, lines):
+    from nnref.cli.svg import Panel
+    drawn = [line for line in Panel(0, 0, 100, 100, xlim, ylim)._zero_lines()]
+    assert [line.split("<line class=\"zero\" ")[1].split(" stroke")[0] for line in drawn] == lines
