@@ -47,8 +47,6 @@ except (ImportError, AttributeError):      # MicroPython: some of these are miss
 _INF = float("inf")
 _NAN = float("nan")
 _log = math.log
-_frexp = math.frexp
-_ldexp = math.ldexp
 _MIN_NORMAL = 2.0 ** -1022
 
 #: The book's clip bounds, as float64 values.
