@@ -18,6 +18,11 @@ from ._base.checks import (_describe, _elements, _is_rectangular, _only_floats, 
 from ._base.formats import is_finite
 from ._base.rounding import exact_sum
 
+try:
+    from operator import truediv as _truediv
+except ImportError:                         # MicroPython (which has no _elements either)
+    _truediv = None
+
 _exp = math.exp
 _tanh = math.tanh
 # The exponentials softmax sums are finite and non-negative (or NaN), where
@@ -196,25 +201,50 @@ def _softmax_row(row):
     # Subtract the row's max so exp never overflows (the chapter's fix).  A NaN
     # or +inf in the row, or a row of only -inf, makes some exp argument NaN,
     # and the NaN reaches every result through the sum.
+    top = max(row)
+    spread = top - min(row)
+    if spread - spread != 0.0:              # not is_finite(spread), without the call
+        return _softmax_row_nonfinite(row, top)
+    exps = _shifted_exps([row], [top])
+    total = _sum_exps(exps)
+    return [e / total for e in exps]
+
+
+def _shifted_exps(rows, tops):
+    # e^(x - top) for each x of each row, with that row's top, in one flat list.
     #
     # d = x - top is rounded, and exp multiplies the rounding error by up to
     # |d| ULP (511 ULP at |d| ~ 700).  The error is recovered exactly,
     #     err = x - (d + top)  if x >= -top,   (x - d) - top  otherwise
     # (the operations on the larger magnitudes first, as in Fast2Sum, so each
     # step is exact), and e^(x - top) = e^d * e^err ~ e^d + e^d * err.
-    top = max(row)
-    spread = top - min(row)
-    if spread - spread != 0.0:              # not is_finite(spread), without the call
-        return _softmax_row_nonfinite(row, top)
-    neg_top = -top
-    exps = []
-    append = exps.append
-    for v in row:
-        d = v - top
-        e = _exp(d)
-        append(e + e * (v - (d + top) if v >= neg_top else (v - d) - top))
-    total = _sum_exps(exps)
-    return [e / total for e in exps]
+    #
+    # One comprehension for the whole batch: `for d in [x - top]` names a
+    # value once per element, which CPython 3.9 and later compile to a plain
+    # assignment (on 3.6 to 3.8 it costs a one-element list).
+    return [e + e * (x - (d + top) if x >= -top else (x - d) - top)
+            for row, top in zip(rows, tops) for x in row
+            for d in [x - top] for e in [_exp(d)]]
+
+
+def _softmax_batch(x):
+    # A rectangular batch of plain floats in passes over the whole batch, not
+    # a Python-level step per row: for the chapter's 300 rows of 3 values it
+    # takes about 0.65 of the time row by row.  The same operations as
+    # _softmax_row, so the same bits.  None if an element is not exactly a
+    # float, or if a row's sum of exponentials is not finite: a NaN or
+    # +-inf in the row, or a spread beyond the floats (then some e^d or its
+    # correction is NaN, as the comments above show), which the row-wise
+    # path (_softmax_row_nonfinite) handles.
+    width = len(x[0])
+    if not width or not _only_floats(_elements(x), len(x) * width):
+        return None
+    exps = _shifted_exps(x, map(max, x))
+    totals = list(map(_sum_exps, zip(*[iter(exps)] * width)))
+    if not is_finite(sum(totals)):
+        return None
+    quotients = map(_truediv, exps, _elements(zip(*[totals] * width)))
+    return list(map(list, zip(*[quotients] * width)))
 
 
 def _softmax_row_nonfinite(row, top):
@@ -264,6 +294,10 @@ def softmax(x):
 
 def _softmax(x, func, name):
     _check_rows(x, func, name)
+    if _truediv is not None and _elements is not None and _is_rectangular(x):
+        out = _softmax_batch(x)
+        if out is not None:
+            return out
     return map_rows(_softmax_row, x, func, name)
 
 

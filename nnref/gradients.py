@@ -28,7 +28,8 @@ the correctly rounded oracle (``nnref.exact.relu_backward`` ...).
 import math
 
 from ._base.checks import _all_float_rows, _describe, _elements, shape, shape_text, to_batch, to_floats
-from ._base.dot import dense_rows, dot_plus_bias, mul as _mul, scale_to_ints
+from ._base.dot import (dense_rows, dot_plus_bias, flat_elements, mul as _mul, scale_to_ints,
+                        scaled_input_columns)
 from ._base.formats import all_finite, is_finite
 from ._base.rounding import fsum
 from .activations import _RELU_NARROW, _softmax_row
@@ -340,14 +341,16 @@ def dense_backward(dvalues, inputs, weights):
 
 
 def _dense_backward(dvalues, inputs, weights, func, forward_scaling=None):
-    # forward_scaling: (a copy of the forward pass's inputs, their
+    # forward_scaling: (the forward pass's inputs as one flat list, their
     # scaled_input_columns), kept by nnref.Dense.  Used only if the inputs
-    # are that copy's values now, and plain floats (so == compares values).
+    # hold that list's values now, and plain floats (so == compares values;
+    # their shape is n x k, checked, so equal elements are equal rows).
     d, x, w, k, m = dense_backward_operands(dvalues, inputs, weights, func)
     n = len(x)
     x_scaled = None
-    if forward_scaling is not None and x is inputs and forward_scaling[0] == x:
-        x_scaled = forward_scaling[1]
+    if forward_scaling is not None and x is inputs and forward_scaling[0] == flat_elements(x):
+        int_columns, exponent = forward_scaling[1]
+        x_scaled = [(ints, exponent) for ints in int_columns]
     # -0.0 is the neutral bias (each sum, and the sign of a zero sum, as IEEE
     # gives: matrix.matmul's rule); an empty sum is +0.0.
     w_t = [list(c) for c in zip(*w)]
@@ -357,15 +360,19 @@ def _dense_backward(dvalues, inputs, weights, func, forward_scaling=None):
         # Few outputs over long columns (the usual batch): one exact dot per
         # output, which beats packing n weight rows for k input rows.  The
         # columns of dvalues are scaled once, for these dots and for
-        # dinputs' column-wise form (scale_to_ints(c, 0): exact as well).
+        # dinputs' column-wise form (with one exponent for all: exact as well).
         if x_scaled is None:
             x_scaled = [scale_to_ints(c) for c in x_t]
-        d_scaled = [scale_to_ints(c, 0) for c in d_t]
+        d_columns = scaled_input_columns(d)
+        if d_columns is None:                # some dvalue is NaN or infinite
+            d_scaled = [scale_to_ints(c) for c in d_t]
+        else:
+            d_scaled = [(ints, d_columns[1]) for ints in d_columns[0]]
         dweights = [[dot_plus_bias(xc, xs, dc, ds, -0.0) for dc, ds in zip(d_t, d_scaled)]
                     for xc, xs in zip(x_t, x_scaled)]
     else:
-        d_scaled = None
+        d_columns = None
         dweights = dense_rows(x_t, d, [-0.0 if n else 0.0] * m)
-    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k, d_scaled)
+    dinputs = dense_rows(d, w_t, [-0.0 if m else 0.0] * k, d_columns)
     dbiases = [[fsum(column) for column in d_t] if d else [0.0] * m]
     return dinputs, dweights, dbiases

@@ -18,7 +18,7 @@ after it, with ``float32`` added for book mode.
 
 from . import activations, gradients
 from ._base.checks import check_count, check_size, dense_operands, plain_dense_operands
-from ._base.dot import dense_rows, scaled_input_columns, takes_columns
+from ._base.dot import dense_rows, flat_elements, scaled_input_columns, takes_columns
 from .rng import _resolve_rng
 
 
@@ -176,13 +176,18 @@ class Dense(_DenseLayer):
     def _apply(self, inputs, func):
         operands = plain_dense_operands(inputs, self.weights, self.biases)
         if operands is None or not takes_columns(len(inputs), len(self.weights)):
-            return _dense(inputs, self.weights, self.biases, func)
+            output = _dense(inputs, self.weights, self.biases, func)
+            self._forward_scaling = None
+            return output
         # A batch of narrow rows: its columns are scaled to exact integers
         # here, for the forward pass and again for backward's dweights, kept
-        # with a copy of the inputs that backward compares them with.
-        scaled = scaled_input_columns(inputs)
+        # with a copy of the inputs (their elements in one flat list) that
+        # backward compares them with.
+        flat = flat_elements(inputs)
+        scaled = scaled_input_columns(inputs, flat)
         output = dense_rows(inputs, operands[1], operands[2], scaled)
-        self._forward_scaling = (list(map(list, inputs)), scaled)
+        # None where an input is NaN or infinite.
+        self._forward_scaling = None if scaled is None else (flat, scaled)
         return output
 
     def backward(self, dvalues):

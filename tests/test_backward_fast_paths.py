@@ -109,7 +109,7 @@ def test_a_backward_that_trusts_the_forward_columns_is_caught(monkeypatch):
 
     def trusting(dvalues, inputs, weights, func, forward_scaling=None):
         if forward_scaling is not None:
-            forward_scaling = (inputs, forward_scaling[1])
+            forward_scaling = ([v for row in inputs for v in row], forward_scaling[1])
         return real(dvalues, inputs, weights, func, forward_scaling)
     monkeypatch.setattr(gradients, "_dense_backward", trusting)
     caught = []
@@ -125,9 +125,28 @@ def test_a_backward_that_trusts_the_forward_columns_is_caught(monkeypatch):
 def test_the_kept_copy_is_not_the_callers_list():
     inputs, weights, dvalues, layer = chapter_layer()
     copy, _ = layer._forward_scaling
-    assert copy == inputs and copy is not inputs
-    assert all(mine is not theirs for mine, theirs in zip(copy, inputs))
+    assert copy == [v for row in inputs for v in row]       # the elements, flat
+    assert all(copy is not row for row in inputs)
     assert layer.inputs is inputs            # the book's self.inputs = inputs
+
+
+def test_the_kept_columns_are_the_inputs_exactly():
+    inputs, weights, dvalues, layer = chapter_layer()
+    (int_columns, exponent) = layer._forward_scaling[1]
+    assert exponent <= 0
+    for j, ints in enumerate(int_columns):
+        assert ints == [Fraction(row[j]) * 2 ** -exponent for row in inputs]
+
+
+def test_a_batch_with_nan_keeps_no_columns():
+    inputs, weights, dvalues, layer = chapter_layer()
+    assert layer._forward_scaling is not None
+    inputs = [list(row) for row in inputs]
+    inputs[4][2] = NAN
+    layer.forward(inputs)                   # the same layer, now on a batch with a NaN
+    assert layer._forward_scaling is None
+    want = exact_backward(dvalues, inputs, weights)
+    assert deep_same(backward_of(layer, dvalues), want)
 
 
 # --- the softmax step's gradient, divided as ints ------------------------------------

@@ -380,9 +380,9 @@ def _dense_backward_sharing(d, x, w, shift=0):
     # dense_backward's steps with dvalues' columns scaled once and handed to
     # dense_rows for dinputs; shift != 0 is a deliberately broken variant (the
     # shared scaling's exponent off), which the checks below must catch.
-    from nnref._base.dot import dense_rows, scale_to_ints
-    d_t = [list(c) for c in zip(*d)]
-    shared = [(ints, e + shift) for ints, e in (scale_to_ints(c, 0) for c in d_t)]
+    from nnref._base.dot import dense_rows, scaled_input_columns
+    int_columns, exponent = scaled_input_columns(d)
+    shared = (int_columns, exponent + shift)
     return dense_rows(d, [list(c) for c in zip(*w)], [-0.0] * len(w), shared)
 
 

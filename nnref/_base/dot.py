@@ -10,8 +10,8 @@ products are exact.  Two ways use that:
   integers, described step by step above ``_Packed``;
 * the column-wise form (batches of narrow rows, k small, such as the
   chapter's 300 x 2 and 300 x 3): each input column is scaled to exact
-  integers once, and each output column is one C-level ``map`` per term over
-  the whole batch, described above ``_dense_columns``;
+  integers once, and each output column is one list comprehension over the
+  whole batch, described above ``_dense_columns``;
 * the exact dot (rows the packing cannot take: NaN or infinite data, results
   that may be subnormal or overflow, data spread over too many binades): one
   exact integer dot per output, rounded by ``round_scaled``.
@@ -30,6 +30,11 @@ try:
 except ImportError:  # MicroPython has no operator.mul
     def mul(a, b):
         return a * b
+
+# int(x) of an integer-valued float x, at C speed.  float.__trunc__ is the
+# same conversion without int()'s dispatch on its argument's type: about 0.65
+# of the time over a list on CPython 3.11.  MicroPython has no float.__trunc__.
+_float_to_int = getattr(float, "__trunc__", int)
 
 # CPython and PyPy round float(int) correctly; MicroPython truncates it.  The
 # test value is 2**80 + 2**27 + 1: just above the midpoint between two floats,
@@ -126,11 +131,12 @@ def scale_to_ints(values, most=None):
     try:
         if low >= -1022:
             factor = math.ldexp(1.0, -low)
-            return list(map(int, map(mul, values, [factor] * len(values)))), low
+            return list(map(_float_to_int, map(mul, values, [factor] * len(values)))), low
         # 2**-low is beyond the floats: scale by 2**1000, then by the rest
         # (both powers of two above 1: exact unless a value overflows).
         rest = math.ldexp(1.0, -low - 1000)
-        return list(map(int, map(mul, map(mul, values, _repeat(_TWO_1000)), _repeat(rest)))), low
+        return (list(map(_float_to_int, map(mul, map(mul, values, _repeat(_TWO_1000)),
+                                              _repeat(rest)))), low)
     except (OverflowError, ValueError):      # a scaled value overflowed to inf
         return _scale_exactly(values, most)
 
@@ -208,7 +214,7 @@ def mantissas(values):
     if not values:
         return [], []
     fractions, exponents = zip(*map(math.frexp, values))
-    return list(map(int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
+    return list(map(_float_to_int, map(mul, fractions, _repeat(_TWO_53_FLOAT)))), list(exponents)
 
 
 def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias, bias_scaled=None):
@@ -407,13 +413,13 @@ def _scale_batch(inputs, most, biased):
 # For a batch of narrow rows (k small, n large) a Python-level step per row
 # costs more than the arithmetic, so the work goes column by column:
 #
-# 1. Input column i is scaled to exact integers once, X[.][i] == Xi[.][i] *
-#    2**r[i] with r[i] <= 0, and R = min r[i].  Weight column j with its bias
-#    is scaled as for the packing: W[i][j] == Wi[i][j] * 2**c[j], b[j] ==
-#    Bi[j] * 2**c[j].
+# 1. The inputs are scaled to exact integers once, in one pass over all n*k
+#    of them: X[.][i] == Xi[.][i] * 2**R with R <= 0 (scaled_input_columns).
+#    Weight column j with its bias is scaled as for the packing: W[i][j] ==
+#    Wi[i][j] * 2**c[j], b[j] == Bi[j] * 2**c[j].
 # 2. Output j times 2**-(R + c[j]) is then the exact integer
-#        s[j] = sum_i Xi[.][i] * (Wi[i][j] << (r[i] - R)) + (Bi[j] << -R),
-#    one C-level map() per term, over the whole batch.
+#        s[j] = sum_i Xi[.][i] * Wi[i][j] + (Bi[j] << -R),
+#    one list comprehension over the whole batch (_column_outputs).
 # 3. Rounding as in step 6 of the packing: float(s) is correctly rounded and
 #    the power of two 2**(R + c[j]) scales it exactly while R + c[j] >= -1074;
 #    an output column whose exponent is lower, or whose integers are too wide
@@ -422,38 +428,47 @@ def _scale_batch(inputs, most, biased):
 #    b[j] is -0.0 and every product is a zero of negative sign (_zero_sign).
 
 
+def _column_outputs(columns, weights, bias, scale):
+    # Steps 2 and 3 for one output column: float(sum_i columns[i][.] *
+    # weights[i] + bias) * scale for each row, all integers but the scale.  One
+    # list comprehension per k (1 to _COLUMNS_MAX_TERMS): on CPython 3.11 and
+    # later, whose interpreter specializes int arithmetic, that takes about
+    # 0.75 of the time of one C-level map() per term (and on 3.6 to 3.10
+    # within 10% of it), since the exact sums are never stored.
+    k = len(columns)
+    if k == 1:
+        (w0,) = weights
+        return [float(a * w0 + bias) * scale for a in columns[0]]
+    if k == 2:
+        w0, w1 = weights
+        return [float(a * w0 + b * w1 + bias) * scale for a, b in zip(*columns)]
+    if k == 3:
+        w0, w1, w2 = weights
+        return [float(a * w0 + b * w1 + c * w2 + bias) * scale for a, b, c in zip(*columns)]
+    w0, w1, w2, w3 = weights
+    return [float(a * w0 + b * w1 + c * w2 + d * w3 + bias) * scale
+            for a, b, c, d in zip(*columns)]
+
+
 def _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs=None):
     # Steps 1 to 4; None where the batch must take another path.
-    # scaled_inputs: scale_to_ints(column, 0) of each input column, if the caller has them.
+    # scaled_inputs: scaled_input_columns(inputs), if the caller has it.
     if scaled_inputs is None:
         scaled_inputs = scaled_input_columns(inputs)
-    if None in scaled_inputs:
-        return None                          # NaN or +-inf in the inputs
-    low = min([r for _, r in scaled_inputs])
+        if scaled_inputs is None:
+            return None                      # NaN or +-inf in the inputs
+    int_columns, low = scaled_inputs
     out_columns = []
-    repeat = _repeat
     for (weight_ints, c), bias, j in zip(scaled_columns, biases, range(len(biases))):
         exponent = low + c
         if exponent < -1074:
             return None
-        total = None
-        for (ints, r), w in zip(scaled_inputs, weight_ints):
-            if w:
-                term = map(mul, ints, repeat(w << (r - low)))
-                total = term if total is None else map(_add, total, term)
-        bias_int = weight_ints[-1]
-        if total is None:
-            total = repeat(bias_int << -low, len(inputs))
-        elif bias_int:
-            total = map(_add, total, repeat(bias_int << -low))
         try:
-            if exponent:
-                values = list(map(mul, map(float, total), repeat(math.ldexp(1.0, exponent))))
-            else:
-                values = list(map(float, total))
+            values = _column_outputs(int_columns, weight_ints[:-1], weight_ints[-1] << -low,
+                                     math.ldexp(1.0, exponent))
         except OverflowError:                # an integer beyond float's range
             return None
-        if 0.0 in values and is_negative_zero(bias):
+        if is_negative_zero(bias) and 0.0 in values:
             column = columns[j]
             values = [_zero_sign(row, column, bias) if y == 0.0 else y
                       for y, row in zip(values, inputs)]
@@ -533,17 +548,33 @@ def takes_columns(n, k):
     and pass them in, to use them again (``nnref.Dense`` keeps them for
     ``backward``).
     """
-    return (_COLUMNS_MIN_ROWS <= n and k <= _COLUMNS_MAX_TERMS and _FLOAT_INT_ROUNDS
-            and _repeat is not None and _add is not None)
+    return _COLUMNS_MIN_ROWS <= n and k <= _COLUMNS_MAX_TERMS and _FLOAT_INT_ROUNDS
 
 
-def scaled_input_columns(inputs):
-    """``scale_to_ints(column, 0)`` of each column of a nonempty batch of floats.
+def flat_elements(rows):
+    """The elements of a batch of rows in row order, as one new list (at C speed where possible)."""
+    if _elements is not None:
+        return list(_elements(rows))
+    return [v for row in rows for v in row]
 
-    What the column-wise form reads, and an exact scaling of each column for
-    ``dense_backward``'s dweights = inputs.T @ dvalues as well.
+
+def scaled_input_columns(inputs, flat=None):
+    """``(int_columns, r)``: the columns of a nonempty batch of floats as exact integers.
+
+    ``inputs[i][j] == int_columns[j][i] * 2**r`` exactly, with one ``r <= 0``
+    for the whole batch (one C-speed ``scale_to_ints`` of all n*k values
+    rather than one per column); None if some input is NaN or infinite.
+    ``flat``, if given, is the batch's elements in row order, as
+    ``chain.from_iterable(inputs)`` gives them.  What the column-wise form
+    reads, and an exact scaling of each column for ``dense_backward``'s
+    dweights = inputs.T @ dvalues as well.
     """
-    return [scale_to_ints(column, 0) for column in zip(*inputs)]
+    scaled = scale_to_ints(flat_elements(inputs) if flat is None else flat, 0)
+    if scaled is None:
+        return None
+    ints, exponent = scaled
+    k = len(inputs[0])
+    return [ints[j::k] for j in range(k)], exponent
 
 
 def dense_rows(inputs, weights, biases, scaled_inputs=None):
@@ -552,9 +583,9 @@ def dense_rows(inputs, weights, biases, scaled_inputs=None):
     ``inputs`` is n x k, ``weights`` k x m (or ``[]`` with k == 0), ``biases``
     a list of m floats.  Any of n, k and m may be 0: n == 0 gives ``[]``,
     m == 0 ``n`` empty rows, and k == 0 a copy of the biases for each row.
-    ``scaled_inputs``, if given, is ``scale_to_ints(column, 0)`` of each of
-    the k input columns (a caller that has them saves the column-wise form
-    scaling them again).
+    ``scaled_inputs``, if given, is ``scaled_input_columns(inputs)``, not
+    None (a caller that has it saves the column-wise form scaling the
+    input columns again).
     """
     if not inputs:
         return []
