@@ -105,7 +105,7 @@ def _scale_exactly(values, most):
 _TWO_1000 = 2.0 ** 1000
 
 
-def scale_to_ints(values, most=None):
+def scale_to_ints(values, most=None, narrow=False):
     """``(ints, e)`` with ``values[i] == ints[i] * 2**e`` exactly, or None if any is not finite.
 
     ``e`` is at most ``most`` when that is given.  The common case runs at C
@@ -114,7 +114,10 @@ def scale_to_ints(values, most=None):
     ``2**-e`` (two factors when that is not a float: tiny values) and
     truncating with ``int`` are all exact.  A scaled value beyond the floats
     (values spread over more binades than a float spans) overflows to inf,
-    which ``int`` refuses: the always-exact ``_scale_exactly`` then does it.
+    which ``int`` refuses: the always-exact ``_scale_exactly`` then does it,
+    unless ``narrow`` is true: then the result is None there too (integers
+    of more than 1024 bits, which a caller that only takes narrow ones would
+    refuse after the slow scaling).
     """
     if not is_finite(sum(values)):           # NaN or inf if any value is; inf on overflow
         if not all_finite(values):
@@ -138,7 +141,7 @@ def scale_to_ints(values, most=None):
         return (list(map(_float_to_int, map(mul, map(mul, values, _repeat(_TWO_1000)),
                                               _repeat(rest)))), low)
     except (OverflowError, ValueError):      # a scaled value overflowed to inf
-        return _scale_exactly(values, most)
+        return None if narrow else _scale_exactly(values, most)
 
 
 def _zero_sign(row, column, bias):
@@ -205,8 +208,16 @@ def _plus_bias_rounded(total, exponent, row, column, bias, bias_scaled=None):
 # n * 2**(E - 53) with its own E (frexp) and |n| < 2**53, each product is
 # exactly n_x * n_w * 2**(E_x + E_w - 106), and only the sum of the products
 # shifted to the lowest exponent is wide.
+#
+# Wider than _WINDOW_BITS, that sum is thousands of bits wide, and most of
+# it is far below the result's last bit.  _windowed_dot then sums exactly
+# only the terms within the window below the largest, and bounds the rest:
+# each product of exponent E is below 2**E in magnitude.  Where the bound
+# cannot move the rounding (it almost never can), that is the answer;
+# otherwise the whole sum is taken.
 _SPARSE = _repeat is not None and _add is not None and _sub is not None
 _TWO_53_FLOAT = 2.0 ** 53
+_WINDOW_BITS = 160
 
 
 def mantissas(values):
@@ -227,39 +238,67 @@ def sparse_dot_plus_bias(row_parts, column_parts, row, column, bias, bias_scaled
     column_ints, column_exps = column_parts
     exps = list(map(_add, row_exps, column_exps))
     low = min(exps) if exps else 0
+    if exps and max(exps) - low > _WINDOW_BITS:
+        if bias_scaled is None:
+            bias_scaled = to_scaled_int(bias)
+        result = _windowed_dot(row_ints, column_ints, exps, bias_scaled)
+        if result is not None:
+            return result
     total = sum(map(_lshift, map(mul, row_ints, column_ints), map(_sub, exps, _repeat(low))))
     return _plus_bias_rounded(total, low - 106, row, column, bias, bias_scaled)
 
 
-# The packed accumulator
-# ----------------------
-# Write W for the k x m weights, b for the biases, x for one input row.
-#
-# 1. Column j, with its bias appended, is scaled to exact integers:
-#    W[i][j] == Wi[i][j] * 2**c[j] and b[j] == Bi[j] * 2**c[j].
-# 2. The row is scaled the same way, x[i] == Xi[i] * 2**r, with r <= 0 so
-#    that the bias's factor 1.0 is an integer too: 1.0 == 2**-r * 2**r.
-# 3. Output j, times 2**-(r + c[j]), is then the exact integer
-#        s[j] = sum_i Xi[i] * Wi[i][j] + 2**-r * Bi[j].
-# 4. Packing: the m integers of weight row i become one big integer
-#        P[i] = sum_j Wi[i][j] * 2**(S*j),
-#    one slot of S bits per output (S a multiple of 8, so slots are whole
-#    bytes).  Then, by distributivity,
-#        sum_i Xi[i] * P[i] + 2**-r * PB = sum_j s[j] * 2**(S*j)
-#    (PB packs the Bi the same way): one C-level sum(map(mul, Xi, P))
-#    computes all m outputs of the row at once.
-# 5. S is chosen so that |s[j]| < 2**(S-1): the row's widest integer times
-#    the column's sum of magnitudes bounds |s[j]|.  Slots then never spill
-#    into their neighbours, but a negative s[j] borrows from the slot above.
-#    Adding H = 2**(S-1) to every slot (the constant OFFSET) makes each slot
-#    s[j] + H, in [0, 2**S): no borrows.  Flipping each slot's top bit
-#    (XOR with OFFSET) turns s[j] + H into s[j] in S-bit two's complement,
-#    which int.from_bytes(..., signed=True) reads straight from the bytes.
-# 6. Rounding: float(s[j]) is correctly rounded, and multiplying by the
-#    power of two 2**(r + c[j]) is exact as long as r + c[j] >= -1074 (a small
-#    s[j] is then exact; a large one gives a normal result), so each output
-#    is rounded once.  Rows where r + c[j] < -1074 for some j (results that
-#    may fall below the subnormals' last bit) use the exact dot instead.
+def _windowed_dot(row_ints, column_ints, exps, bias_scaled):
+    # The dot of sparse_dot_plus_bias from the terms within _WINDOW_BITS of
+    # the largest, or None where the others might change its rounding.
+    # Term i is p[i] * 2**(exps[i] - 106) with |p[i]| < 2**106; the bias
+    # n * 2**e is written the same way, with E its top bit's exponent.
+    bias_int, bias_exp = bias_scaled
+    if bias_int:
+        bias_top = bias_exp + bit_length(abs(bias_int))
+        bias_term = bias_int << (106 - bit_length(abs(bias_int)))
+    high = max(exps)
+    if bias_int and bias_top > high:
+        high = bias_top
+    # The sum of the terms of exponent at least cutoff, in units of
+    # 2**(cutoff - 106).  Every other term is below 2**(cutoff - 1), so their
+    # sum is below dropped * 2**105 units.
+    cutoff = high - _WINDOW_BITS
+    kept = [(x * w) << (e - cutoff) for x, w, e in zip(row_ints, column_ints, exps)
+            if e >= cutoff]
+    dropped = len(exps) - len(kept)
+    total = sum(kept)
+    if bias_int:
+        if bias_top >= cutoff:
+            total += bias_term << (bias_top - cutoff)
+        else:
+            dropped += 1
+    if dropped and not _rounds_alike(abs(total), dropped << 105, cutoff - 106):
+        return None
+    if not total:
+        return None                          # an exact zero: its sign is the full path's
+    return round_scaled(total, cutoff - 106)
+
+
+def _rounds_alike(magnitude, bound, exponent):
+    # True if every value within bound of magnitude (positive integers, in
+    # units of 2**exponent) rounds to the same float64 as magnitude does, so
+    # that terms summing to less than bound cannot change it.  round_scaled
+    # drops the low `drop` bits: magnitude lies in the cell [c, c + 2**drop)
+    # of one float's spacing, and rounds to c below the cell's midpoint, to
+    # c + 2**drop above it.  Values a little outside the cell round the same
+    # way, as far as the next midpoint: at least a quarter cell away (the
+    # cell below c is half as wide where c is a power of two).
+    if magnitude <= bound:
+        return False                         # even the sign is not settled
+    drop = max(bit_length(magnitude) - 53, -1074 - exponent)
+    if drop < 2:
+        return False                         # a cell too narrow to reason about
+    rest = magnitude & ((1 << drop) - 1)
+    half = 1 << (drop - 1)
+    if rest < half:                          # rounds down, to c
+        return rest + bound < half and bound < rest + (half >> 1)
+    return rest - bound > half and rest + bound < (1 << drop) + half   # up, to c + 2**drop
 
 
 def _pack_slots(values, slot_bytes, offset):
@@ -373,7 +412,7 @@ def _scale_columns(columns, biases):
     # or bias is not finite, or the integers are too wide to pack.
     scaled_columns = []
     for column, bias in zip(columns, biases):
-        scaled = scale_to_ints(column + [bias])
+        scaled = scale_to_ints(column + [bias], narrow=True)
         if scaled is None or bit_length(sum(map(abs, scaled[0]))) > _WEIGHT_BITS_LIMIT:
             return None
         scaled_columns.append(scaled)
@@ -397,7 +436,7 @@ def _scale_batch(inputs, most, biased):
         flat = []
         for row in inputs:
             flat.extend(row)
-    scaled = scale_to_ints(flat, most)
+    scaled = scale_to_ints(flat, most, narrow=True)
     if scaled is None:
         return None
     bits = _row_bits(scaled, biased)
@@ -628,7 +667,7 @@ def dense_rows(inputs, weights, biases, scaled_inputs=None):
     for row in inputs:
         scaled = None
         if scaled_columns is not None:
-            scaled = scale_to_ints(row, 0)               # step 2
+            scaled = scale_to_ints(row, 0, narrow=True)  # step 2
         if scaled is not None:
             bits = _row_bits(scaled, biased)
             if bits > _ROW_BITS_LIMIT:
