@@ -165,6 +165,17 @@ def test_rounds_alike_refuses_what_it_must():
     assert dot._rounds_alike(one, 3, e) and round_scaled(one - 3, e) == 1.0
     assert not dot._rounds_alike(one, 1 << 6, e)         # reaches 1 - 2**-54, a midpoint
     assert round_scaled(one - (1 << 6), e) == 1.0 and round_scaled(one - (1 << 6) - 1, e) < 1.0
+    # Intervals ending exactly on a midpoint, where ties go to the even end:
+    # from 1.0 + 138 units down to the midpoint 1 + 2**-53, which goes to 1.0
+    # (even), while 1.0 + 138 units rounds up; from the odd 1 + 2**-52 up to
+    # its upper midpoint, which goes up to the even 1 + 2**-51.
+    assert round_scaled(midpoint, e) == 1.0 and round_scaled(midpoint + 10, e) > 1.0
+    assert not dot._rounds_alike(midpoint + 10, 10, e)
+    odd = one + (1 << 8)
+    assert round_scaled(odd + 128, e) > round_scaled(odd, e)
+    assert not dot._rounds_alike(odd + 118, 10, e)
+    assert dot._rounds_alike(odd + 117, 10, e)
+    assert not dot._rounds_alike(5, 1, 0)                # exact floats 4, 5 and 6
 
 
 @settings(max_examples=200, deadline=None)

@@ -292,13 +292,15 @@ def _rounds_alike(magnitude, bound, exponent):
     if magnitude <= bound:
         return False                         # even the sign is not settled
     drop = max(bit_length(magnitude) - 53, -1074 - exponent)
-    if drop < 2:
-        return False                         # a cell too narrow to reason about
+    if drop <= 0:
+        return False                         # magnitude is a float, and so are its neighbours
     rest = magnitude & ((1 << drop) - 1)
     half = 1 << (drop - 1)
     if rest < half:                          # rounds down, to c
         return rest + bound < half and bound < rest + (half >> 1)
-    return rest - bound > half and rest + bound < (1 << drop) + half   # up, to c + 2**drop
+    # Rounds up, to c + 2**drop.  Then bound < half, so the values also stay
+    # below the next cell's midpoint.
+    return rest - bound > half
 
 
 def _pack_slots(values, slot_bytes, offset):
