@@ -176,7 +176,9 @@ class Dense(_DenseLayer):
     def _apply(self, inputs, func):
         operands = plain_dense_operands(inputs, self.weights, self.biases)
         if operands is None or not takes_columns(len(inputs), len(self.weights)):
-            output = _dense(inputs, self.weights, self.biases, func)
+            if operands is None:             # checked and copied, or refused
+                operands = dense_operands(inputs, self.weights, self.biases, func)
+            output = dense_rows(*operands)
             self._forward_scaling = None
             return output
         # A batch of narrow rows: its columns are scaled to exact integers

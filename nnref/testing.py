@@ -613,8 +613,9 @@ def _not_a_value_line(name, first, more, fmt):
     text = "%s%s = %r is not a %s value; nearest are %r and %r" % (
         name, where, x, fmt.name, below, above)
     if more:
-        text += " (%d more %s value%s not %s values either)" % (
-            more, name, " is" if more == 1 else "s are", fmt.name)
+        text += " (%d more %s %s either)" % (
+            more, name, ("value is not a %s value" if more == 1 else "values are not %s values")
+            % fmt.name)
     return text
 
 

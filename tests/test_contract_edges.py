@@ -147,7 +147,7 @@ def test_a_wrong_zero_sign_counts_one_ulp_in_the_reason():
 
 
 @pytest.mark.parametrize("values,tail", [
-    ([0.1, 0.2, 0.5], "(1 more actual value is not float32 values either)"),
+    ([0.1, 0.2, 0.5], "(1 more actual value is not a float32 value either)"),
     ([0.1, 0.2, 0.3], "(2 more actual values are not float32 values either)"),
 ])
 def test_assert_close_counts_the_other_values_outside_the_format(values, tail):

@@ -636,14 +636,12 @@ def dense_rows(inputs, weights, biases, scaled_inputs=None):
         return [list(biases) for _ in inputs]
     columns = [list(c) for c in zip(*weights)]
     scaled_columns = _scale_columns(columns, biases)
-    lowest = 0
     biased = True
     if scaled_columns is not None:
         if takes_columns(len(inputs), len(weights)):
             out = _dense_columns(inputs, columns, biases, scaled_columns, scaled_inputs)
             if out is not None:
                 return out
-        lowest = min([exponent for _, exponent in scaled_columns])
         # The biases' integers' trailing zero bits: a batch of huge inputs may
         # be scaled by 2**r with r > 0 up to that many (step 2 with the bias
         # divided by 2**r instead of the row's 1.0 multiplied by 2**-r).
