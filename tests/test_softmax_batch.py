@@ -24,6 +24,13 @@ values = st.one_of(st.floats(-50.0, 50.0), st.floats(allow_nan=True, allow_infin
                    st.sampled_from([0.0, -0.0, -INF, INF, NAN, 1e308, -1e308, 5e-324]))
 
 
+@pytest.fixture(autouse=True)
+def every_width(monkeypatch):
+    # The batch form on every width, on every interpreter: where it is off or
+    # limited for speed (PyPy, CPython before 3.9), it must still be right.
+    monkeypatch.setattr(activations, "_SOFTMAX_BATCH_WIDTH", 1 << 30)
+
+
 def row_by_row(rows):
     return [activations._softmax_row(list(row)) for row in rows]
 
@@ -81,6 +88,13 @@ def test_what_the_batch_form_leaves_to_the_rows():
     rows = [[1.0, 2.0, 3.0]] * 4
     out = activations._softmax_batch(rows)
     assert out is not None and all(r is not rows[0] for r in out) and rows[0] == [1.0, 2.0, 3.0]
+
+
+def test_rows_wider_than_the_limit_take_the_row_form(monkeypatch):
+    monkeypatch.setattr(activations, "_SOFTMAX_BATCH_WIDTH", 2)
+    assert activations._softmax_batch([[1.0, 2.0]] * 3) is not None
+    assert activations._softmax_batch([[1.0, 2.0, 3.0]] * 3) is None
+    assert identical(nnref.softmax([[1.0, 2.0, 3.0]] * 3), row_by_row([[1.0, 2.0, 3.0]] * 3))
 
 
 BROKEN = {
