@@ -315,7 +315,7 @@ def softmax(x):
 
 def _softmax(x, func, name):
     _check_rows(x, func, name)
-    if _truediv is not None and _elements is not None and _is_rectangular(x):
+    if _SOFTMAX_BATCH_WIDTH and _truediv is not None and _elements is not None and _is_rectangular(x):
         out = _softmax_batch(x)
         if out is not None:
             return out
