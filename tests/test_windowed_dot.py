@@ -48,6 +48,14 @@ NEAR_TIES = {
     "a dropped term at its bound": ([2.0 ** 400, 2.0 ** 347, 0.75 * 2.0 ** -159,
                                      -(1 - 2.0 ** -20) * 2.0 ** -159],
                                     [2.0 ** -400, 2.0 ** -400, 1.0, 1 - 2.0 ** -20], 0.0),
+    # A bias whose top bit is at the window's lowest kept exponent (2**-158,
+    # above the dropped terms' bound 2**-159): it must be kept.  The kept
+    # products are 1.125 * 2**-158 above the midpoint, and the bias and the
+    # dropped product take the exact value below it.
+    "a bias at the window's edge": ([2.0 ** 400, 2.0 ** 347, 1.125 * 2.0 ** -158,
+                                     -(1 - 2.0 ** -30) * 2.0 ** -160],
+                                    [2.0 ** -400, 2.0 ** -400, 1.0, 1 - 2.0 ** -30],
+                                    -(1 - 2.0 ** -30) * 2.0 ** -158),
     # Everything kept cancels; what is left is below the window.
     "a result below the window": ([1e300, -1e300, 3.0 * TINY], [1.0, 1.0, 1.0], 0.0),
     "an exact zero": ([1e300, -1e300, TINY, -TINY], [1.0, 1.0, 1.0, 1.0], -0.0),

@@ -274,10 +274,10 @@ def _windowed_dot(row_ints, column_ints, exps, bias_scaled):
             total += bias_term << (bias_top - cutoff)
         else:
             dropped += 1
-    if dropped and not _rounds_alike(abs(total), dropped << 105, cutoff - 106):
+    # Some term is always dropped (the exponents span more than the window),
+    # and a zero total, whose sign the full path decides, is refused too.
+    if not _rounds_alike(abs(total), dropped << 105, cutoff - 106):
         return None
-    if not total:
-        return None                          # an exact zero: its sign is the full path's
     return round_scaled(total, cutoff - 106)
 
 
