@@ -343,12 +343,14 @@ def dense_backward(dvalues, inputs, weights):
 def _dense_backward(dvalues, inputs, weights, func, forward_scaling=None):
     # forward_scaling: (the forward pass's inputs as one flat list, their
     # scaled_input_columns), kept by nnref.Dense.  Used only if the inputs
-    # hold that list's values now, and plain floats (so == compares values;
-    # their shape is n x k, checked, so equal elements are equal rows).
+    # hold that list's values now: x is checked plain floats, so == compares
+    # values, and equal values have the same exact scaling (a NaN, which
+    # compares unequal, has none); its shape is n x k, checked, so equal
+    # elements are equal rows.
     d, x, w, k, m = dense_backward_operands(dvalues, inputs, weights, func)
     n = len(x)
     x_scaled = None
-    if forward_scaling is not None and x is inputs and forward_scaling[0] == flat_elements(x):
+    if forward_scaling is not None and forward_scaling[0] == flat_elements(x):
         int_columns, exponent = forward_scaling[1]
         x_scaled = [(ints, exponent) for ints in int_columns]
     # -0.0 is the neutral bias (each sum, and the sign of a zero sum, as IEEE
