@@ -156,8 +156,9 @@ class Dense(_DenseLayer):
     as they are when it runs.  For a batch of narrow rows (at least 16 rows of
     at most 4 values) ``forward`` also keeps a copy of the inputs and their
     columns as exact integers, which ``backward`` reuses for ``dweights`` only
-    while ``self.inputs`` holds exactly floats equal to that copy; any other
-    inputs are read afresh.  The copy costs the memory of one more batch.
+    while ``self.inputs``, once checked, holds values equal to that copy
+    element by element (equal values scale alike); any other inputs are read
+    afresh.  The copy costs the memory of one more batch.
 
     >>> from nnref import RandomState
     >>> layer = Dense(2, 3, rng=RandomState(0))

@@ -1,4 +1,5 @@
-"""Float helpers the tests share: bit patterns, bitwise sameness, ULP steps, float32, hex.
+"""Float helpers the tests share: bit patterns, bitwise sameness, ULP steps, float32, hex,
+naive sums.
 
 They are written with ``struct`` and ``array`` alone and never call nnref:
 ``nnref.testing`` (ULP distances) and ``nnref._base.formats`` (bit views,
@@ -51,6 +52,17 @@ def _ordinal(x):
 def ulps(a, b):
     """How many float64 steps apart the finite floats ``a`` and ``b`` are (0 for -0.0 and 0.0)."""
     return abs(_ordinal(a) - _ordinal(b))
+
+
+def rounded_sum(values):
+    """The floats added left to right, each addition rounded: the naive sum.
+
+    Not ``sum()``, which is compensated for floats from CPython 3.12 on.
+    """
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def f32(x):

@@ -18,7 +18,7 @@ import nnref
 from nnref import losses
 
 import reference_losses as ref
-from support import same, ulps
+from support import rounded_sum, same, ulps
 
 NAN = float("nan")
 INF = float("inf")
@@ -121,13 +121,9 @@ def test_accuracy_bounds_of_the_loss(rows, data):
 
 
 def mean_rounded_twice(y_pred, y_true, reduction="mean"):
-    # A float running sum, rounded at every step, then divided (sum() itself
-    # is compensated since Python 3.12, so it is not used here).
+    # A float running sum, rounded at every step, then divided.
     each = nnref.categorical_crossentropy(y_pred, y_true, "none")
-    total = 0.0
-    for v in each:
-        total += v
-    return total / len(each)
+    return rounded_sum(each) / len(each)
 
 
 def test_the_once_rounded_mean_check_catches_a_naive_mean():

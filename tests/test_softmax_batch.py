@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 
 import nnref
 from nnref import activations
-from support import same
+from support import rounded_sum, same
 
 INF = float("inf")
 NAN = float("nan")
@@ -105,13 +105,6 @@ BROKEN = {
     "a rounded sum": lambda exps, totals, width: [
         rounded_sum(exps[i:i + width]) for i in range(0, len(exps), width)],
 }
-
-
-def rounded_sum(values):
-    total = 0.0
-    for value in values:
-        total += value
-    return total
 
 
 @pytest.mark.parametrize("broken", sorted(BROKEN))
